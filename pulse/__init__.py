@@ -1,0 +1,73 @@
+"""Neighbourhood Pulse: the Flask application."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from . import config as pulse_config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the application: defaults, then the environment and instance file, then tests."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(pulse_config.DEFAULTS)
+    app.config.update(pulse_config.from_environment(dict(os.environ)))
+    app.config.from_pyfile("pulse.cfg", silent=True)
+    if test_config:
+        app.config.update(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    pulse_config.finalise(app.config, app.instance_path)
+
+    register_proxy(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_proxy(app: Flask) -> None:
+    # Behind a reverse proxy the client address arrives in X-Forwarded-For; trust exactly
+    # as many hops as the deployment says, never more (or anyone could pick a rate-limit key).
+    hops = int(os.environ.get("PULSE_PROXY_HOPS", app.config.get("PULSE_PROXY_HOPS", 0)))
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def register_extensions(app: Flask) -> None:
+    from . import database
+    from .extensions import babel, csrf, db, limiter, migrate
+    from flask_babel import get_locale
+
+    from .i18n import language_url, select_locale
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    app.jinja_env.globals.update(language_url=language_url, get_locale=get_locale)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .main.views import bp as main_bp
+    from .survey.views import bp as survey_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(survey_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from .errors import init_app
+
+    init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import init_app
+
+    init_app(app)

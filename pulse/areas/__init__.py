@@ -1,0 +1,1 @@
+"""Areas: the tree, boundaries, population margins and collection waves."""

@@ -1,0 +1,112 @@
+"""Writing areas and waves. Operations add and flush; the caller commits."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from surveys import geo
+
+from ..extensions import db
+from ..models import Area, Instrument, Wave
+
+#: GeoJSON property names that carry an area's code and name, in order of preference.
+CODE_KEYS = ("code", "WD13CD", "WD23CD", "LAD13CD", "LAD23CD", "precinct", "id")
+NAME_KEYS = ("name", "WD13NM", "WD23NM", "LAD13NM", "LAD23NM", "precinct")
+
+
+class ImportError_(ValueError):
+    """A whole file was unusable (as opposed to one bad feature)."""
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _first(props: dict, keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        value = props.get(key)
+        if value not in (None, ""):
+            return str(value).strip()
+    return None
+
+
+def import_geojson(path: Path, *, parent: Area | None = None, level: str = "neighbourhood",
+                   code_prefix: str = "") -> ImportReport:
+    """Create or update one area per feature of a GeoJSON FeatureCollection.
+
+    Features without a usable code or polygon are reported with their position and skipped;
+    the rest are imported. Existing areas keep their history and get the new boundary.
+    """
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ImportError_(f"cannot read {path}: {err}") from None
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise ImportError_(f"{path} is not a GeoJSON FeatureCollection")
+    report = ImportReport()
+    seen: set[str] = set()
+    for number, feature in enumerate(data.get("features") or [], start=1):
+        props = (feature or {}).get("properties") or {}
+        geometry = (feature or {}).get("geometry") or {}
+        code = _first(props, CODE_KEYS)
+        name = _first(props, NAME_KEYS) or code
+        if not code:
+            report.rejected.append((number, "no code property (" + ", ".join(CODE_KEYS) + ")"))
+            continue
+        code = code_prefix + code
+        if len(code) > 32 or code in seen:
+            report.rejected.append((number, f"code {code!r} is too long or repeated in the file"))
+            continue
+        if geometry.get("type") not in ("Polygon", "MultiPolygon"):
+            report.rejected.append((number, f"{code}: geometry is not a Polygon or MultiPolygon"))
+            continue
+        try:
+            geo.bbox(geometry)
+        except (ValueError, TypeError, IndexError, KeyError):
+            report.rejected.append((number, f"{code}: geometry has no usable coordinates"))
+            continue
+        seen.add(code)
+        area = db.session.scalar(select(Area).where(Area.code == code))
+        if area is None:
+            area = Area(code=code, name=name, level=level, parent=parent, boundary=geometry)
+            db.session.add(area)
+            report.created.append(code)
+        else:
+            area.name, area.boundary = name, geometry
+            if parent is not None:
+                area.parent = parent
+            report.updated.append(code)
+    db.session.flush()
+    return report
+
+
+def ensure_area(code: str, name: str, level: str, parent: Area | None = None) -> Area:
+    area = db.session.scalar(select(Area).where(Area.code == code))
+    if area is None:
+        area = Area(code=code, name=name, level=level, parent=parent)
+        db.session.add(area)
+        db.session.flush()
+    return area
+
+
+def open_wave(area: Area, instrument: Instrument, *, name: str, opens_at: datetime,
+              closes_at: datetime | None = None, target: int | None = None) -> Wave:
+    if closes_at is not None and closes_at <= opens_at:
+        raise ValueError("a wave must close after it opens")
+    wave = Wave(area=area, instrument=instrument, name=name, opens_at=opens_at,
+                closes_at=closes_at, target_responses=target)
+    db.session.add(wave)
+    db.session.flush()
+    return wave
+
+
+def close_wave(wave: Wave, at: datetime) -> None:
+    wave.closes_at = at
+    db.session.flush()

@@ -1,0 +1,16 @@
+"""Command-line interface: ``flask --app pulse <group> <command>``.
+
+Commands call the same operations as the views and commit once when they succeed.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from .areas import areas
+    from .instruments import instruments
+    from .waves import waves
+
+    for group in (areas, instruments, waves):
+        app.cli.add_command(group)

@@ -1,0 +1,92 @@
+"""Configuration: defaults here, then the environment, then ``instance/pulse.cfg``, then tests.
+
+Nothing reads configuration at import time; :func:`load` is called by the factory.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # A whole survey is a few kilobytes; anything larger is not a survey.
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+    "MAX_FORM_PARTS": 200,
+    "WTF_CSRF_TIME_LIMIT": 4 * 3600,
+    "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/London",
+    "PULSE_LANGUAGES": ("en", "cy"),
+    "PULSE_MIN_COMPLETION_SECONDS": 10,
+    # Published figures need at least this many responses; never configurable below 10.
+    "PULSE_MIN_RESPONSES": 10,
+    "PULSE_SUBMIT_LIMIT": "10 per minute;30 per hour",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "PULSE_DEMO": False,
+}
+
+#: Environment variables read at start-up, and the config keys they set.
+ENVIRONMENT = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "SECRET_KEY": "SECRET_KEY",
+    "REDIS_URL": "REDIS_URL",
+    "PULSE_DEMO": "PULSE_DEMO",
+    "PULSE_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
+    "PULSE_MIN_RESPONSES": "PULSE_MIN_RESPONSES",
+    "PULSE_SUBMIT_LIMIT": "PULSE_SUBMIT_LIMIT",
+}
+_BOOLEANS = {"PULSE_DEMO", "SESSION_COOKIE_SECURE"}
+_INTEGERS = {"PULSE_MIN_RESPONSES"}
+
+
+def from_environment(environ: dict[str, str]) -> dict:
+    out: dict = {}
+    for var, key in ENVIRONMENT.items():
+        if var not in environ or environ[var] == "":
+            continue
+        value: object = environ[var]
+        if key in _BOOLEANS:
+            value = str(value).lower() in ("1", "true", "yes", "on")
+        elif key in _INTEGERS:
+            value = int(str(value))
+        out[key] = value
+    return out
+
+
+def finalise(config: dict, instance_path: str) -> None:
+    """Fill derived settings and refuse to start with an unsafe configuration."""
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(instance_path) / "pulse.db")
+    if config.get("REDIS_URL") and config.get("RATELIMIT_STORAGE_URI") == "memory://":
+        # In-memory limits count per worker; any real deployment shares them through Redis.
+        config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
+    if int(config["PULSE_MIN_RESPONSES"]) < 10:
+        raise RuntimeError("PULSE_MIN_RESPONSES may be raised but never set below 10")
+    if not config.get("SECRET_KEY"):
+        if config.get("TESTING"):
+            config["SECRET_KEY"] = secrets.token_hex(32)
+        elif config.get("PULSE_DEMO"):
+            config["SECRET_KEY"] = _demo_secret(instance_path)
+        else:
+            raise RuntimeError(
+                "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
+                "(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`), "
+                "or PULSE_DEMO=1 for a local demonstration."
+            )
+
+
+def _demo_secret(instance_path: str) -> str:
+    """A random key kept in the instance folder, so a demo's cookies survive a restart."""
+    path = Path(instance_path) / "demo-secret-key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

@@ -1,0 +1,30 @@
+"""Language choice: an explicit ?lang= wins, then the remembered choice, then the browser."""
+from __future__ import annotations
+
+from flask import current_app, request, session
+
+
+def languages() -> tuple[str, ...]:
+    return tuple(current_app.config["PULSE_LANGUAGES"])
+
+
+def select_locale() -> str:
+    supported = languages()
+    asked = request.args.get("lang")
+    if asked in supported:
+        session["lang"] = asked
+        return asked
+    remembered = session.get("lang")
+    if remembered in supported:
+        return remembered
+    return request.accept_languages.best_match(supported) or supported[0]
+
+
+def language_url(language: str) -> str:
+    """The current page in another language, keeping its query (consent, channel...)."""
+    from flask import url_for
+
+    if request.endpoint is None:
+        return f"?lang={language}"
+    args = {k: v for k, v in request.args.items() if k != "lang"}
+    return url_for(request.endpoint, **(request.view_args or {}), **args, lang=language)

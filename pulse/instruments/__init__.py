@@ -1,0 +1,1 @@
+"""Instruments in the database: publishing definitions and reading them back."""

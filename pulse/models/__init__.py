@@ -1,0 +1,10 @@
+"""Database models, one module per aggregate."""
+from .area import Area, PopulationMargin
+from .instrument import Instrument, InstrumentVersion, Question
+from .response import CHANNELS, Answer, Response
+from .wave import Wave
+
+__all__ = [
+    "Area", "PopulationMargin", "Instrument", "InstrumentVersion", "Question",
+    "Wave", "Response", "Answer", "CHANNELS",
+]

@@ -1,0 +1,1 @@
+"""The resident survey: choosing an area, consent, the questions, and thanks."""

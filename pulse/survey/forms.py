@@ -1,0 +1,71 @@
+"""The survey form, built from an instrument version's questions.
+
+Each question becomes an :class:`AnswerField` whose validation is the survey domain's own
+(:func:`surveys.validation.parse_answer`), so the web form, the CSV import and the API accept
+exactly the same answers.
+"""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import Field, HiddenField, StringField
+from wtforms.validators import StopValidation
+
+from surveys.instrument import Instrument
+from surveys.validation import AnswerError, Submission, parse_answer
+
+from .messages import error_message, one_answer_only
+
+#: Form fields that are not questions.
+CONTROL_FIELDS = frozenset({"csrf_token", "started", "website", "via", "consent"})
+
+
+class AnswerField(Field):
+    def __init__(self, label=None, validators=None, *, question, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.question = question
+        self.answer = None
+        self._several = False
+
+    def process_formdata(self, valuelist):
+        self._several = len(valuelist) > 1
+        self.data = valuelist[0] if valuelist else ""
+
+    def _value(self):
+        return self.data or ""
+
+    def pre_validate(self, form):
+        if self._several:
+            raise StopValidation(one_answer_only())
+        try:
+            self.answer = parse_answer(self.question, self.data)
+        except AnswerError as err:
+            self.answer = None
+            raise StopValidation(error_message(err)) from None
+
+
+class SurveyForm(FlaskForm):
+    # Signed token carrying this form's submission key and the time it was shown.
+    started = HiddenField()
+    # Honeypot: hidden from people and assistive technology, tempting to form-filling bots.
+    website = StringField()
+    via = HiddenField()
+
+    def question_fields(self) -> list[AnswerField]:
+        return [f for f in self if isinstance(f, AnswerField)]
+
+    def submission(self) -> Submission:
+        """The validated answers, split into answers and demographics."""
+        result = Submission()
+        for field in self.question_fields():
+            if field.answer is None:
+                continue
+            if field.question.demographic:
+                result.demographics[field.question.code] = field.answer.choice
+            else:
+                result.answers[field.question.code] = field.answer
+        return result
+
+
+def survey_form_class(definition: Instrument) -> type[SurveyForm]:
+    attrs = {q.code: AnswerField(question=q) for q in definition.questions}
+    return type("InstrumentSurveyForm", (SurveyForm,), attrs)

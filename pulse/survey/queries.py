@@ -1,0 +1,47 @@
+"""Reads for the resident survey."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+
+from ..extensions import db
+from ..models import Area, Wave
+
+
+def active_area(code: str) -> Area | None:
+    area = db.session.scalar(select(Area).where(Area.code == code))
+    return area if area is not None and area.active else None
+
+
+def open_wave(area: Area, at: datetime) -> Wave | None:
+    """The wave collecting for ``area`` at ``at``: its own, else the nearest ancestor's."""
+    lineage = [area, *area.ancestors()]
+    ids = [a.id for a in lineage]
+    waves = db.session.scalars(
+        select(Wave).where(
+            Wave.area_id.in_(ids),
+            Wave.opens_at <= at,
+            or_(Wave.closes_at.is_(None), Wave.closes_at > at),
+        )
+    ).all()
+    if not waves:
+        return None
+    depth = {a.id: i for i, a in enumerate(lineage)}
+    # The most specific wave wins; among equals, the one opened most recently.
+    return min(waves, key=lambda w: (depth[w.area_id], -w.opens_at.timestamp()))
+
+
+def choosable_areas(search: str = "", limit: int = 60) -> list[Area]:
+    """Areas a resident can pick: active leaves of the tree, filtered by name or code."""
+    has_children = select(Area.parent_id).where(Area.parent_id.is_not(None)).distinct()
+    query = select(Area).where(Area.retired_at.is_(None), Area.id.not_in(has_children))
+    if search:
+        like = f"%{search.strip().lower()}%"
+        query = query.where(or_(func.lower(Area.name).like(like), func.lower(Area.code).like(like)))
+    return list(db.session.scalars(query.order_by(Area.name).limit(limit)))
+
+
+def areas_with_boundaries() -> list[Area]:
+    return list(db.session.scalars(
+        select(Area).where(Area.retired_at.is_(None), Area.boundary.is_not(None))))

@@ -1,0 +1,157 @@
+"""Resident survey views: thin, each validating input and calling one operation."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import (Blueprint, abort, current_app, jsonify, make_response, redirect,
+                   render_template, request, url_for)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from surveys import geo
+from surveys.integrity import quality_flags
+
+from ..extensions import csrf, db, limiter
+from ..instruments.queries import definition_of, latest_version
+from . import queries, summary, tokens
+from .forms import CONTROL_FIELDS, survey_form_class
+from .operations import Meta, record_response
+
+bp = Blueprint("survey", __name__, url_prefix="/s")
+
+PUBLIC_CHANNELS = {"qr": "qr", "web": "web"}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _area_or_404(code: str):
+    area = queries.active_area(code)
+    if area is None:
+        abort(404, description=_("We could not find an area with the code %(code)s.", code=code))
+    return area
+
+
+def _channel() -> str:
+    return PUBLIC_CHANNELS.get(request.values.get("via", "web"), "web")
+
+
+def _closed(area):
+    page = render_template("survey/closed.html", area=area)
+    return make_response(page, 410)
+
+
+def _already(area):
+    page = render_template("survey/already.html", area=area)
+    return make_response(page, 409)
+
+
+@bp.get("/")
+def choose():
+    search = request.args.get("q", "")[:100]
+    return render_template("survey/choose.html", areas=queries.choosable_areas(search),
+                           search=search)
+
+
+@bp.post("/locate")
+@csrf.exempt  # reads nothing private and writes nothing; a JSON body, never a cookie action
+@limiter.limit("30 per minute")
+def locate():
+    """Find the area containing a point. The point is used once and never stored or logged."""
+    data = request.get_json(silent=True) or {}
+    try:
+        lat, lon = float(data["lat"]), float(data["lon"])
+    except (KeyError, TypeError, ValueError):
+        return jsonify(error=_("Send a latitude and longitude.")), 400
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return jsonify(error=_("That location is not on Earth.")), 400
+    for area in queries.areas_with_boundaries():
+        if not area.children and geo.contains(area.boundary, lon, lat):
+            return jsonify(code=area.code, name=area.name,
+                           url=url_for(".intro", code=area.code))
+    return jsonify(error=_("We do not run a survey where you are. Please choose from the list.")), 404
+
+
+@bp.get("/<code>")
+def intro(code: str):
+    area = _area_or_404(code)
+    if queries.open_wave(area, _now()) is None:
+        return _closed(area)
+    return render_template("survey/intro.html", area=area, via=_channel())
+
+
+@bp.route("/<code>/questions", methods=["GET", "POST"])
+# The form checks its own CSRF token so that an expired token re-renders the page with every
+# answer kept, instead of the global check's bare 400 that would lose them.
+@csrf.exempt
+@limiter.limit(lambda: current_app.config["PULSE_SUBMIT_LIMIT"], methods=["POST"])
+def questions(code: str):
+    area = _area_or_404(code)
+    now = _now()
+    wave = queries.open_wave(area, now)
+    if wave is None:
+        return _closed(area)
+    if tokens.answered_key(area.id, wave.id) in tokens.answered_keys(request):
+        return _already(area)
+    if request.method == "GET" and request.args.get("consent") != "yes":
+        return redirect(url_for(".intro", code=area.code, via=_channel()))
+    version = latest_version(wave.instrument.code)
+    if version is None:
+        abort(410)
+    definition = definition_of(version)
+    language = str(get_locale())
+    form = survey_form_class(definition)()
+
+    if request.method == "POST":
+        unknown = sorted(set(request.form) - CONTROL_FIELDS - set(definition.codes))
+        if unknown:
+            abort(400, description=_("This survey has no question called %(code)s.",
+                                     code=", ".join(unknown)[:80]))
+    if form.validate_on_submit():
+        device = tokens.device_hash(request)
+        if device and summary.device_answered(device, area.id, wave.id):
+            return _already(area)
+        started = tokens.read_started_token(form.started.data)
+        submission = form.submission()
+        meta = Meta(
+            submitted_at=now, language=language, channel=_channel(), device_hash=device,
+            submission_key=started[0] if started else None,
+            duration_seconds=int(started[1]) if started else None,
+            quality_flags=tuple(quality_flags(
+                definition, honeypot=form.website.data,
+                elapsed_seconds=started[1] if started else None,
+                answers=submission.answers.values(),
+                min_seconds=current_app.config["PULSE_MIN_COMPLETION_SECONDS"])),
+        )
+        try:
+            record_response(area, wave, version, submission, meta)
+            db.session.commit()
+        except IntegrityError:
+            # The same form submitted twice (a double tap, a retried request): the first
+            # copy is stored, this one is not.
+            db.session.rollback()
+            return _already(area)
+        response = redirect(url_for(".thanks", code=area.code))
+        tokens.remember_answered(request, response, tokens.answered_key(area.id, wave.id))
+        return response
+
+    status = 200
+    if request.method == "POST":
+        status = 400 if "csrf_token" in form.errors else 422
+    else:
+        form.started.data = tokens.new_started_token()
+        form.via.data = _channel()
+    page = render_template("survey/questions.html", area=area, form=form,
+                           definition=definition, language=language)
+    response = make_response(page, status)
+    tokens.ensure_device_cookie(request, response)
+    return response
+
+
+@bp.get("/<code>/thanks")
+def thanks(code: str):
+    area = _area_or_404(code)
+    figures = summary.recent_figures(area, _now(), current_app.config["PULSE_MIN_RESPONSES"])
+    return render_template("survey/thanks.html", area=area, figures=figures)
