@@ -57,9 +57,19 @@ def from_environment(environ: dict[str, str]) -> dict:
     return out
 
 
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for PostgreSQL URLs written the common short ways."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def finalise(config: dict, instance_path: str) -> None:
     """Fill derived settings and refuse to start with an unsafe configuration."""
-    if not config.get("SQLALCHEMY_DATABASE_URI"):
+    if config.get("SQLALCHEMY_DATABASE_URI"):
+        config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    else:
         config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(instance_path) / "pulse.db")
     if config.get("REDIS_URL") and config.get("RATELIMIT_STORAGE_URI") == "memory://":
         # In-memory limits count per worker; any real deployment shares them through Redis.

@@ -96,7 +96,8 @@ def questions(code: str):
     if tokens.answered_key(area.id, wave.id) in tokens.answered_keys(request):
         return _already(area)
     if request.method == "GET" and request.args.get("consent") != "yes":
-        return redirect(url_for(".intro", code=area.code, via=_channel()))
+        via = _channel()
+        return redirect(url_for(".intro", code=area.code, **({"via": via} if via != "web" else {})))
     version = latest_version(wave.instrument.code)
     if version is None:
         abort(410)

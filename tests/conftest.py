@@ -1,0 +1,78 @@
+"""Shared fixtures: a real database per backend, a fresh set of tables per test.
+
+The suite runs on SQLite always and on PostgreSQL too when PULSE_TEST_DATABASE_URL is set.
+Each PostgreSQL run gets a schema of its own, so parallel runs on one server never collide.
+The schema is built by the migrations (never by ``create_all``), once per backend.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.support import backends, clean_tables, migrate_to_head, postgres_url_with_schema
+
+
+@pytest.fixture(scope="session", params=backends())
+def database_url(request, tmp_path_factory):
+    if request.param == "sqlite":
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "pulse-test.db")
+        migrate_to_head(url)
+        yield url
+        return
+    from pulse.config import normalise_database_url
+
+    base = normalise_database_url(os.environ["PULSE_TEST_DATABASE_URL"])
+    schema = f"pulse_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = postgres_url_with_schema(base, schema)
+    try:
+        migrate_to_head(url)
+        yield url
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    from pulse import create_app
+    from pulse.extensions import db
+
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "PULSE_MIN_COMPLETION_SECONDS": 0,
+        "RATELIMIT_STORAGE_URI": "memory://",
+    })
+    app.instance_path = str(tmp_path / "instance")
+    with app.app_context():
+        clean_tables(db)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def survey_area(app):
+    """A borough with two wards, the core instrument, and an always-on wave for the borough."""
+    from tests.support import make_survey_area
+
+    with app.app_context():
+        return make_survey_area()

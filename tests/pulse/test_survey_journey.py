@@ -1,0 +1,108 @@
+"""The resident journey through the Flask test client."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from pulse.extensions import db
+from pulse.models import Answer, Response
+from tests.support import GOOD_ANSWERS, form_tokens, open_survey, submit
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_area_link_consent_questions_thanks(app, client, survey_area):
+    intro = client.get(f"/s/{survey_area.ward}")
+    assert intro.status_code == 200
+    assert "Bellingham" in intro.get_data(as_text=True)
+    assert "privacy" in intro.get_data(as_text=True).lower()
+
+    # The questions are behind the consent step.
+    skipped = client.get(f"/s/{survey_area.ward}/questions")
+    assert skipped.status_code == 302 and skipped.headers["Location"].endswith(survey_area.ward)
+
+    done = submit(client, survey_area.ward)
+    assert done.status_code == 302
+    assert done.headers["Location"].endswith(f"/s/{survey_area.ward}/thanks")
+    thanks = client.get(done.headers["Location"])
+    assert thanks.status_code == 200
+    assert "999" in thanks.get_data(as_text=True)
+
+    with app.app_context():
+        response = db.session.scalar(select(Response))
+        assert response.channel == "web" and response.language == "en"
+        assert (response.age_band, response.sex, response.ethnicity) == ("35-44", "female", "prefer_not")
+        assert response.device_hash and len(response.device_hash) == 64
+        answers = {a.question.code: a for a in response.answers}
+        assert answers["safe_day"].value == 8
+        assert answers["informed"].dont_know and answers["informed"].value is None
+        assert answers["top_issue"].text == GOOD_ANSWERS["top_issue"]
+        assert "age_band" not in answers  # demographics live on the response
+
+
+def test_validation_error_keeps_every_other_answer(app, client, survey_area):
+    tokens = open_survey(client, survey_area.ward)
+    bad = {**GOOD_ANSWERS, "respect": "11", "listen": ""}
+    page = client.post(f"/s/{survey_area.ward}/questions", data={**tokens, **bad})
+    assert page.status_code == 422
+    html = page.get_data(as_text=True)
+    assert "Choose a value from 0-10." in html
+    assert "Please answer this question." in html
+    # Earlier answers are still selected, and the comment is still typed in.
+    assert 'name="safe_day" value="8" checked' in html
+    assert 'name="relied_on" value="4" checked' in html
+    assert GOOD_ANSWERS["top_issue"] in html
+    with app.app_context():
+        assert count(Response) == 0 and count(Answer) == 0
+    # Correcting the field and resending succeeds with the same form.
+    again = client.post(f"/s/{survey_area.ward}/questions",
+                        data={**form_tokens(html), **GOOD_ANSWERS})
+    assert again.status_code == 302
+
+
+def test_thanks_page_hides_figures_under_ten_responses(app, client, survey_area):
+    from tests.support import GOOD_ANSWERS as answers
+
+    for i in range(9):
+        fresh = app.test_client()
+        assert submit(fresh, survey_area.ward, {**answers, "safe_day": str(i)}).status_code == 302
+    page = client.get(f"/s/{survey_area.ward}/thanks").get_data(as_text=True)
+    assert "Not enough people have answered" in page
+    assert "out of 100" not in page
+    assert submit(app.test_client(), survey_area.ward).status_code == 302
+    page = client.get(f"/s/{survey_area.ward}/thanks").get_data(as_text=True)
+    # Ten responses: safe_day answers 0..8 and 8 -> mean 4.4 -> 44 out of 100.
+    assert "44 out of 100" in page
+    assert "from 10 answers" in page
+
+
+def test_welsh_survey(app, client, survey_area):
+    page = client.get(f"/s/{survey_area.ward}/questions?consent=yes&lang=cy")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert '<html lang="cy">' in html
+    assert "Pa mor ddiogel ydych chi" in html
+    assert submit(client, survey_area.ward).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Response.language)) == "cy"
+
+
+def test_qr_channel_recorded(app, client, survey_area):
+    assert submit(client, survey_area.ward, via="qr").status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Response.channel)) == "qr"
+
+
+def test_page_weight_under_50kb(client, survey_area):
+    page = client.get(f"/s/{survey_area.ward}/questions?consent=yes")
+    css = client.get("/static/pulse.css")
+    size = len(page.data) + len(css.data)
+    css.close()
+    assert size < 50 * 1024
+    assert b"<script" not in page.data  # the survey itself needs no JavaScript
+
+
+def test_health_reports_database(client):
+    reply = client.get("/healthz")
+    assert reply.status_code == 200 and reply.json == {"status": "ok", "database": "ok"}
