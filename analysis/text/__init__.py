@@ -1,0 +1,1 @@
+"""Free-text comments: redaction, safeguarding flags and topic classification (plain Python)."""

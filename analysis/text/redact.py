@@ -1,0 +1,220 @@
+"""Remove personal data from a resident's comment before anyone reads it.
+
+Each kind of personal data is replaced by a token ([email], [phone], [postcode], [address],
+[vehicle], [name]). The rules lean towards keeping ordinary words: a road number (A21), a
+street used as a place ("on Lewisham Way"), a year or a time stays as written. Only a street
+*with a house number* is an address, and a name is redacted when it is recognisable: after a
+cue ("my neighbour", "called", "Mr") or as a common first name from the shipped list.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+NAMES_FILE = Path(__file__).with_name("data") / "first_names.txt"
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+
+# A candidate phone number: starts like a UK number, then digits with spaces, dashes or
+# brackets. The digit count is checked afterwards so "24/7" or "2019 - 2023" never match.
+PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+\s?44|0044|\(?0)[\d\s()\-]{8,17}\d(?!\w)")
+
+_POSTCODE_AREAS = (
+    "AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT "
+    "DY E EC EH EN EX FK FY G GL GU HA HD HG HP HR HS HU HX IG IP IV KA KT KW KY L LA LD LE LL "
+    "LN LS LU M ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE SG SK SL "
+    "SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE"
+).split()
+_AREA = "|".join(sorted(_POSTCODE_AREAS, key=len, reverse=True))
+# Full postcode: outward code + inward code (digit and two letters). Unambiguous in any case.
+FULL_POSTCODE = re.compile(
+    rf"(?<![\w])(?:{_AREA})\d[A-Z\d]?\s*\d[ABD-HJLNP-UW-Z]{{2}}(?![\w])", re.IGNORECASE
+)
+# Outward code alone only for London-area districts, where a resident means a place; single
+# letters (E, N, W) must be capitals. M25, A21, B1 (roads) are never read as postcodes.
+OUTWARD_ONLY = re.compile(
+    r"(?<![\w/-])(?:(?i:SE|SW|NW|EC|WC|BR|CR|DA|KT|SM|TW|HA|UB|EN|IG|RM)\d{1,2}[A-Z]?"
+    r"|(?:E|N|W)\d{1,2}[A-Z]?)(?![\w/-])"
+)
+
+STREET_SUFFIXES = (
+    "Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Close|Cl|Way|Drive|Dr|Grove|Gardens|Gdns|Place|Pl|"
+    "Terrace|Tce|Crescent|Cres|Court|Ct|Hill|Rise|Walk|Square|Sq|Mews|Row|Vale|Parade|Gate|"
+    "Park|Green|Estate|Yard|Wharf|Passage|Approach|Broadway|Vale|View|End"
+)
+_CAP_WORD = r"[A-Z][a-zA-Z'\-]+"
+# A house number (or flat/number range) then one to three capitalised words then a suffix.
+# Up to three digits, so a year ("in 2019 Lewisham Way was shut") is never a house number.
+ADDRESS = re.compile(
+    rf"(?:\b(?:Flat|Apartment|Apt)\s+\d+[A-Za-z]?,?\s+)?"
+    rf"(?<![/\d:.-])\b\d{{1,3}}[A-Za-z]?(?:\s?-\s?\d{{1,4}}[A-Za-z]?)?,?\s+"
+    rf"(?:{_CAP_WORD}\s+){{1,3}}(?i:{STREET_SUFFIXES})\b\.?"
+)
+
+# Vehicle registrations. Current format (2001-): two letters, two age digits, three letters.
+VEHICLE_CURRENT = re.compile(r"\b[A-HJ-PR-Y][A-HJ-PR-Y]\s?(?:0[2-9]|[1-7]\d)\s?[A-HJ-PR-Z]{3}\b")
+# Prefix (1983-2001: A123 BCD) and suffix (1963-1983: ABC 123D) formats.
+VEHICLE_PREFIX = re.compile(r"\b[A-HJ-NP-Y]\d{1,3}\s?[A-HJ-PR-Y]{3}\b")
+VEHICLE_SUFFIX = re.compile(r"\b[A-HJ-PR-Y]{3}\s?\d{1,3}[A-HJ-NP-Y]\b")
+# Three-letter groups that are words, for text written in capitals ("A21 AND", "THE 12B").
+_WORDS_NOT_PLATES = set(
+    "AND THE FOR ARE NOT BUT YOU ALL ANY CAN HAD HER WAS ONE OUR OUT DAY GET HAS HIM HIS HOW "
+    "MAN NEW NOW OLD SEE TWO WAY WHO BOY DID ITS LET PUT SAY SHE TOO USE BUS CAR VAN CCTV "
+    "PCS RED BAD BIG FEW GOT LOT MAY OFF RUN SET TOP YES YET AGO ROAD".split()
+)
+
+# A cue then one or two capitalised words. Relations and titles are always followed by a
+# person; "called"/"named" only when they name someone ("a lad called Tyrone"), not when they
+# are the verb ("I called Thames Water"), which _names checks from the words before.
+NAME_CUES = re.compile(
+    r"(?:\b(?P<cue>neighbour|neighbor|neighbours|neighbors|landlord|landlady|son|daughter|"
+    r"husband|wife|partner|boyfriend|girlfriend|ex|brother|sister|friend|cousin|uncle|aunt|"
+    r"called|named|name is|name's|known as|nicknamed)\s+"
+    r"|\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)"
+    rf"(?P<who>{_CAP_WORD}(?:\s+{_CAP_WORD})?)"
+)
+_CALLING_VERB_BEFORE = re.compile(
+    r"\b(?:I|i|we|they|he|she|you|have|has|had|was|were|'ve|just|already|and|then|who|"
+    r"police|never|even|also|always|once|twice|someone|somebody|finally|eventually)\s+$"
+)
+# Capitalised words that follow a cue but are not names ("I called Police", "my neighbour Lewisham").
+_NOT_NAMES = set(
+    "I The A An This That Police Council Lewisham Catford Deptford London Met Metropolitan "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
+    "June July August September October November December Street Road Park Estate Housing "
+    "Homes Mum Dad Crimestoppers Tfl TfL Ambulance Fire Brigade And But Then Because Today "
+    "Yesterday Tonight Every".split()
+)
+_PLACE_WORDS = (
+    "Road|Rd|Street|St|Avenue|Lane|Close|Way|Drive|Grove|Gardens|Place|Terrace|Crescent|Court|"
+    "Hill|Rise|Walk|Square|Mews|Row|Park|Green|Estate|Station|School|Centre|Center|Bridge|"
+    "Library|Hospital|House|Tower|Hall|Church|Line|line|College|Academy|Field|Fields|Wood|Common"
+)
+NAME_THEN_PLACE = re.compile(
+    rf"^\s+(?:{_CAP_WORD}\s+)?(?i:{_PLACE_WORDS})\b|^['\u2019]s?\s+(?i:{_PLACE_WORDS})\b"
+)
+PLACE_BEFORE = re.compile(r"(?:\bSt\.?|\bSaint|\bMount|\bKing|\bQueen|\bPrince|\bLady|\bLord)\s+$")
+
+
+@dataclass(frozen=True)
+class NameList:
+    """First names split into those that are only names and those that are also words."""
+
+    names: frozenset[str]
+    ambiguous: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def first_names(path: Path = NAMES_FILE) -> NameList:
+    """Read the shipped first-name list (cached; the file is data, not code)."""
+    names: set[str] = set()
+    ambiguous: set[str] = set()
+    target = names
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line == "## AMBIGUOUS":
+            target = ambiguous
+        elif line and not line.startswith("#"):
+            target.add(line)
+    return NameList(frozenset(names), frozenset(ambiguous))
+
+
+def _phone(match: re.Match[str]) -> str:
+    text = match.group(0)
+    digits = re.sub(r"\D", "", text)
+    if digits.startswith("0044"):
+        digits = "0" + digits[4:]
+    elif digits.startswith("44") and text.lstrip().startswith("+"):
+        digits = "0" + digits[2:]
+    if digits.startswith("00"):
+        digits = "0" + digits[2:].lstrip("0")  # "+44 (0)20 ..." repeats the trunk zero
+    if digits.startswith("0") and digits[1:2] in "123578" and len(digits) in (10, 11):
+        return "[phone]"
+    return text
+
+
+def _postcode(match: re.Match[str]) -> str:
+    # "W1 2nd floor" or "LS1 3rd" read as ordinals, not inward codes.
+    if re.search(r"\d(?:st|nd|rd|th)$", match.group(0)):
+        return match.group(0)
+    return "[postcode]"
+
+
+def _is_shouting(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.6
+
+
+def _vehicle(text: str) -> str:
+    shouting = _is_shouting(text)
+
+    def replace(match: re.Match[str]) -> str:
+        groups = re.findall(r"[A-Z]+", match.group(0))
+        if any(g in _WORDS_NOT_PLATES for g in groups if len(g) == 3):
+            return match.group(0)
+        if shouting and " " in match.group(0):
+            return match.group(0)  # capitals everywhere: "A21 XYZ" is too likely words
+        return "[vehicle]"
+
+    text = VEHICLE_CURRENT.sub(replace, text)
+    text = VEHICLE_PREFIX.sub(replace, text)
+    return VEHICLE_SUFFIX.sub(replace, text)
+
+
+def _names(text: str) -> str:
+    listed = first_names()
+
+    def cued(match: re.Match[str]) -> str:
+        words = match.group("who").split()
+        if words[0] in _NOT_NAMES or words[0].isupper():
+            return match.group(0)
+        cue = match.group("cue") or ""
+        if cue in ("called", "named") and _CALLING_VERB_BEFORE.search(text[:match.start()]):
+            return match.group(0)
+        if NAME_THEN_PLACE.match(text[match.end("who"):match.end("who") + 30]):
+            return match.group(0)  # "named after Albert Road" is a place
+        keep = 2 if len(words) == 2 and words[1] not in _NOT_NAMES else 1
+        rest = " " + " ".join(words[keep:]) if len(words) > keep else ""
+        start = match.start("who") - match.start(0)
+        return match.group(0)[:start] + "[name]" + rest
+
+    text = NAME_CUES.sub(cued, text)
+
+    # A listed first name, and the capitalised surname right after it when there is one.
+    out: list[str] = []
+    position = 0
+    words = list(re.finditer(rf"\b{_CAP_WORD}\b", text))
+    skip_until = -1
+    for index, word in enumerate(words):
+        if word.start() < skip_until or word.group(0) not in listed.names:
+            continue
+        after = text[word.end():word.end() + 30]
+        before = text[max(0, word.start() - 10):word.start()]
+        if NAME_THEN_PLACE.match(after) or PLACE_BEFORE.search(before):
+            continue
+        end = word.end()
+        if index + 1 < len(words):
+            following = words[index + 1]
+            gap = text[word.end():following.start()]
+            if gap.strip() == "" and following.group(0) not in _NOT_NAMES:
+                end = following.end()
+        out.append(text[position:word.start()])
+        out.append("[name]")
+        position = skip_until = end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def redact(text: str) -> str:
+    """Return the comment with personal data replaced by tokens such as [email] or [name]."""
+    if not text:
+        return text
+    text = EMAIL.sub("[email]", text)
+    text = PHONE_CANDIDATE.sub(_phone, text)
+    text = FULL_POSTCODE.sub(_postcode, text)
+    text = ADDRESS.sub("[address]", text)
+    text = _vehicle(text)
+    text = OUTWARD_ONLY.sub("[postcode]", text)
+    return _names(text)
