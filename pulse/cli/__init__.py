@@ -9,8 +9,10 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from .areas import areas
+    from .demo import demo
     from .instruments import instruments
+    from .responses import responses
     from .waves import waves
 
-    for group in (areas, instruments, waves):
+    for group in (areas, instruments, waves, responses, demo):
         app.cli.add_command(group)

@@ -1,0 +1,60 @@
+"""``flask --app pulse responses ...``"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..extensions import db
+from ..responses.importing import FileProblem, import_csv
+
+
+@click.group(help="Responses collected elsewhere: imports.")
+def responses() -> None:
+    pass
+
+
+@responses.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check every row and report; store nothing.")
+@click.option("--strict", is_flag=True, help="Store nothing if any row is rejected.")
+@with_appcontext
+def import_(file: Path, dry_run: bool, strict: bool) -> None:
+    """Import responses from a CSV file: area_code,submitted_at, then question codes.
+
+    Rows that fail are reported with their line number and reason; nothing from a failed row
+    is stored, and the good rows are stored together or not at all.
+    """
+    try:
+        outcome = import_csv(file, dry_run=dry_run, strict=strict)
+        held_back = dry_run or (strict and outcome.rejected)
+        if held_back:
+            db.session.rollback()
+        else:
+            db.session.commit()
+    except FileProblem as err:
+        db.session.rollback()
+        raise click.ClickException(f"{file}: {err}; nothing imported") from None
+    except SQLAlchemyError as err:
+        # The statement's parameters hold residents' free text: name the error, not them.
+        db.session.rollback()
+        raise click.ClickException(
+            f"the database refused the import ({type(err).__name__}); nothing imported"
+        ) from None
+    rejected = outcome.rejected
+    would = len(outcome.parsed.good) - len(outcome.already)
+    if dry_run:
+        summary = f"dry run: {would} would be imported, {len(rejected)} rejected"
+    elif held_back:
+        summary = f"0 imported, {len(rejected)} rejected (--strict: nothing stored)"
+    else:
+        summary = f"{outcome.imported} imported, {len(rejected)} rejected"
+    if outcome.already:
+        summary += f", {len(outcome.already)} already imported earlier (skipped)"
+    click.echo(summary)
+    for row in rejected:
+        click.echo(f"line {row.line}: {row.reason}")
+    if strict and rejected:
+        raise SystemExit(1)

@@ -1,0 +1,1 @@
+"""Responses that arrive other than through the web form: imports from elsewhere."""
