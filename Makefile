@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export PULSE_DEMO_DB ?= $(CURDIR)/instance/pulse.db
 
-.PHONY: install install-dev run demo-db test test-sqlite lint clean
+.PHONY: install install-dev run demo-db test test-sqlite lint clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,9 +18,25 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
-install: $(VENV)/.installed
+# Compiled catalogues (.mo) are committed, so every checkout serves every language however it
+# is started; install recompiles any whose .po is newer (the output is byte-identical otherwise).
+CATALOGUES := $(wildcard pulse/translations/*/LC_MESSAGES/messages.po)
+COMPILED   := $(CATALOGUES:.po=.mo)
 
-install-dev: $(VENV)/.installed-dev
+pulse/translations/%/LC_MESSAGES/messages.mo: pulse/translations/%/LC_MESSAGES/messages.po | $(BIN)/python
+	$(BIN)/pybabel -q compile -i $< -o $@
+
+install: $(VENV)/.installed $(COMPILED)
+
+install-dev: $(VENV)/.installed-dev $(COMPILED)
+
+## Extract the interface strings, merge them into every catalogue, compile (see README: Languages)
+translations: $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg --no-wrap --sort-by-file --project "Neighbourhood Pulse" \
+	  --copyright-holder "Neighbourhood Pulse contributors" -o pulse/translations/messages.pot .
+	$(BIN)/pybabel -q update -i pulse/translations/messages.pot -d pulse/translations --no-wrap \
+	  --ignore-pot-creation-date --no-fuzzy-matching
+	$(BIN)/pybabel compile -d pulse/translations --statistics
 
 ## Install, create the SQLite database, seed the demo and serve http://127.0.0.1:5000
 run: install
