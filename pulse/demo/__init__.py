@@ -1,0 +1,1 @@
+"""The demonstration database: Lewisham's wards and a year of simulated responses."""
