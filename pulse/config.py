@@ -9,7 +9,8 @@ import secrets
 from pathlib import Path
 
 DEFAULTS = {
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Errors never echo statement parameters: they may hold a resident's free text.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
     # A whole survey is a few kilobytes; anything larger is not a survey.
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "MAX_FORM_PARTS": 200,

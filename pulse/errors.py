@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .extensions import db
@@ -44,16 +45,29 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def render_error(code: int, detail: str | None = None):
+#: Seconds a client is asked to wait before retrying after the database dropped out.
+RETRY_AFTER_SECONDS = 5
+
+
+def render_error(code: int, detail: str | None = None) -> Response:
     title = _titles().get(code, _("Something went wrong"))
     detail = detail or _default_detail(code)
     if _wants_json():
-        return jsonify(error=title, detail=detail, status=code), code
+        return make_response(jsonify(error=title, detail=detail, status=code), code)
     try:
-        return render_template("errors/error.html", code=code, title=title, detail=detail), code
+        page = render_template("errors/error.html", code=code, title=title, detail=detail)
+        return make_response(page, code)
     except Exception:  # the page itself failed: still answer, plainly
         log.exception("error page failed to render")
-        return f"{title}\n{detail}\n", code, {"Content-Type": "text/plain; charset=utf-8"}
+        return make_response(f"{title}\n{detail}\n", code,
+                             {"Content-Type": "text/plain; charset=utf-8"})
+
+
+def database_unavailable(err: Exception) -> bool:
+    """Whether a database error means "down or busy" (retry later) rather than a bug."""
+    if isinstance(err, (OperationalError, InterfaceError, PoolTimeout)):
+        return True
+    return isinstance(err, DBAPIError) and err.connection_invalidated
 
 
 def init_app(app: Flask) -> None:
@@ -62,22 +76,46 @@ def init_app(app: Flask) -> None:
         if isinstance(err, RequestEntityTooLarge):
             return render_error(413)
         detail = err.description if err.description and err.description != type(err).description else None
-        return render_error(err.code or 500, detail)
+        if err.code == 429:
+            # Flask-Limiter's description is the limit itself ("10 per 1 minute"): say why.
+            detail = None
+        response = render_error(err.code or 500, detail)
+        # Keep what the exception says about the response, e.g. Allow on a 405.
+        for name, value in err.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(CSRFError)
     def csrf_error(err: CSRFError):
         return render_error(400, _("This form has expired. Please go back, reload the page "
                                    "and send it again."))
 
-    @app.errorhandler(OperationalError)
-    def database_down(err: OperationalError):
-        # The database dropped out: nothing was committed, so nothing is half-written.
-        db.session.rollback()
-        log.warning("database unavailable: %s", type(err.orig).__name__ if err.orig else "error")
-        return render_error(503)
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(PoolTimeout)
+    def database_error(err: Exception):
+        if not database_unavailable(err):
+            return unexpected(err)
+        # The database dropped out or is locked: the transaction is rolled back whole, so
+        # nothing is half-written and sending again is safe. Only the error's class is logged:
+        # the statement's parameters may hold a resident's answers.
+        _rollback()
+        orig = getattr(err, "orig", None)
+        log.warning("database unavailable: %s", type(orig or err).__name__)
+        response = render_error(503)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(err: Exception):
-        db.session.rollback()
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        _rollback()
+        # Safe to log with the traceback: the engine hides statement parameters (config.py).
+        log.exception("unhandled %s on %s %s", type(err).__name__, request.method, request.path)
         return render_error(500)
+
+
+def _rollback() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # a dead connection cannot even roll back; the pool discards it
+        log.warning("rollback after an error failed")

@@ -6,6 +6,8 @@ turns into a translated message beside the field.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -20,6 +22,8 @@ NOT_AN_OPTION = "not_an_option"
 TOO_LONG = "too_long"
 UNKNOWN_QUESTION = "unknown_question"
 CONTROL_CHARACTERS = "control_characters"
+
+_INTEGER = re.compile(r"[+-]?[0-9]{1,6}")
 
 
 class AnswerError(ValueError):
@@ -58,7 +62,8 @@ def _clean_text(question: Question, raw: str) -> str:
     if "\x00" in raw:
         raise AnswerError(question.code, CONTROL_CHARACTERS)
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(ch for ch in text if ch in "\n\t" or ch >= " ").strip()
+    text = "".join(ch for ch in text
+                   if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
     if len(text) > question.max_length:
         raise AnswerError(question.code, TOO_LONG, str(question.max_length))
     return text
@@ -85,10 +90,11 @@ def parse_answer(question: Question, raw: str | None) -> Answer | None:
     assert question.kind == SCALE
     if value.lower() == DONT_KNOW:
         return Answer(question.code, dont_know=True)
-    try:
-        number = int(value)
-    except ValueError:
-        raise AnswerError(question.code, NOT_A_NUMBER, value[:40]) from None
+    # Only plain ASCII digits: int() would also take "1_0" or other scripts' digits, which
+    # no form offers and an export should never meet.
+    if not _INTEGER.fullmatch(value):
+        raise AnswerError(question.code, NOT_A_NUMBER, value[:40])
+    number = int(value)
     scale = question.scale_def
     if number not in scale.values:
         raise AnswerError(question.code, OUT_OF_RANGE, f"{scale.minimum}-{scale.maximum}")

@@ -32,6 +32,14 @@ def open_wave(area: Area, at: datetime) -> Wave | None:
     return min(waves, key=lambda w: (depth[w.area_id], -w.opens_at.timestamp()))
 
 
+def next_wave(area: Area, at: datetime) -> Wave | None:
+    """The soonest wave for ``area`` or an ancestor that opens after ``at``."""
+    ids = [a.id for a in (area, *area.ancestors())]
+    return db.session.scalar(
+        select(Wave).where(Wave.area_id.in_(ids), Wave.opens_at > at)
+        .order_by(Wave.opens_at).limit(1))
+
+
 def choosable_areas(search: str = "", limit: int = 60) -> list[Area]:
     """Areas a resident can pick: active leaves of the tree, filtered by name or code."""
     has_children = select(Area.parent_id).where(Area.parent_id.is_not(None)).distinct()

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from flask import (Blueprint, abort, current_app, jsonify, make_response, redirect,
                    render_template, request, url_for)
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -28,7 +28,9 @@ def _now() -> datetime:
 
 
 def _area_or_404(code: str):
-    area = queries.active_area(code)
+    # A code no area could have (too long for the column, or holding a NUL that PostgreSQL
+    # refuses) is answered here rather than passed to the database.
+    area = queries.active_area(code) if len(code) <= 32 and code.isprintable() else None
     if area is None:
         abort(404, description=_("We could not find an area with the code %(code)s.", code=code))
     return area
@@ -38,7 +40,13 @@ def _channel() -> str:
     return PUBLIC_CHANNELS.get(request.values.get("via", "web"), "web")
 
 
-def _closed(area):
+def _closed(area, now: datetime):
+    """410 for a survey that is over; 403 and its opening date for one not yet open."""
+    upcoming = queries.next_wave(area, now)
+    if upcoming is not None:
+        page = render_template("survey/upcoming.html", area=area,
+                               opens_on=format_date(upcoming.opens_at, "long"))
+        return make_response(page, 403)
     page = render_template("survey/closed.html", area=area)
     return make_response(page, 410)
 
@@ -50,7 +58,7 @@ def _already(area):
 
 @bp.get("/")
 def choose():
-    search = request.args.get("q", "")[:100]
+    search = "".join(ch for ch in request.args.get("q", "")[:100] if ch.isprintable())
     return render_template("survey/choose.html", areas=queries.choosable_areas(search),
                            search=search)
 
@@ -77,8 +85,9 @@ def locate():
 @bp.get("/<code>")
 def intro(code: str):
     area = _area_or_404(code)
-    if queries.open_wave(area, _now()) is None:
-        return _closed(area)
+    now = _now()
+    if queries.open_wave(area, now) is None:
+        return _closed(area, now)
     return render_template("survey/intro.html", area=area, via=_channel())
 
 
@@ -92,7 +101,7 @@ def questions(code: str):
     now = _now()
     wave = queries.open_wave(area, now)
     if wave is None:
-        return _closed(area)
+        return _closed(area, now)
     if tokens.answered_key(area.id, wave.id) in tokens.answered_keys(request):
         return _already(area)
     if request.method == "GET" and request.args.get("consent") != "yes":
@@ -106,7 +115,8 @@ def questions(code: str):
     form = survey_form_class(definition)()
 
     if request.method == "POST":
-        unknown = sorted(set(request.form) - CONTROL_FIELDS - set(definition.codes))
+        unknown = sorted((set(request.form) | set(request.files))
+                         - CONTROL_FIELDS - set(definition.codes))
         if unknown:
             abort(400, description=_("This survey has no question called %(code)s.",
                                      code=", ".join(unknown)[:80]))
