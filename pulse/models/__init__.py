@@ -1,4 +1,5 @@
 """Database models, one module per aggregate."""
+from .access_code import AccessCode
 from .area import Area, PopulationMargin
 from .instrument import Instrument, InstrumentVersion, Question
 from .response import CHANNELS, Answer, Response
@@ -6,5 +7,5 @@ from .wave import Wave
 
 __all__ = [
     "Area", "PopulationMargin", "Instrument", "InstrumentVersion", "Question",
-    "Wave", "Response", "Answer", "CHANNELS",
+    "Wave", "Response", "Answer", "CHANNELS", "AccessCode",
 ]
