@@ -1,0 +1,1 @@
+"""Numbers and models in plain Python + numpy: weighting, estimates, suppression, change."""

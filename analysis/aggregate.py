@@ -1,0 +1,203 @@
+"""Estimates for every area, group and measure of one period, as columns of numbers.
+
+Inputs are plain arrays (see :mod:`analysis.cells`); the output is a :class:`PeriodTable`
+of rows that ``pulse`` stores as they are. The steps:
+
+1. respondents of the period count in their own area and in every area above it;
+2. respondents per (area, cell) are raked to each area's margins (:mod:`.weighting`);
+3. per (area, cell, measure): n, sum y, sum y^2, sum positive; weighted sums per group follow
+   by multiplying with the cell weights (a weight is the same for everyone in a cell);
+4. estimates and intervals (:mod:`.estimates`), suppression (:mod:`.suppression`),
+   modelled estimates (:mod:`.small_area`) and change (:mod:`.change`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import change as change_mod
+from . import small_area, suppression
+from .cells import (CELL_CATEGORIES, DIMENSIONS, GROUP_CELLS, GROUPS, NCELLS, Measure,
+                    Responses, Tree, cells_of, measure_values)
+from .estimates import PERCENT, Sums, estimate
+from .periods import Period
+from .weighting import rake_cells
+
+
+@dataclass
+class PeriodTable:
+    """Stored rows of one period: flat arrays, one entry per (area, group, measure)."""
+
+    period: Period
+    area: np.ndarray
+    group: np.ndarray
+    measure: np.ndarray
+    n: np.ndarray              # NaN where suppressed or withheld
+    n_eff: np.ndarray
+    estimate: np.ndarray       # NaN where suppressed
+    std_error: np.ndarray
+    ci_low: np.ndarray
+    ci_high: np.ndarray
+    reason: np.ndarray         # suppression.NONE / PRIMARY / SECONDARY
+    weighted: np.ndarray
+    change: np.ndarray
+    significant: np.ndarray
+    modelled: np.ndarray
+    # groups x areas x measures: published estimate and standard error, for the next
+    # period's change.
+    published: tuple[np.ndarray, np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.area)
+
+
+class Prepared:
+    """Per-respondent values computed once and reused by every period."""
+
+    def __init__(self, responses: Responses, tree: Tree, measures: list[Measure]):
+        self.responses, self.tree, self.measures = responses, tree, measures
+        self.cell = cells_of(responses.demo)
+        self.y, self.pos = measure_values(responses.values, measures)
+
+
+def month_stats(prep: Prepared, month: int) -> np.ndarray:
+    """Counts of one month: areas x (1 + 4 x measures) x cells - respondents, then per measure
+    n, sum y, sum y^2 and sum positive - each respondent in its area and every area above it.
+
+    Values are whole numbers or quarters (composites average two answers), so sums are exact
+    in floating point and adding months in any order gives identical results.
+    """
+    tree, M, C = prep.tree, len(prep.measures), NCELLS
+    A = tree.size
+    r = prep.responses
+    sel = np.flatnonzero(r.month == month)
+    lineage = tree.lineage()[r.area[sel]]
+    rr = np.repeat(sel, lineage.shape[1])
+    uu = lineage.ravel()
+    keep = uu >= 0
+    rr, uu = rr[keep], uu[keep]
+    key = uu * C + prep.cell[rr]
+    out = np.zeros((1 + 4 * M, A * C), dtype=np.float32)
+    out[0] = np.bincount(key, minlength=A * C)
+    for j in range(M):
+        y = prep.y[rr, j]
+        ok = ~np.isnan(y)
+        k, yv = key[ok], y[ok]
+        out[1 + 4 * j] = np.bincount(k, minlength=A * C)
+        out[2 + 4 * j] = np.bincount(k, yv, minlength=A * C)
+        out[3 + 4 * j] = np.bincount(k, yv * yv, minlength=A * C)
+        out[4 + 4 * j] = np.bincount(k, prep.pos[rr, j][ok], minlength=A * C)
+    return np.ascontiguousarray(out.reshape(1 + 4 * M, A, C).transpose(1, 0, 2))
+
+
+def compute_period(prep: Prepared, period: Period, totals: np.ndarray,
+                   targets: list[np.ndarray | None], minimum: int,
+                   previous: tuple[np.ndarray, np.ndarray] | None = None) -> PeriodTable:
+    """The table of one period from the sum of its months' :func:`month_stats`."""
+    tree, measures = prep.tree, prep.measures
+    A, G, M = tree.size, len(GROUPS), len(measures)
+    counts = totals[:, 0, :]
+    rake = rake_cells(counts, CELL_CATEGORIES, targets)
+    w = rake.weights
+    # Per area, one product gives every group's sums: the right-hand matrix carries the
+    # group membership of each cell times its weight (power 0, 1 or 2).
+    g_t = GROUP_CELLS.T[None, :, :]
+    right = np.concatenate([g_t * np.ones_like(w)[:, :, None], g_t * w[:, :, None],
+                            g_t * (w * w)[:, :, None]], axis=2)       # areas x cells x 3G
+    prod = np.matmul(totals[:, 1:, :], right).reshape(A, M, 4, 3, G)
+    # -> groups x areas x measures
+    pick_sum = lambda stat, power: np.ascontiguousarray(prod[:, :, stat, power, :].transpose(2, 0, 1))
+    sums = Sums(n=pick_sum(0, 0), sw=pick_sum(0, 1), sw2=pick_sum(0, 2), swy=pick_sum(1, 1),
+                swy2=pick_sum(2, 1), swp=pick_sum(3, 1))
+    is_pct = np.array([m.unit == PERCENT for m in measures])[None, None, :]
+    sc, pc = estimate("score", sums), estimate(PERCENT, sums)
+    pick = {f: np.where(is_pct, getattr(pc, f), getattr(sc, f))
+            for f in ("n_eff", "estimate", "std_error", "ci_low", "ci_high", "unit_variance")}
+    n = sums.n
+    reason = _suppress(n, tree, minimum)
+    primary = reason == suppression.PRIMARY
+
+    modelled = np.full((G, A, M), np.nan)
+    for p, kids in tree.children().items():
+        shrunk = small_area.shrink(np.moveaxis(pick["estimate"][:, kids, :], 1, 0),
+                                   np.moveaxis(pick["n_eff"][:, kids, :], 1, 0),
+                                   pick["estimate"][:, p, :], pick["unit_variance"][:, p, :])
+        modelled[:, kids, :] = np.moveaxis(shrunk, 0, 1)
+
+    pub_est = np.where(primary | (n == 0), np.nan, pick["estimate"])
+    pub_se = np.where(primary | (n == 0), np.nan, pick["std_error"])
+    if previous is None:
+        diff = np.full((G, A, M), np.nan)
+        sig = np.zeros((G, A, M), dtype=bool)
+    else:
+        diff, sig = change_mod.change(pub_est, pub_se, previous[0], previous[1])
+
+    stored = (n > 0) & ((np.arange(G) == 0)[:, None, None] | ~primary)
+    gi, ai, mi = np.nonzero(stored)
+    hide_n = reason[gi, ai, mi] != suppression.NONE
+    hide_all = primary[gi, ai, mi]
+
+    def col(a, hide):
+        return np.where(hide, np.nan, a[gi, ai, mi])
+
+    return PeriodTable(
+        period=period, area=ai, group=gi, measure=mi,
+        n=col(n, hide_n), n_eff=col(pick["n_eff"], hide_n),
+        estimate=col(pick["estimate"], hide_all), std_error=col(pick["std_error"], hide_all),
+        ci_low=col(pick["ci_low"], hide_all), ci_high=col(pick["ci_high"], hide_all),
+        reason=reason[gi, ai, mi], weighted=rake.weighted[ai],
+        change=col(diff, hide_all), significant=sig[gi, ai, mi] & ~hide_all,
+        modelled=col(modelled, hide_all), published=(pub_est, pub_se),
+    )
+
+
+def _suppress(n: np.ndarray, tree: Tree, minimum: int) -> np.ndarray:
+    """groups x areas x measures of suppression.NONE / PRIMARY / SECONDARY."""
+    primary = suppression.primary(n, minimum)
+    withheld = np.zeros_like(primary)
+    # Neighbourhoods under their parent, for every group and measure.
+    for p, kids in tree.children().items():
+        extra = suppression.complementary(np.moveaxis(n[:, kids, :], 1, 0),
+                                          np.moveaxis(primary[:, kids, :], 1, 0), n[:, p, :])
+        withheld[:, kids, :] |= np.moveaxis(extra, 0, 1)
+    # An area whose overall count is withheld cannot publish counts that add up to it.
+    withheld |= withheld[0:1] & (n > 0) & ~primary
+    # Categories of each breakdown under the area's overall count.
+    for d in range(len(DIMENSIONS)):
+        idx = [i for i, g in enumerate(GROUPS) if g.dimension == d]
+        extra = suppression.complementary(n[idx], primary[idx] | withheld[idx], n[0])
+        withheld[idx] |= extra
+    reason = np.where(primary, suppression.PRIMARY,
+                      np.where(withheld, suppression.SECONDARY, suppression.NONE))
+    return reason.astype(np.int8)
+
+
+def compute_all(prep: Prepared, periods: list[Period], targets: list[np.ndarray | None],
+                minimum: int, previous: dict[Period, tuple[np.ndarray, np.ndarray]] | None = None,
+                ) -> list[PeriodTable]:
+    """Tables for ``periods``. Each month's counts are built once and summed into the
+    quarters and rolling years that hold it; a change uses the previous period's table when
+    it was computed here, else ``previous`` (published figures stored earlier), else none."""
+    done: dict[Period, tuple[np.ndarray, np.ndarray]] = dict(previous or {})
+    wanted = sorted(set(periods), key=lambda p: (p.end, p.kind))
+    cache: dict[int, np.ndarray] = {}
+    out = []
+    # Process by end month so that only the last twelve months' counts are kept in memory.
+    for period in wanted:
+        for m in list(cache):
+            if m < period.end - 11:
+                del cache[m]
+        total = None
+        for m in period.months:
+            if m not in cache:
+                cache[m] = month_stats(prep, m)
+            if total is None:
+                total = cache[m].astype(np.float64)
+            else:
+                total += cache[m]
+        table = compute_period(prep, period, total, targets, minimum,
+                               done.get(period.previous()))
+        done[period] = table.published
+        out.append(table)
+    return out

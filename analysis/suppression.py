@@ -1,0 +1,51 @@
+"""Suppression: no figure from fewer than ``minimum`` responses, and no count that could be
+worked out from the published ones.
+
+Primary: a cell with 1..minimum-1 valid answers publishes no estimate and no count ("fewer
+than 10 responses"). ``minimum`` may be raised but never below 10.
+
+Secondary (complementary): a partition is a set of published members that add up to a
+published total - the neighbourhoods under a borough, or the categories of one breakdown
+under the area's "all" figure. Whatever the total holds that no member publishes (primary
+suppressed members, plus responses not in any member: answered at the parent itself, or
+"not stated") is a hidden part. When exactly one hidden part is non-empty it can be derived
+by subtraction, so the count of the smallest published member is withheld too.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+FLOOR = 10
+NONE, PRIMARY, SECONDARY = 0, 1, 2
+REASONS = {NONE: None, PRIMARY: "fewer than 10 responses",
+           SECONDARY: "count withheld: it could be derived from the published counts"}
+
+
+def check_minimum(minimum: int) -> int:
+    minimum = int(minimum)
+    if minimum < FLOOR:
+        raise ValueError(f"the minimum number of responses may be raised but never below {FLOOR}")
+    return minimum
+
+
+def primary(n: np.ndarray, minimum: int) -> np.ndarray:
+    n = np.asarray(n)
+    return (n > 0) & (n < check_minimum(minimum))
+
+
+def complementary(n: np.ndarray, hidden: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """Members (axis 0) whose counts must be withheld so no hidden part is derivable alone.
+
+    ``n`` and ``hidden`` are members x ..., ``total`` is the partition's published total.
+    """
+    n = np.asarray(n, dtype=float)
+    hidden = np.asarray(hidden, dtype=bool) & (n > 0)
+    residual = np.asarray(total, dtype=float) - n.sum(axis=0)
+    parts = hidden.sum(axis=0) + (residual > 0.5)
+    candidates = ~hidden & (n > 0)
+    ranked = np.where(candidates, n, np.inf)
+    pick = ranked.argmin(axis=0)
+    need = (parts == 1) & np.isfinite(ranked.min(axis=0))
+    out = np.zeros_like(hidden)
+    np.put_along_axis(out, pick[None, ...], need[None, ...], axis=0)
+    return out & candidates

@@ -1,0 +1,115 @@
+"""Whole-period estimates checked, row by row, against the reference implementations."""
+import numpy as np
+import pytest
+
+from analysis import suppression
+from analysis.aggregate import Prepared, compute_all
+from analysis.cells import DIMENSIONS, GROUPS, Responses, Tree, measures_for
+from analysis.periods import all_periods, month_index, parse
+from tests.analysis.independent import percent_reference, rake_loop, score_reference
+
+QUESTIONS = [("safe_day", "s10"), ("respect", "s10"), ("listen", "s10"),
+             ("relied_on", "agree5"), ("good_job", "rate5")]
+COMPOSITES = [("trust", ("respect", "listen"))]
+FIRST = month_index(2026, 8)
+
+
+def generated(seed=3, n=900):
+    """A borough (0) with four wards (1-4); ward 4 is small; the borough has no margins."""
+    rng = np.random.default_rng(seed)
+    tree = Tree(np.array([-1, 0, 0, 0, 0]))
+    area = rng.choice([1, 2, 3, 4, 0], size=n, p=[.35, .3, .25, .04, .06])
+    month = FIRST + rng.integers(0, 4, size=n)
+    demo = np.stack([rng.integers(-1, 6, n), rng.integers(-1, 3, n), rng.integers(-1, 5, n)],
+                    axis=1).astype(np.int8)
+    values = np.column_stack([
+        rng.integers(0, 11, n) if s == "s10" else rng.integers(1, 6, n) for _, s in QUESTIONS
+    ]).astype(float)
+    values[rng.random(values.shape) < 0.08] = np.nan          # skipped or "don't know"
+    age = np.full((5, 6), np.nan)
+    age[1:] = rng.integers(200, 2000, size=(4, 6))
+    sex = np.full((5, 3), np.nan)
+    sex[1:, :2] = rng.integers(2000, 5000, size=(4, 2))
+    return Responses(area, month, demo, values), tree, [age, sex, None]
+
+
+def test_every_row_matches_a_respondent_level_reference():
+    responses, tree, targets = generated()
+    measures = measures_for(QUESTIONS, COMPOSITES)
+    prep = Prepared(responses, tree, measures)
+    tables = compute_all(prep, all_periods(FIRST, FIRST + 3), targets, 10)
+    lineage = tree.lineage()
+    checked = 0
+    for table in tables:
+        for i in range(len(table)):
+            a, g, m = int(table.area[i]), int(table.group[i]), int(table.measure[i])
+            in_area = (lineage[responses.area] == a).any(axis=1)
+            in_period = np.isin(responses.month, list(table.period.months))
+            people = np.flatnonzero(in_area & in_period)
+            margins = [None if t is None or not np.isfinite(t[a]).any()
+                       else {k: v for k, v in enumerate(t[a]) if np.isfinite(v)} for t in targets]
+            w = np.array(rake_loop([list(responses.demo[people, d]) for d in range(3)], margins))
+            group = GROUPS[g]
+            if group.dimension is not None:
+                member = responses.demo[people, group.dimension] == group.category
+                people, w = people[member], w[member]
+            measure = measures[m]
+            cols = responses.values[people][:, list(measure.columns)]
+            y = cols.mean(axis=1)
+            valid = ~np.isnan(y)
+            n = int(valid.sum())
+            if table.reason[i] == suppression.PRIMARY:
+                assert 0 < n < 10 and np.isnan(table.estimate[i]) and np.isnan(table.n[i])
+                continue
+            if table.reason[i] == suppression.NONE:
+                assert table.n[i] == n
+            assert n >= 10
+            if measure.unit == "score":
+                est, low, high, n_eff = score_reference(y, w)
+            else:
+                est, low, high, n_eff = percent_reference(np.isin(y, measure.positive), valid, w)
+            assert table.estimate[i] == pytest.approx(est, abs=1e-6)
+            assert table.ci_low[i] == pytest.approx(low, abs=1e-6)
+            assert table.ci_high[i] == pytest.approx(high, abs=1e-6)
+            if table.reason[i] == suppression.NONE:
+                assert table.n_eff[i] == pytest.approx(n_eff, rel=1e-6)
+            checked += 1
+    assert checked > 500
+
+
+def test_no_published_figure_rests_on_fewer_than_ten_responses():
+    responses, tree, targets = generated(seed=5, n=500)
+    prep = Prepared(responses, tree, measures_for(QUESTIONS, COMPOSITES))
+    for table in compute_all(prep, all_periods(FIRST, FIRST + 3), targets, 12):
+        shown = ~np.isnan(table.estimate)
+        assert (table.reason[shown] != suppression.PRIMARY).all()
+        assert (np.nan_to_num(table.n[shown], nan=99) >= 12).all()
+        assert np.isnan(table.modelled[~shown]).all() and np.isnan(table.change[~shown]).all()
+        # Only the "all" group keeps a row to say "fewer than 10 responses".
+        assert (table.group[table.reason == suppression.PRIMARY] == 0).all()
+
+
+def test_a_suppressed_ward_cannot_be_recovered_from_its_borough_and_siblings():
+    responses, tree, targets = generated(seed=9, n=700)
+    prep = Prepared(responses, tree, measures_for(QUESTIONS, COMPOSITES))
+    checked = 0
+    for table in compute_all(prep, all_periods(FIRST, FIRST + 3), targets, 10):
+        in_period = np.isin(responses.month, list(table.period.months))
+        for m, measure in enumerate(prep.measures):
+            y = responses.values[:, list(measure.columns)].mean(axis=1)
+            true_n = np.bincount(responses.area[in_period & ~np.isnan(y)], minlength=5)
+            rows = (table.group == 0) & (table.measure == m)
+            reason = {int(a): int(r) for a, r in zip(table.area[rows], table.reason[rows])}
+            hidden_wards = [a for a in (1, 2, 3, 4) if true_n[a] > 0 and reason[a] != 0]
+            # The borough's own responses are never published apart: one more hidden part.
+            parts = len(hidden_wards) + (true_n[0] > 0)
+            assert parts != 1, (table.period, measure.code, reason, true_n)
+            checked += any(reason[a] == suppression.SECONDARY for a in (1, 2, 3, 4))
+    assert checked  # the data makes the rule act at least once
+
+
+def test_breakdowns_cover_every_dimension():
+    labels = {g.label for g in GROUPS}
+    for name, cats in DIMENSIONS:
+        assert {f"{name}={c}" for c in cats} <= labels
+    assert "all" in labels
