@@ -42,7 +42,7 @@ def register_extensions(app: Flask) -> None:
     from .extensions import babel, csrf, db, limiter, migrate
     from flask_babel import get_locale
 
-    from .i18n import language_url, select_locale
+    from .i18n import language_links, language_url, select_locale
 
     db.init_app(app)
     database.init_app(app)
@@ -50,7 +50,8 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
-    app.jinja_env.globals.update(language_url=language_url, get_locale=get_locale)
+    app.jinja_env.globals.update(language_url=language_url, language_links=language_links,
+                                 get_locale=get_locale)
 
 
 def register_blueprints(app: Flask) -> None:

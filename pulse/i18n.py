@@ -1,7 +1,7 @@
 """Language choice: an explicit ?lang= wins, then the remembered choice, then the browser."""
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 
 
 def languages() -> tuple[str, ...]:
@@ -10,6 +10,8 @@ def languages() -> tuple[str, ...]:
 
 def select_locale() -> str:
     supported = languages()
+    if not has_request_context():  # command line and jobs: messages in the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang")
     if asked in supported:
         session["lang"] = asked
@@ -28,3 +30,14 @@ def language_url(language: str) -> str:
         return f"?lang={language}"
     args = {k: v for k, v in request.args.items() if k != "lang"}
     return url_for(request.endpoint, **(request.view_args or {}), **args, lang=language)
+
+
+def language_links() -> list[tuple[str, str]]:
+    """Each offered language with its own name for itself (English, Cymraeg, polski...)."""
+    from babel import Locale
+
+    names = []
+    for code in languages():
+        name = Locale.parse(code).get_display_name(code) or code
+        names.append((code, name[:1].upper() + name[1:]))
+    return names

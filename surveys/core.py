@@ -11,7 +11,8 @@ from .instrument import CHOICE, PREFER_NOT, SCALE, TEXT, Composite, Instrument, 
 
 AREA_HINT = {
     "en": "By \u201cyour area\u201d we mean within about 15 minutes\u2019 walk of your home.",
-    "cy": "Wrth \u201ceich ardal\u201d rydym yn golygu o fewn tua 15 munud o gerdded o\u2019ch cartref.",
+    "cy": "Wrth s\u00f4n am \u201ceich ardal\u201d, rydym yn golygu o fewn tua 15 munud o gerdded "
+          "o\u2019ch cartref.",
 }
 SAFE_ANCHORS = {
     "en": ("Not safe at all", "Completely safe"),
@@ -79,8 +80,8 @@ CORE = Instrument(
                "gymuned hon."),
         _agree("informed",
                "I feel well informed about what the police in my area have been doing.",
-               "Rwy\u2019n teimlo fy mod yn cael gwybod yn dda am yr hyn y mae\u2019r heddlu yn fy "
-               "ardal wedi bod yn ei wneud."),
+               "Rwy\u2019n teimlo fy mod yn cael gwybodaeth dda am yr hyn y mae\u2019r heddlu yn "
+               "fy ardal wedi bod yn ei wneud."),
         Question(code="good_job", kind=SCALE, scale="rate5", wording={
             "en": "Taking everything into account, how good a job do you think the police in "
                   "your area are doing?",
@@ -101,7 +102,7 @@ CORE = Instrument(
                  ("black", "Black, Black British, Caribbean or African",
                   "Du, Du Prydeinig, Caribi\u00efaidd neu Affricanaidd"),
                  ("mixed", "Mixed or multiple ethnic groups",
-                  "Grwpiau ethnig cymysg neu luosog"),
+                  "Grwpiau cymysg neu aml-ethnig"),
                  ("white", "White", "Gwyn"),
                  ("other", "Another ethnic group", "Gr\u0175p ethnig arall")]),
     ),

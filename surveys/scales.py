@@ -49,11 +49,11 @@ AGREE5 = Scale(
             1: "Strongly disagree",
         },
         "cy": {
-            5: "Cytuno'n gryf",
+            5: "Cytuno\u2019n gryf",
             4: "Tueddu i gytuno",
             3: "Ddim yn cytuno nac yn anghytuno",
             2: "Tueddu i anghytuno",
-            1: "Anghytuno'n gryf",
+            1: "Anghytuno\u2019n gryf",
         },
     },
     positive=(4, 5),
