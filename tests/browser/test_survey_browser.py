@@ -179,6 +179,20 @@ def test_layout_fits_a_360px_screen_with_44px_targets(live_server, browser, arti
             box = page.locator(selector).first.bounding_box()
             assert box and box["height"] >= 44, selector
 
+        # Keyboard: the skip link comes first and shows itself, then leads past the header
+        # straight to the first answer (the honeypot is not in the tab order); focus is visible.
+        page.keyboard.press("Tab")
+        skip = page.locator("a.skip")
+        assert page.evaluate("document.activeElement.className") == "skip"
+        box = skip.bounding_box()
+        assert box and box["x"] >= 0 and box["y"] >= 0
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == "safe_day-0"
+        ring = page.evaluate("getComputedStyle(document.activeElement.closest('label'))"
+                             ".outlineStyle")
+        assert ring == "solid"
+
         # Submitting with an error must not widen the page either.
         page.get_by_role("button", name="Send my answers").click()
         assert page.locator(".summary").is_visible()
