@@ -1,9 +1,14 @@
 """gunicorn settings for production: `gunicorn -c gunicorn.conf.py wsgi:app`.
 
-Every value can be overridden on the command line or with GUNICORN_CMD_ARGS.
+Every value can be overridden on the command line or with GUNICORN_CMD_ARGS; the PULSE_*
+variables below are the usual knobs. See README.md, "Deployment".
 """
+import logging
 import multiprocessing
 import os
+import re
+
+from gunicorn.glogging import Logger
 
 bind = os.environ.get("PULSE_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("PULSE_WORKERS", multiprocessing.cpu_count() * 2 + 1))
@@ -16,10 +21,67 @@ max_requests_jitter = 500
 # The application holds no module-level state that must be shared, and preloading would
 # open database connections before forking; each worker builds its own app.
 preload_app = False
+# Only a proxy on these addresses may say the request came over HTTPS. The client address
+# itself is taken from X-Forwarded-For by the app (PULSE_PROXY_HOPS), never by gunicorn.
 forwarded_allow_ips = os.environ.get("PULSE_FORWARDED_ALLOW_IPS", "127.0.0.1")
-# Access logs record path and status but never the client address or the query string,
-# so that no raw IP or location reaches a log file.
-accesslog = "-"
+# The heartbeat file lives in memory where there is memory to put it: a worker blocked on a
+# slow disk would otherwise be killed as if it had hung.
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"
+proc_name = "pulse"
+
+# Access logs record method, path, status, size and time, never the client address, the
+# query string, the referrer or the user agent: a query may carry a location (?lat=) or a
+# search, and an address is personal data.
+accesslog = os.environ.get("PULSE_ACCESS_LOG", "-")
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
-errorlog = "-"
+errorlog = os.environ.get("PULSE_ERROR_LOG", "-")
 loglevel = os.environ.get("PULSE_LOG_LEVEL", "info")
+
+_CLIENT_IP = re.compile(r"ip=\S*?(?=: |$)")
+_QUERY = re.compile(r"(/[^\s?'\"]*)\?[^\s'\"]*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class _ScrubClientData(logging.Filter):
+    """Remove what gunicorn's own messages can carry about a client: address and query.
+
+    gunicorn logs "Invalid request from ip=..." for malformed requests and the full URI when
+    a request fails; neither may reach a log file here.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = _QUERY.sub(r"\1", _CLIENT_IP.sub("ip=-", message))
+        if clean != message:
+            record.msg, record.args = clean, None
+        return True
+
+
+class PrivateLogger(Logger):
+    """gunicorn's logger with client data scrubbed from the error log and the access log."""
+
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        if not any(isinstance(f, _ScrubClientData) for f in self.error_log.filters):
+            self.error_log.addFilter(_ScrubClientData())
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        # A decoded path can hold a newline (%0A): never let a request forge a log line.
+        for key in ("U", "m"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = _CONTROL.sub("?", atoms[key])
+        return atoms
+
+
+logger_class = PrivateLogger
+
+
+def when_ready(server) -> None:
+    # In-memory rate limits count per worker process: with several workers and no Redis a
+    # client gets N times the limit. Say so where the operator will see it.
+    if server.cfg.workers > 1 and not os.environ.get("REDIS_URL"):
+        server.log.warning(
+            "%d workers and no REDIS_URL: rate limits are counted per worker. "
+            "Set REDIS_URL so that every worker shares them.", server.cfg.workers)

@@ -1,0 +1,94 @@
+"""Migrations are the schema's source of truth: the models must describe exactly what they build.
+
+Runs on SQLite and, when PULSE_TEST_DATABASE_URL is set, on PostgreSQL, each in a database (or
+schema) of its own so that going down to nothing cannot disturb other tests.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, text
+
+from tests.support import backends, postgres_url_with_schema
+
+
+@pytest.fixture(params=backends())
+def fresh_url(request, tmp_path):
+    """An empty database of each backend."""
+    if request.param == "sqlite":
+        yield "sqlite:///" + str(tmp_path / "migrations.db")
+        return
+    from pulse.config import normalise_database_url
+
+    base = normalise_database_url(os.environ["PULSE_TEST_DATABASE_URL"])
+    schema = f"pulse_mig_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield postgres_url_with_schema(base, schema)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def migrating_app(fresh_url):
+    from pulse import create_app
+    from pulse.extensions import db
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": fresh_url})
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def differences(db) -> list:
+    """What autogenerate would write next: tables, columns, types, defaults, indexes."""
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={
+            "compare_type": True, "compare_server_default": True})
+        return compare_metadata(context, db.metadata)
+
+
+def app_tables(db) -> set[str]:
+    return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def test_models_and_migrations_agree(migrating_app):
+    from flask_migrate import upgrade
+
+    from pulse.extensions import db
+
+    upgrade()
+    assert differences(db) == []
+    assert app_tables(db) == set(db.metadata.tables)
+
+
+def test_downgrade_to_base_and_upgrade_again(migrating_app):
+    from flask_migrate import downgrade, upgrade
+
+    from pulse.extensions import db
+
+    upgrade()
+    downgrade(revision="base")
+    assert app_tables(db) == set()
+    upgrade()
+    assert differences(db) == []
+    assert app_tables(db) == set(db.metadata.tables)
+
+
+def test_one_head():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", os.path.join(
+        os.path.dirname(__file__), "..", "..", "migrations"))
+    assert len(ScriptDirectory.from_config(config).get_heads()) == 1
