@@ -24,7 +24,8 @@ TRANSLATIONS = ROOT / "pulse" / "translations"
 # Everything a resident can meet; officer-only screens may lag behind a new language.
 RESIDENT_SOURCES = ("pulse/templates/base.html", "pulse/templates/survey/",
                     "pulse/templates/errors/", "pulse/templates/main/", "pulse/survey/",
-                    "pulse/errors.py", "pulse/main/", "pulse/i18n.py")
+                    "pulse/errors.py", "pulse/main/", "pulse/i18n.py", "pulse/codes/",
+                    "pulse/templates/codes/")
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 REFRESH = "run `make translations` and translate the new entries in {po}"
 
