@@ -55,11 +55,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .codes.views import bp as codes_bp
     from .main.views import bp as main_bp
     from .survey.views import bp as survey_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(survey_bp)
+    app.register_blueprint(codes_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

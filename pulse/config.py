@@ -28,6 +28,8 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
     "PULSE_DEMO": False,
+    # The site's public address (https://host), printed on posters, leaflets and code letters.
+    "PULSE_PUBLIC_URL": "",
 }
 
 #: Environment variables read at start-up, and the config keys they set.
@@ -36,6 +38,7 @@ ENVIRONMENT = {
     "SECRET_KEY": "SECRET_KEY",
     "REDIS_URL": "REDIS_URL",
     "PULSE_DEMO": "PULSE_DEMO",
+    "PULSE_PUBLIC_URL": "PULSE_PUBLIC_URL",
     "PULSE_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
     "PULSE_MIN_RESPONSES": "PULSE_MIN_RESPONSES",
     "PULSE_SUBMIT_LIMIT": "PULSE_SUBMIT_LIMIT",

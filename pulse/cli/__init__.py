@@ -10,9 +10,10 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from .areas import areas
     from .demo import demo
+    from .distribution import codes, distribute
     from .instruments import instruments
     from .responses import responses
     from .waves import waves
 
-    for group in (areas, instruments, waves, responses, demo):
+    for group in (areas, instruments, waves, responses, demo, distribute, codes):
         app.cli.add_command(group)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from surveys import geo
 from surveys.integrity import quality_flags
 
+from ..codes import access as code_access
 from ..extensions import csrf, db, limiter
 from ..instruments.queries import definition_of, latest_version
 from . import queries, summary, tokens
@@ -104,6 +105,9 @@ def questions(code: str):
         return _closed(area, now)
     if tokens.answered_key(area.id, wave.id) in tokens.answered_keys(request):
         return _already(area)
+    passage = code_access.admit(area, wave)  # code-only waves; a code sets the channel
+    if passage.refusal is not None:
+        return passage.refusal
     if request.method == "GET" and request.args.get("consent") != "yes":
         via = _channel()
         return redirect(url_for(".intro", code=area.code, **({"via": via} if via != "web" else {})))
@@ -127,7 +131,8 @@ def questions(code: str):
         started = tokens.read_started_token(form.started.data)
         submission = form.submission()
         meta = Meta(
-            submitted_at=now, language=language, channel=_channel(), device_hash=device,
+            submitted_at=now, language=language, channel=passage.channel or _channel(),
+            device_hash=device,
             submission_key=started[0] if started else None,
             duration_seconds=int(started[1]) if started else None,
             quality_flags=tuple(quality_flags(
@@ -137,8 +142,12 @@ def questions(code: str):
                 min_seconds=current_app.config["PULSE_MIN_COMPLETION_SECONDS"])),
         )
         try:
+            code_access.spend(passage)  # in the same transaction as the response
             record_response(area, wave, version, submission, meta)
             db.session.commit()
+        except code_access.CodeSpent:
+            db.session.rollback()
+            return code_access.spent_page(area)
         except IntegrityError:
             # The same form submitted twice (a double tap, a retried request): the first
             # copy is stored, this one is not.

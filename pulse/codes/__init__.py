@@ -1,0 +1,1 @@
+"""Single-use codes for leaflets and letters: issuing, entering, and spending them once."""

@@ -1,0 +1,33 @@
+"""PDF documents with the project's embedded font, shared by leaflets and briefing packs.
+
+fpdf2 is pure Python (with Pillow and fontTools from PyPI), embeds subsets of TrueType fonts,
+lays out tables, and tags images with alternative text in the PDF structure tree. DejaVu Sans
+(pulse/fonts, with its licence) covers Welsh: ŵ and ŷ print as letters, not boxes.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fpdf import FPDF
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FAMILY = "DejaVu"
+CREATOR = "Neighbourhood Pulse"
+
+
+def new_document(*, title: str, language: str, page_format: str | tuple = "A4") -> FPDF:
+    """An empty document in ``language`` with the embedded font loaded and no auto page breaks."""
+    pdf = FPDF(unit="mm", format=page_format)
+    pdf.add_font(FAMILY, "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font(FAMILY, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    pdf.set_font(FAMILY, size=12)
+    pdf.set_title(title)
+    pdf.set_lang(language)
+    pdf.set_creator(CREATOR)
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(0, 0, 0)
+    return pdf
+
+
+def to_bytes(pdf: FPDF) -> bytes:
+    return bytes(pdf.output())
