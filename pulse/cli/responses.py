@@ -5,10 +5,12 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
 from ..responses.importing import FileProblem, import_csv
+from ..responses.queries import CHANNEL_LABELS, channel_counts
 
 
 @click.group(help="Responses collected elsewhere: imports.")
@@ -58,3 +60,30 @@ def import_(file: Path, dry_run: bool, strict: bool) -> None:
         click.echo(f"line {row.line}: {row.reason}")
     if strict and rejected:
         raise SystemExit(1)
+
+
+@responses.command("channels")
+@click.option("--area", "area_code", help="Area code; includes every area below it.")
+@click.option("--wave", "wave_id", type=int, help="Only this wave.")
+@with_appcontext
+def channels(area_code: str | None, wave_id: int | None) -> None:
+    """Responses per area and wave by channel: link, QR, code, door-to-door, import."""
+    from ..models import Area, Wave
+
+    area = wave = None
+    if area_code is not None:
+        area = db.session.scalar(select(Area).where(Area.code == area_code))
+        if area is None:
+            raise click.UsageError(f"no area with code {area_code}")
+    if wave_id is not None:
+        wave = db.session.get(Wave, wave_id)
+        if wave is None:
+            raise click.UsageError(f"no wave {wave_id}")
+    rows = channel_counts(area, wave)
+    names = list(CHANNEL_LABELS)
+    click.echo("\t".join(["area", "wave", *(CHANNEL_LABELS[n] for n in names), "total"]))
+    for row in rows:
+        click.echo("\t".join([row.area_code, str(row.wave_id or "-"),
+                              *(str(row.counts.get(n, 0)) for n in names), str(row.total)]))
+    if not rows:
+        click.echo("no responses")
