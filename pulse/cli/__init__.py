@@ -17,3 +17,6 @@ def init_app(app: Flask) -> None:
 
     for group in (areas, instruments, waves, responses, demo, distribute, codes):
         app.cli.add_command(group)
+    from .estimates import aggregate, estimates, jobs, scheduler
+    for command in (aggregate, estimates, scheduler, jobs):
+        app.cli.add_command(command)

@@ -61,3 +61,29 @@ def list_() -> None:
             show(area.id, depth + 1)
 
     show(None, 0)
+
+
+@areas.command("margins")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def margins(file: Path) -> None:
+    """Load population margins (area_code,dimension,category,population) for weighting.
+
+    Every row is checked first; if any is wrong, each problem is listed with its line number
+    and nothing is stored. The areas' estimates are recomputed at the next aggregation.
+    """
+    from ..areas.margins import MarginsFileError, check_file, replace_margins
+    from ..estimates.operations import mark_areas_dirty
+
+    try:
+        report = check_file(file)
+    except MarginsFileError as err:
+        raise click.ClickException(f"{err}; nothing stored") from None
+    if report.errors:
+        for number, problem in report.errors:
+            click.echo(f"  line {number}: {problem}", err=True)
+        raise click.ClickException(f"{len(report.errors)} rows rejected; nothing stored")
+    stored = replace_margins(report)
+    mark_areas_dirty(report.areas)
+    db.session.commit()
+    click.echo(f"{stored} margins stored for {len(report.areas)} areas")

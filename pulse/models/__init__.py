@@ -1,6 +1,8 @@
 """Database models, one module per aggregate."""
 from .access_code import AccessCode
 from .area import Area, PopulationMargin
+from .estimate import DirtyCell, Estimate
+from .job import JobLock, JobRun
 from .instrument import Instrument, InstrumentVersion, Question
 from .response import CHANNELS, Answer, Response
 from .wave import Wave
@@ -8,4 +10,5 @@ from .wave import Wave
 __all__ = [
     "Area", "PopulationMargin", "Instrument", "InstrumentVersion", "Question",
     "Wave", "Response", "Answer", "CHANNELS", "AccessCode",
+    "Estimate", "DirtyCell", "JobRun", "JobLock",
 ]

@@ -10,6 +10,7 @@ from sqlalchemy import insert
 from surveys.validation import Answer as ValidAnswer
 from surveys.validation import Submission
 
+from ..estimates.operations import mark_dirty
 from ..extensions import db
 from ..models import Area, Answer, InstrumentVersion, Response, Wave
 
@@ -39,6 +40,7 @@ def record_response(area: Area, wave: Wave | None, version: InstrumentVersion,
                         for a in submission.answers.values()]
     db.session.add(response)
     db.session.flush()
+    mark_dirty([(area.id, meta.submitted_at)])
     return response
 
 
@@ -78,6 +80,7 @@ def record_responses(version: InstrumentVersion, items: Sequence[NewResponse],
                    for a in item.submission.answers.values()]
         if answers:
             db.session.execute(insert(Answer.__table__), answers)
+    mark_dirty((item.area_id, item.meta.submitted_at) for item in items)
     return len(items)
 
 

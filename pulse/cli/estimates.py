@@ -1,0 +1,124 @@
+"""``flask --app pulse aggregate``, ``estimates export``, ``scheduler`` and ``jobs history``."""
+from __future__ import annotations
+
+import csv
+import logging
+import signal
+import threading
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..extensions import db
+
+
+@click.command("aggregate")
+@click.option("--full", is_flag=True, help="Rebuild every estimate, not only changed cells.")
+@with_appcontext
+def aggregate(full: bool) -> None:
+    """Recompute neighbourhood estimates now (only changed areas and months unless --full)."""
+    from ..estimates.operations import aggregate as run
+
+    try:
+        outcome = run(full=full, minimum=int(current_app.config["PULSE_MIN_RESPONSES"]))
+        db.session.commit()
+    except SQLAlchemyError as err:
+        db.session.rollback()
+        raise click.ClickException(
+            f"the database refused the aggregation ({type(err).__name__}); "
+            "the previous estimates are unchanged") from None
+    if outcome.mode == "nothing":
+        click.echo("estimates are up to date")
+        return
+    timing = ", ".join(f"{k} {v:.1f}s" for k, v in outcome.seconds.items())
+    click.echo(f"{outcome.mode}: {outcome.responses} responses, {len(outcome.periods)} periods, "
+               f"{outcome.rows} rows stored ({timing})")
+
+
+@click.group(help="Stored neighbourhood estimates.")
+def estimates() -> None:
+    pass
+
+
+@estimates.command("export")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV file to write.")
+@click.option("--period", help="Only this period (2026-10, 2026-Q4 or R12-2026-10).")
+@click.option("--area", "area_code", help="Only this area code.")
+@with_appcontext
+def export(out: Path, period: str | None, area_code: str | None) -> None:
+    """Write stored estimates as CSV; suppressed cells carry no figures."""
+    from analysis.periods import parse
+
+    from ..estimates.queries import EXPORT_COLUMNS, export_rows
+
+    if period:
+        try:
+            period = parse(period).label
+        except ValueError as err:
+            raise click.BadParameter(str(err), param_hint="--period") from None
+    tmp = out.with_name(out.name + ".part")
+    count = 0
+    try:
+        with open(tmp, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(EXPORT_COLUMNS)
+            for row in export_rows(period, area_code):
+                writer.writerow(row)
+                count += 1
+        tmp.replace(out)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise click.ClickException(f"cannot write {out}: {err}") from None
+    click.echo(f"{count} rows written to {out}")
+
+
+@click.command("scheduler")
+@click.option("--aggregate-seconds", default=600, show_default=True, type=click.IntRange(1),
+              help="Aggregation interval (a divisor of 60 seconds or of 60 minutes).")
+@click.option("--max-runtime", type=click.FloatRange(0, min_open=True),
+              help="Stop after this many seconds (for tests and one-off runs).")
+@with_appcontext
+def scheduler(aggregate_seconds: int, max_runtime: float | None) -> None:
+    """Run the scheduled jobs in this process: aggregate, retention purge, retrain slot."""
+    from ..jobs.scheduler import schedule
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    sched = schedule(app, aggregate_seconds=aggregate_seconds)
+
+    def stop(*_args) -> None:
+        sched.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, stop)
+    if max_runtime:
+        timer = threading.Timer(max_runtime, stop)
+        timer.daemon = True
+        timer.start()
+    click.echo(f"scheduler started: aggregate every {aggregate_seconds}s, retention daily "
+               "03:30 UTC, retrain slot 02:00 UTC")
+    sched.start()
+
+
+@click.group(help="Scheduled jobs.")
+def jobs() -> None:
+    pass
+
+
+@jobs.command("history")
+@click.option("--limit", default=30, show_default=True, type=click.IntRange(1))
+@click.option("--job", type=click.Choice(["aggregate", "retention", "retrain"]))
+@with_appcontext
+def history(limit: int, job: str | None) -> None:
+    """Show recent job runs: window, status, duration, rows touched, error."""
+    from ..jobs.runner import history as runs
+
+    for run in runs(limit, job):
+        took = (f"{(run.finished_at - run.started_at).total_seconds():.1f}s"
+                if run.finished_at else "-")
+        click.echo(f"{run.job:10} {run.window:22} {run.status:10} {took:>8} "
+                   f"{run.rows_touched if run.rows_touched is not None else '-':>8} "
+                   f"{run.error or ''}")

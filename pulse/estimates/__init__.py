@@ -1,0 +1,1 @@
+"""Neighbourhood estimates: load responses as arrays, hand them to ``analysis``, store rows."""

@@ -1,0 +1,157 @@
+"""Reading what the aggregation needs as numpy arrays, straight from SQL.
+
+Nothing here builds ORM objects per response or answer: a million responses are read as one
+row each (answers pivoted by the database) through the driver's cursor, in chunks.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+from sqlalchemy import func, select, text
+
+from analysis.cells import DIMENSIONS, Measure, Responses, Tree, measures_for
+from analysis.periods import month_of
+
+from ..extensions import db
+from ..models import Area, InstrumentVersion, PopulationMargin, Question, Response
+
+CHUNK = 50_000
+
+
+@dataclass
+class Context:
+    """The areas, measures and margins the aggregation works with."""
+
+    area_ids: np.ndarray                 # tree index -> area id
+    index: dict[int, int]                # area id -> tree index
+    tree: Tree
+    measures: list[Measure]
+    question_codes: list[str]
+    question_ids: list[list[int]]        # per value column, every question id with that code
+    targets: list[np.ndarray | None]
+
+    def subtree_of(self, roots: set[int]) -> np.ndarray:
+        """Tree indices of every area under (and including) the given root indices."""
+        lineage = self.tree.lineage()
+        depth = (lineage >= 0).sum(axis=1) - 1
+        top = lineage[np.arange(len(lineage)), depth]
+        return np.flatnonzero(np.isin(top, list(roots)))
+
+    def root_of(self, index: int) -> int:
+        row = self.tree.lineage()[index]
+        return int(row[row >= 0][-1])
+
+
+def load_context() -> Context:
+    rows = db.session.execute(select(Area.id, Area.parent_id).order_by(Area.id)).all()
+    area_ids = np.array([r.id for r in rows], dtype=np.int64)
+    index = {int(a): i for i, a in enumerate(area_ids)}
+    parent = np.array([index.get(r.parent_id, -1) if r.parent_id else -1 for r in rows],
+                      dtype=np.int64)
+    questions: dict[str, tuple[str, list[int]]] = {}
+    for qid, code, scale in db.session.execute(
+            select(Question.id, Question.code, Question.scale)
+            .where(Question.kind == "scale", Question.demographic.is_(False))
+            .order_by(Question.id)):
+        entry = questions.setdefault(code, (scale, []))
+        if entry[0] == scale:                # a code keeps the scale it was first given
+            entry[1].append(qid)
+    codes = list(questions)
+    composites: dict[str, tuple[str, ...]] = {}
+    for (defs,) in db.session.execute(select(InstrumentVersion.composites)):
+        for c in defs or []:
+            if c.get("method") == "mean":
+                composites.setdefault(c["code"], tuple(c["of"]))
+    measures = measures_for([(c, questions[c][0]) for c in codes], list(composites.items()))
+    return Context(area_ids, index, Tree(parent), measures, codes,
+                   [questions[c][1] for c in codes], load_targets(index, len(area_ids)))
+
+
+def load_targets(index: dict[int, int], size: int) -> list[np.ndarray | None]:
+    targets: list[np.ndarray | None] = []
+    rows = db.session.execute(select(PopulationMargin.area_id, PopulationMargin.dimension,
+                                     PopulationMargin.category,
+                                     PopulationMargin.population)).all()
+    for name, categories in DIMENSIONS:
+        lookup = {c: k for k, c in enumerate(categories)}
+        grid = np.full((size, len(categories)), np.nan)
+        found = False
+        for area_id, dimension, category, population in rows:
+            if dimension == name and category in lookup and area_id in index:
+                grid[index[area_id], lookup[category]] = population
+                found = True
+        targets.append(grid if found else None)
+    return targets
+
+
+def month_sql(column: str) -> str:
+    if db.engine.dialect.name == "postgresql":
+        return (f"(CAST(EXTRACT(YEAR FROM {column}) AS INTEGER) * 12 "
+                f"+ CAST(EXTRACT(MONTH FROM {column}) AS INTEGER) - 1)")
+    return (f"(CAST(strftime('%Y', {column}) AS INTEGER) * 12 "
+            f"+ CAST(strftime('%m', {column}) AS INTEGER) - 1)")
+
+
+def month_start(index: int) -> datetime:
+    return datetime(index // 12, index % 12 + 1, 1, tzinfo=UTC)
+
+
+def _category_sql(column: str, categories: tuple[str, ...]) -> str:
+    whens = " ".join(f"WHEN '{c}' THEN {k}" for k, c in enumerate(categories))
+    return f"CASE {column} {whens} ELSE -1 END"
+
+
+def _scope(area_ids: list[int] | None, months: tuple[int, int] | None) -> tuple[str, dict]:
+    where, params = ["NOT r.excluded"], {}
+    if area_ids is not None:
+        where.append(f"r.area_id IN ({', '.join(str(int(a)) for a in area_ids) or 'NULL'})")
+    if months is not None:
+        where.append("r.submitted_at >= :since AND r.submitted_at < :until")
+        params["since"] = month_start(months[0]).replace(tzinfo=None)
+        params["until"] = month_start(months[1] + 1).replace(tzinfo=None)
+    return " AND ".join(where), params
+
+
+def _fetch(sql: str, params: dict, width: int, dtype) -> np.ndarray:
+    result = db.session.execute(text(sql), params)
+    parts = []
+    while rows := result.fetchmany(CHUNK):
+        parts.append(np.array(rows, dtype=dtype).reshape(-1, width))
+    return np.concatenate(parts) if parts else np.empty((0, width), dtype=dtype)
+
+
+def load_responses(ctx: Context, area_ids: list[int] | None = None,
+                   months: tuple[int, int] | None = None) -> Responses:
+    """Counted responses (not excluded) in the given areas and months, as arrays."""
+    where, params = _scope(area_ids, months)
+    demo = ", ".join(_category_sql(f"r.{name}", cats) for name, cats in DIMENSIONS)
+    people = _fetch(
+        f"SELECT r.id, r.area_id, {month_sql('r.submitted_at')}, {demo} "
+        f"FROM response r WHERE {where} ORDER BY r.id", params, 6, np.int64)
+    values = np.full((len(people), len(ctx.question_codes)), np.nan)
+    if len(people) and ctx.question_codes:
+        pivots = ", ".join(
+            f"MAX(CASE WHEN a.question_id IN ({', '.join(map(str, ids))}) THEN a.value END)"
+            for ids in ctx.question_ids)
+        every = ", ".join(str(i) for ids in ctx.question_ids for i in ids)
+        answers = _fetch(
+            f"SELECT a.response_id, {pivots} FROM answer a JOIN response r "
+            f"ON r.id = a.response_id WHERE {where} AND a.value IS NOT NULL "
+            f"AND a.question_id IN ({every}) GROUP BY a.response_id",
+            params, 1 + len(ctx.question_codes), np.float64)
+        rows = np.searchsorted(people[:, 0], answers[:, 0].astype(np.int64))
+        values[rows] = answers[:, 1:]
+    # Area ids are loaded in ascending order, so a binary search maps ids to tree indices.
+    area = np.searchsorted(ctx.area_ids, people[:, 1])
+    return Responses(area=area, month=people[:, 2].astype(np.int64),
+                     demo=people[:, 3:6].astype(np.int8), values=values)
+
+
+def data_months() -> tuple[int, int] | None:
+    """First and last month holding a counted response."""
+    low, high = db.session.execute(
+        select(func.min(Response.submitted_at), func.max(Response.submitted_at))
+        .where(Response.excluded.is_(False))).one()
+    return None if low is None else (month_of(low), month_of(high))

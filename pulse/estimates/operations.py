@@ -1,0 +1,130 @@
+"""Aggregation: recompute estimates, fully or only where responses changed.
+
+Operations add and flush (or write through the session's connection); the caller commits
+once. A job or command that fails before the commit leaves the previous estimates in place.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
+from sqlalchemy import delete, func, insert, select
+
+from analysis.aggregate import Prepared, compute_all
+from analysis.periods import Period, all_periods, month_of, touched_by
+from analysis.suppression import check_minimum
+
+from ..extensions import db
+from ..models import DirtyCell, Estimate
+from . import store
+from .loading import data_months, load_context, load_responses
+
+
+@dataclass
+class Outcome:
+    mode: str                       # full, incremental, nothing
+    responses: int = 0
+    rows: int = 0
+    periods: list[str] = field(default_factory=list)
+    cells: int = 0                  # dirty (area, month) cells consumed
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def mark_dirty(changes: Iterable[tuple[int, datetime]]) -> int:
+    """Record that responses of these (area id, submission time) pairs were added or changed."""
+    cells = {(int(area_id), month_of(at)) for area_id, at in changes}
+    if cells:
+        db.session.execute(insert(DirtyCell), [
+            {"area_id": a, "month": m, "marked_at": datetime.now(UTC)} for a, m in sorted(cells)])
+    return len(cells)
+
+
+def aggregate(*, full: bool = False, minimum: int = 10, now: datetime | None = None) -> Outcome:
+    """Bring the stored estimates up to date; ``full`` rebuilds every row."""
+    minimum = check_minimum(minimum)
+    now = now or datetime.now(UTC)
+    clock = time.perf_counter()
+    seconds: dict[str, float] = {}
+    high_water = db.session.scalar(select(func.max(DirtyCell.id))) or 0
+    if not full and db.session.scalar(select(Estimate.id).limit(1)) is None:
+        full = True   # nothing stored yet: an incremental run would have no base to build on
+    ctx = load_context()
+    span = data_months()
+    if full:
+        responses = load_responses(ctx)
+        seconds["load"] = time.perf_counter() - clock
+        periods = all_periods(*span) if span else []
+        tables = compute_all(Prepared(responses, ctx.tree, ctx.measures), periods,
+                             ctx.targets, minimum)
+        seconds["compute"] = time.perf_counter() - clock - sum(seconds.values())
+        rows = [row for t in tables for row in store.rows_of(t, ctx, now)]
+        store.delete_rows(None, None)
+        written = store.insert_rows(rows)
+        consumed = _consume(high_water)
+        seconds["store"] = time.perf_counter() - clock - sum(seconds.values())
+        return Outcome("full", len(responses), written, [p.label for p in periods],
+                       consumed, seconds)
+
+    dirty = db.session.execute(select(DirtyCell.area_id, DirtyCell.month).distinct()
+                               .where(DirtyCell.id <= high_water)).all()
+    if not dirty:
+        return Outcome("nothing")
+    roots = {ctx.root_of(ctx.index[a]) for a, _ in dirty if a in ctx.index}
+    subtree = ctx.subtree_of(roots)
+    area_ids = [int(a) for a in ctx.area_ids[subtree]]
+    periods = touched_by({m for _, m in dirty}, *span) if span else []
+    responses_n, written = 0, 0
+    if periods:
+        months = (min(p.start for p in periods), max(p.end for p in periods))
+        responses = load_responses(ctx, area_ids, months)
+        responses_n = len(responses)
+        seconds["load"] = time.perf_counter() - clock
+        previous = _previous(ctx, periods, area_ids)
+        tables = compute_all(Prepared(responses, ctx.tree, ctx.measures), periods,
+                             ctx.targets, minimum, previous)
+        seconds["compute"] = time.perf_counter() - clock - sum(seconds.values())
+        keep = set(subtree.tolist())
+        rows = [row for t in tables for row in store.rows_of(_only(t, keep), ctx, now)]
+        store.delete_rows(area_ids, [p.label for p in periods])
+        written = store.insert_rows(rows)
+    consumed = _consume(high_water)
+    seconds["store"] = time.perf_counter() - clock - sum(seconds.values())
+    return Outcome("incremental", responses_n, written, [p.label for p in periods], consumed,
+                   seconds)
+
+
+def _previous(ctx, periods: list[Period], area_ids: list[int]) -> dict:
+    """Stored published figures of the periods that changes are measured against, when
+    those periods are not being recomputed themselves."""
+    wanted = set(periods)
+    return {p.previous(): store.published(ctx, p.previous().label, area_ids)
+            for p in periods if p.previous() not in wanted}
+
+
+def _only(table, keep: set[int]):
+    mask = np.isin(table.area, list(keep))
+    for name in ("area", "group", "measure", "n", "n_eff", "estimate", "std_error", "ci_low",
+                 "ci_high", "reason", "weighted", "change", "significant", "modelled"):
+        setattr(table, name, getattr(table, name)[mask])
+    return table
+
+
+def _consume(high_water: int) -> int:
+    if not high_water:
+        return 0
+    return db.session.execute(delete(DirtyCell).where(DirtyCell.id <= high_water)).rowcount
+
+
+def mark_areas_dirty(area_ids: Iterable[int]) -> int:
+    """Every month of these areas needs recomputing (their margins changed)."""
+    span = data_months()
+    if span is None:
+        return 0
+    at = [(a, m) for a in area_ids for m in range(span[0], span[1] + 1)]
+    if at:
+        db.session.execute(insert(DirtyCell), [
+            {"area_id": a, "month": m, "marked_at": datetime.now(UTC)} for a, m in at])
+    return len(at)

@@ -1,0 +1,66 @@
+"""Stored estimates, and the (area, month) cells whose estimates are out of date.
+
+Views and exports read these tables only; nothing computes over raw responses on a request.
+Rows are written by :mod:`pulse.estimates.operations`, a whole swap in one transaction.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class Estimate(db.Model):
+    """One published cell: an area, a period, a measure and a group ("all" or a breakdown).
+
+    ``n`` and ``effective_n`` are NULL when withheld (fewer than the minimum, or derivable
+    from published counts); ``estimate``, the interval, change and modelled estimate are NULL
+    when the cell is suppressed. ``weighted`` is false where the area has no margins.
+    """
+
+    __tablename__ = "estimate"
+    __table_args__ = (
+        UniqueConstraint("area_id", "period", "measure", "group_label"),
+        Index("ix_estimate_period_measure", "period", "measure"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(16))          # 2026-10, 2026-Q4, R12-2026-10
+    period_kind: Mapped[str] = mapped_column(String(8))      # month, quarter, r12
+    period_end: Mapped[int] = mapped_column(Integer)         # last month, year * 12 + month - 1
+    measure: Mapped[str] = mapped_column(String(64))
+    group_label: Mapped[str] = mapped_column(String(64))     # all, age_band=16-24, ...
+    unit: Mapped[str] = mapped_column(String(8))             # score (0-100) or percent
+    n: Mapped[int | None] = mapped_column(Integer)
+    effective_n: Mapped[float | None] = mapped_column(Float)
+    estimate: Mapped[float | None] = mapped_column(Float)
+    std_error: Mapped[float | None] = mapped_column(Float)
+    ci_low: Mapped[float | None] = mapped_column(Float)
+    ci_high: Mapped[float | None] = mapped_column(Float)
+    suppressed: Mapped[bool] = mapped_column(Boolean, default=False)
+    suppressed_reason: Mapped[str | None] = mapped_column(String(80))
+    weighted: Mapped[bool] = mapped_column(Boolean, default=True)
+    change: Mapped[float | None] = mapped_column(Float)
+    change_significant: Mapped[bool | None] = mapped_column(Boolean)
+    modelled_estimate: Mapped[float | None] = mapped_column(Float)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DirtyCell(db.Model):
+    """An (area, month) whose responses changed since the estimates were computed.
+
+    A row per change, not a unique cell: the aggregation removes exactly the rows it read
+    (by id), so a change recorded while it runs is never lost.
+    """
+
+    __tablename__ = "estimate_dirty"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,100 @@
+"""Generated survey data for the aggregation tests, written through the real operations."""
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import UTC, datetime
+
+from surveys.core import AGE_BANDS, CORE, ETHNICITIES, SEXES
+from surveys.validation import validate_submission
+
+BOROUGH = "E09000099"
+WARDS = [f"E0599{i:04d}" for i in range(5)]
+
+
+def make_tree() -> None:
+    from pulse.areas.operations import ensure_area
+    from pulse.extensions import db
+    from pulse.instruments.operations import ensure_core
+
+    ensure_core()
+    borough = ensure_area(BOROUGH, "Testham", "borough")
+    for i, code in enumerate(WARDS):
+        ensure_area(code, f"Ward {i}", "ward", borough)
+    db.session.commit()
+
+
+def raw_answers(rng: random.Random, lean: int) -> dict[str, str]:
+    def s10() -> str:
+        return "dk" if rng.random() < 0.05 else str(max(0, min(10, round(rng.gauss(5 + lean, 2)))))
+
+    def five() -> str:
+        return "dk" if rng.random() < 0.05 else str(rng.randint(1, 5))
+
+    return {
+        "safe_day": s10(), "safe_night": s10(), "respect": s10(), "listen": s10(),
+        "fair": s10(), "relied_on": five(), "things_that_matter": five(), "informed": five(),
+        "good_job": five(),
+        "age_band": rng.choice(AGE_BANDS + ("prefer_not",)),
+        "sex": rng.choice(SEXES[:2] * 4 + ("prefer_not",)),
+        "ethnicity": rng.choice(ETHNICITIES + ("prefer_not",)),
+    }
+
+
+def add_responses(count: int, months: list[tuple[int, int]], seed: int,
+                  wards: list[str] | None = None) -> None:
+    """Add ``count`` valid responses through record_responses (which marks cells dirty)."""
+    from sqlalchemy import select
+
+    from pulse.extensions import db
+    from pulse.instruments.queries import latest_version
+    from pulse.models import Area
+    from pulse.survey.operations import Meta, NewResponse, record_responses
+
+    rng = random.Random(seed)
+    version = latest_version("core")
+    ids = {code: aid for code, aid in db.session.execute(select(Area.code, Area.id))}
+    weights = [30, 25, 20, 15, 3]
+    items = []
+    for _ in range(count):
+        code = rng.choices(wards or WARDS, weights=None if wards else weights)[0]
+        year, month = rng.choice(months)
+        at = datetime(year, month, rng.randint(1, 28), rng.randint(0, 23), tzinfo=UTC)
+        submission = validate_submission(CORE, raw_answers(rng, WARDS.index(code) % 3))
+        assert submission.ok, submission.errors
+        items.append(NewResponse(area_id=ids[code], submission=submission, meta=Meta(
+            submitted_at=at, language="en", channel="import",
+            submission_key=uuid.uuid4().hex)))
+    record_responses(version, items)
+    db.session.commit()
+
+
+def add_margins() -> None:
+    from sqlalchemy import select
+
+    from pulse.extensions import db
+    from pulse.models import Area, PopulationMargin
+
+    for code in WARDS[:4]:
+        area_id = db.session.scalar(select(Area.id).where(Area.code == code))
+        for k, band in enumerate(AGE_BANDS):
+            db.session.add(PopulationMargin(area_id=area_id, dimension="age_band",
+                                            category=band, population=800 + 150 * k))
+        for sex, pop in (("female", 5200), ("male", 4900)):
+            db.session.add(PopulationMargin(area_id=area_id, dimension="sex", category=sex,
+                                            population=pop))
+    db.session.commit()
+
+
+def table_snapshot() -> list[tuple]:
+    """Every stored estimate row, without ids and timestamps, in a stable order."""
+    from sqlalchemy import text
+
+    from pulse.extensions import db
+
+    rows = db.session.execute(text(
+        "SELECT a.code, e.period, e.measure, e.group_label, e.unit, e.n, e.effective_n, "
+        "e.estimate, e.std_error, e.ci_low, e.ci_high, e.suppressed, e.suppressed_reason, "
+        "e.weighted, e.change, e.change_significant, e.modelled_estimate "
+        "FROM estimate e JOIN area a ON a.id = e.area_id")).all()
+    return sorted(tuple(r) for r in rows)
