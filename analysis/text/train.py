@@ -1,0 +1,180 @@
+"""Train the topic classifier: candidates, leak-free cross-validation, the final fit.
+
+Every candidate is one scikit-learn Pipeline (TF-IDF features, then a class-balanced linear
+model wrapped in sigmoid calibration), so cross-validation clones and refits the whole thing on
+each training fold. The candidate is chosen by cross-validated macro-F1; docs/TEXT-MODELS.md
+records the comparison and why DEFAULT_CANDIDATE won.
+"""
+from __future__ import annotations
+
+import platform
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Callable
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import SGDClassifier
+from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+from sklearn.model_selection import StratifiedKFold
+from sklearn.naive_bayes import ComplementNB
+from sklearn.pipeline import Pipeline
+from sklearn.svm import LinearSVC
+from sklearn.utils.class_weight import compute_sample_weight
+
+from analysis.text.dataset import LabelledSet, snapshot
+from analysis.text.features import build_features, drop_introspection
+from analysis.text.predict import REVIEW_MARGIN, REVIEW_THRESHOLD, SECONDARY_THRESHOLD
+
+MODEL_FORMAT = 1
+
+# Class balance comes from sample weights given at fit time (fit_pipeline), so the calibration
+# step is balanced too: otherwise sigmoid calibration pulls small topics towards "environment",
+# 70% of the public reports, and a comment about dealing reads as litter.
+CANDIDATES: dict[str, Callable[[], object]] = {
+    "linearsvc_c0.1": lambda: LinearSVC(C=0.1),
+    "linearsvc_c0.3": lambda: LinearSVC(C=0.3),
+    "linearsvc_c1": lambda: LinearSVC(C=1.0),
+    # Logistic regression fitted by SGD: lbfgs took minutes on these features.
+    "logreg_sgd_a1e-5": lambda: SGDClassifier(loss="log_loss", alpha=1e-5, max_iter=30,
+                                              tol=1e-4, random_state=0),
+    "logreg_sgd_a1e-4": lambda: SGDClassifier(loss="log_loss", alpha=1e-4, max_iter=30,
+                                              tol=1e-4, random_state=0),
+    "complementnb_a0.3": lambda: ComplementNB(alpha=0.3),
+}
+DEFAULT_CANDIDATE = "linearsvc_c0.3"
+
+
+def build_pipeline(candidate: str = DEFAULT_CANDIDATE, **feature_options) -> Pipeline:
+    """Return the unfitted pipeline for a named candidate."""
+    if candidate not in CANDIDATES:
+        raise ValueError(f"unknown candidate {candidate!r}; choose from {', '.join(CANDIDATES)}")
+    # ensemble=False: calibrate on out-of-fold scores, then keep ONE refitted classifier, so the
+    # saved model holds one set of weights instead of three.
+    calibrated = CalibratedClassifierCV(CANDIDATES[candidate](), method="sigmoid", cv=3,
+                                        ensemble=False)
+    return Pipeline([("features", build_features(**feature_options)), ("model", calibrated)])
+
+
+def fit_pipeline(pipeline: Pipeline, texts, topics) -> Pipeline:
+    """Fit with class-balanced sample weights (each topic weighs the same in total)."""
+    texts = np.asarray(texts, dtype=object)
+    topics = np.asarray(topics)
+    weights = compute_sample_weight("balanced", topics)
+    return pipeline.fit(texts, topics, model__sample_weight=weights)
+
+
+def cross_validate(pipeline: Pipeline, data: LabelledSet, folds: int = 5, seed: int = 0,
+                   keep_fold_models: bool = False) -> dict:
+    """Stratified k-fold: clone and fit the whole pipeline per fold; pool out-of-fold predictions.
+
+    Returns macro-F1 (mean and per fold), per-topic precision/recall/F1/support and the pooled
+    confusion matrix. With keep_fold_models the fitted fold pipelines and test indices are kept
+    under "fold_models" (for tests that inspect what each fold learned).
+    """
+    texts = np.asarray(data.texts, dtype=object)
+    topics = np.asarray(data.topics)
+    labels = sorted(set(data.topics))
+    predicted = np.empty(len(topics), dtype=topics.dtype)
+    fold_f1, fold_models = [], []
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for train_index, test_index in splitter.split(texts, topics):
+        model = fit_pipeline(clone(pipeline), texts[train_index], topics[train_index])
+        predicted[test_index] = model.predict(texts[test_index])
+        fold_f1.append(float(f1_score(topics[test_index], predicted[test_index], labels=labels,
+                                      average="macro", zero_division=0)))
+        if keep_fold_models:
+            fold_models.append((model, test_index))
+    result = metrics(topics, predicted, labels)
+    result.update(folds=folds, seed=seed, macro_f1=float(np.mean(fold_f1)),
+                  macro_f1_sd=float(np.std(fold_f1)), macro_f1_folds=fold_f1)
+    if keep_fold_models:
+        result["fold_models"] = fold_models
+    return result
+
+
+def metrics(truth, predicted, labels: list[str] | None = None) -> dict:
+    """Per-topic precision/recall/F1/support, pooled macro-F1 and the confusion matrix."""
+    labels = labels or sorted(set(truth) | set(predicted))
+    precision, recall, f1, support = precision_recall_fscore_support(
+        truth, predicted, labels=labels, zero_division=0)
+    per_topic = {
+        label: {"precision": round(float(p), 4), "recall": round(float(r), 4),
+                "f1": round(float(f), 4), "support": int(s)}
+        for label, p, r, f, s in zip(labels, precision, recall, f1, support)
+    }
+    return {
+        "pooled_macro_f1": round(float(np.mean(f1)), 4),
+        "per_topic": per_topic,
+        "confusion_matrix": {"labels": labels,
+                             "matrix": confusion_matrix(truth, predicted, labels=labels).tolist()},
+    }
+
+
+@dataclass
+class TrainedModel:
+    """A fitted pipeline and the metadata the registry stores beside it."""
+
+    pipeline: Pipeline
+    metadata: dict
+
+
+def library_versions() -> dict[str, str]:
+    import joblib
+    import scipy
+    import sklearn
+
+    return {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
+            "numpy": np.__version__, "scipy": scipy.__version__, "joblib": joblib.__version__}
+
+
+def train(data: LabelledSet, candidate: str = DEFAULT_CANDIDATE, folds: int = 5,
+          seed: int = 0) -> TrainedModel:
+    """Cross-validate the candidate on the data, then fit it on all of it."""
+    if len(set(data.topics)) < 2:
+        raise ValueError("training needs examples of at least two topics")
+    pipeline = build_pipeline(candidate)
+    evaluation = cross_validate(pipeline, data, folds=folds, seed=seed) if folds else None
+    started = time.perf_counter()
+    fit_pipeline(pipeline, data.texts, data.topics)
+    drop_introspection(pipeline.named_steps["features"])
+    created = datetime.now(UTC)
+    fingerprint = snapshot(data)
+    metadata = {
+        "format": MODEL_FORMAT,
+        "version": created.strftime("%Y%m%dT%H%M%SZ") + "-" + fingerprint["sha256"][:8],
+        "created_at": created.isoformat(),
+        "candidate": candidate,
+        "topics": [str(t) for t in pipeline.classes_],
+        "training_data": fingerprint,
+        "libraries": library_versions(),
+        "fit_seconds": round(time.perf_counter() - started, 2),
+        "thresholds": {"secondary": SECONDARY_THRESHOLD, "review": REVIEW_THRESHOLD,
+                       "review_margin": REVIEW_MARGIN},
+        "cv": evaluation,
+    }
+    return TrainedModel(pipeline, metadata)
+
+
+def compare_candidates(data: LabelledSet, candidates: list[str] | None = None, folds: int = 5,
+                       seed: int = 0, heldout: LabelledSet | None = None) -> dict[str, dict]:
+    """Cross-validate each candidate on the same folds; optionally score it on a held-out set.
+
+    Returns, per candidate: CV macro-F1 (mean, sd), pooled per-topic figures, fit seconds and,
+    with a held-out set, the macro-F1 of a model fitted on all the data and tested on it.
+    """
+    results = {}
+    for name in candidates or list(CANDIDATES):
+        started = time.perf_counter()
+        evaluation = cross_validate(build_pipeline(name), data, folds=folds, seed=seed)
+        result = {"macro_f1": evaluation["macro_f1"], "macro_f1_sd": evaluation["macro_f1_sd"],
+                  "per_topic": evaluation["per_topic"],
+                  "cv_seconds": round(time.perf_counter() - started, 1)}
+        if heldout is not None:
+            model = fit_pipeline(build_pipeline(name), data.texts, data.topics)
+            predicted = model.predict(np.asarray(heldout.texts, dtype=object))
+            result["heldout_macro_f1"] = metrics(heldout.topics, list(predicted))["pooled_macro_f1"]
+        results[name] = result
+    return results

@@ -1,0 +1,190 @@
+"""Benchmark the topic classifier beside baselines measured in the same run.
+
+    python bench/text.py            # quality, seed-set generalisation, 50k training, throughput, size
+    python bench/text.py --select   # also cross-validate every candidate model (slow)
+
+Baselines: a majority-class dummy, and plain word TF-IDF + logistic regression. Prints markdown
+for bench/RESULTS.md.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sklearn.dummy import DummyClassifier  # noqa: E402
+from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.pipeline import Pipeline  # noqa: E402
+
+from analysis.text import registry  # noqa: E402
+from analysis.text.dataset import (  # noqa: E402
+    LabelledSet, public_reports, seed_heldout, seed_set, training_set,
+)
+from analysis.text.predict import classify  # noqa: E402
+from analysis.text.taxonomy import CRIME_TOPICS  # noqa: E402
+from analysis.text.train import (  # noqa: E402
+    DEFAULT_CANDIDATE, TrainedModel, build_pipeline, compare_candidates, cross_validate,
+    fit_pipeline, metrics,
+)
+
+BASELINES = {
+    "dummy (majority)": lambda: Pipeline([("features", TfidfVectorizer()),
+                                          ("model", DummyClassifier(strategy="most_frequent"))]),
+    "word TF-IDF + LR": lambda: Pipeline([("features", TfidfVectorizer()),
+                                          ("model", LogisticRegression(max_iter=1000))]),
+}
+
+
+def models():
+    yield f"pulse ({DEFAULT_CANDIDATE}, calibrated)", lambda: build_pipeline(DEFAULT_CANDIDATE), True
+    for name, factory in BASELINES.items():
+        yield name, factory, False
+
+
+def fit(factory, balanced: bool, texts, topics):
+    pipeline = factory()
+    if balanced:
+        return fit_pipeline(pipeline, texts, topics)
+    return pipeline.fit(np.asarray(texts, dtype=object), np.asarray(topics))
+
+
+def section_public_cv(out):
+    data = public_reports()
+    out(f"### Stratified 5-fold CV on the public reports ({len(data):,} FixMyStreet reports)\n")
+    rows = {}
+    for name, factory, balanced in models():
+        if balanced:
+            result = cross_validate(factory(), data, folds=5, seed=0)
+        else:
+            result = _cv_plain(factory, data)
+        rows[name] = result
+    topics = sorted(set(data.topics))
+    out("| model | macro-F1 (mean ± sd of folds) | " + " | ".join(f"{t} F1 (P/R)" for t in topics) + " |")
+    out("|---|---|" + "---|" * len(topics))
+    for name, result in rows.items():
+        cells = [f"{result['per_topic'][t]['f1']:.2f} ({result['per_topic'][t]['precision']:.2f}/"
+                 f"{result['per_topic'][t]['recall']:.2f})" for t in topics]
+        out(f"| {name} | {result['macro_f1']:.3f} ± {result['macro_f1_sd']:.3f} | " + " | ".join(cells) + " |")
+    out("")
+
+
+def _cv_plain(factory, data: LabelledSet) -> dict:
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import StratifiedKFold
+
+    texts = np.asarray(data.texts, dtype=object)
+    topics = np.asarray(data.topics)
+    labels = sorted(set(data.topics))
+    predicted = np.empty(len(topics), dtype=topics.dtype)
+    scores = []
+    for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(texts, topics):
+        model = factory().fit(texts[train], topics[train])
+        predicted[test] = model.predict(texts[test])
+        scores.append(f1_score(topics[test], predicted[test], labels=labels, average="macro",
+                               zero_division=0))
+    result = metrics(topics, predicted, labels)
+    result.update(macro_f1=float(np.mean(scores)), macro_f1_sd=float(np.std(scores)))
+    return result
+
+
+def section_seed_generalisation(out):
+    seed, heldout = seed_set(), seed_heldout()
+    full = training_set()
+    out(f"### Seed-set generalisation: tested on the held-apart set ({len(heldout)} comments, "
+        "written apart from the seed set)\n")
+    out("| model | trained on | held-out macro-F1 (all topics) | macro-F1 over the six crime topics | "
+        + " | ".join(f"{t} F1" for t in CRIME_TOPICS) + " |")
+    out("|---|---|---|---|" + "---|" * len(CRIME_TOPICS))
+    for name, factory, balanced in models():
+        for label, data in (("seed set only", seed), ("public reports + seed set", full)):
+            model = fit(factory, balanced, data.texts, data.topics)
+            predicted = list(model.predict(np.asarray(heldout.texts, dtype=object)))
+            result = metrics(heldout.topics, predicted, sorted(set(heldout.topics)))
+            crime = np.mean([result["per_topic"][t]["f1"] for t in CRIME_TOPICS])
+            cells = [f"{result['per_topic'][t]['f1']:.2f}" for t in CRIME_TOPICS]
+            out(f"| {name} | {label} | {result['pooled_macro_f1']:.3f} | {crime:.3f} | " + " | ".join(cells) + " |")
+    out("")
+
+
+def resample(data: LabelledSet, size: int, seed: int = 0) -> LabelledSet:
+    """Draw `size` rows with replacement (the topic mix of the data is kept)."""
+    picks = np.random.default_rng(seed).integers(0, len(data), size=size)
+    return LabelledSet([data.texts[i] for i in picks], [data.topics[i] for i in picks])
+
+
+def section_speed_and_size(out):
+    big = resample(training_set(), 50_000)
+    unseen = resample(seed_heldout() + public_reports(), 20_000, seed=1)
+    out("### Training time (50,000 comments, resampled), throughput and model size\n")
+    out("| model | fit 50k (s) | classify 20k (s) | comments/s | saved size (MB) |")
+    out("|---|---|---|---|---|")
+    for name, factory, balanced in models():
+        started = time.perf_counter()
+        model = fit(factory, balanced, big.texts, big.topics)
+        fit_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        if balanced:
+            classify(model, unseen.texts)
+        else:
+            model.predict_proba(np.asarray(unseen.texts, dtype=object))
+        classify_seconds = time.perf_counter() - started
+        with tempfile.TemporaryDirectory() as folder:
+            if balanced:
+                from analysis.text.features import drop_introspection
+
+                drop_introspection(model.named_steps["features"])
+                trained = TrainedModel(model, {"version": "bench", "format": 1})
+                size = registry.save(trained, folder) and trained.metadata["artifact"]["bytes"]
+            else:
+                import joblib
+
+                model.named_steps["features"].stop_words_ = None
+                path = Path(folder) / "baseline.joblib"
+                joblib.dump(model, path, compress=3)
+                size = path.stat().st_size
+        out(f"| {name} | {fit_seconds:.1f} | {classify_seconds:.2f} | "
+            f"{len(unseen) / classify_seconds:,.0f} | {size / 1e6:.1f} |")
+    out("")
+
+
+def section_selection(out):
+    data = training_set()
+    out(f"### Candidate models: stratified 5-fold CV on public reports + seed set ({len(data):,})\n")
+    out("| candidate | CV macro-F1 (mean ± sd) | held-out macro-F1 | CV time (s) |")
+    out("|---|---|---|---|")
+    for name, result in compare_candidates(data, folds=5, heldout=seed_heldout()).items():
+        out(f"| {name} | {result['macro_f1']:.3f} ± {result['macro_f1_sd']:.3f} | "
+            f"{result['heldout_macro_f1']:.3f} | {result['cv_seconds']:.0f} |")
+    out("")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--select", action="store_true", help="compare all candidate models")
+    parser.add_argument("--only", choices=["cv", "seed", "speed", "select"], action="append")
+    args = parser.parse_args()
+    out = print
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    out(f"## Text classifier ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
+        f"{os.cpu_count()} cores, {platform.python_version()}, load average {load:.1f} at start)\n")
+    sections = args.only or ["cv", "seed", "speed"] + (["select"] if args.select else [])
+    table = {"cv": section_public_cv, "seed": section_seed_generalisation,
+             "speed": section_speed_and_size, "select": section_selection}
+    for name in sections:
+        started = time.perf_counter()
+        table[name](out)
+        print(f"<!-- {name}: {time.perf_counter() - started:.0f} s -->\n", flush=True)
+
+
+if __name__ == "__main__":
+    main()
