@@ -62,6 +62,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(survey_bp)
     app.register_blueprint(codes_bp)
+    from .auth import init_app as init_auth  # sign-in, /account, /admin/users, /officer/
+    init_auth(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -30,6 +30,17 @@ DEFAULTS = {
     "PULSE_DEMO": False,
     # The site's public address (https://host), printed on posters, leaflets and code letters.
     "PULSE_PUBLIC_URL": "",
+    # Staff accounts (pulse/auth). Sessions end after this long idle, and this long at most.
+    "PULSE_SESSION_IDLE_SECONDS": 30 * 60,
+    "PULSE_SESSION_MAX_SECONDS": 12 * 3600,
+    "PULSE_LOGIN_LIMIT": "10 per minute;100 per hour",
+    "PULSE_LOGIN_FREE_FAILURES": 5,
+    "PULSE_LOGIN_LOCK_SECONDS": 30,
+    "PULSE_LOGIN_LOCK_MAX_SECONDS": 15 * 60,
+    "PULSE_RESET_HOURS": 24,
+    # Keyword arguments for argon2.PasswordHasher; empty means argon2-cffi's defaults.
+    "PULSE_ARGON2": {},
+    "PULSE_TOTP_ISSUER": "Neighbourhood Pulse",
 }
 
 #: Environment variables read at start-up, and the config keys they set.
@@ -42,9 +53,12 @@ ENVIRONMENT = {
     "PULSE_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
     "PULSE_MIN_RESPONSES": "PULSE_MIN_RESPONSES",
     "PULSE_SUBMIT_LIMIT": "PULSE_SUBMIT_LIMIT",
+    "PULSE_SESSION_IDLE_SECONDS": "PULSE_SESSION_IDLE_SECONDS",
+    "PULSE_SESSION_MAX_SECONDS": "PULSE_SESSION_MAX_SECONDS",
+    "PULSE_LOGIN_LIMIT": "PULSE_LOGIN_LIMIT",
 }
 _BOOLEANS = {"PULSE_DEMO", "SESSION_COOKIE_SECURE"}
-_INTEGERS = {"PULSE_MIN_RESPONSES"}
+_INTEGERS = {"PULSE_MIN_RESPONSES", "PULSE_SESSION_IDLE_SECONDS", "PULSE_SESSION_MAX_SECONDS"}
 
 
 def from_environment(environ: dict[str, str]) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -24,6 +25,7 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
+login_manager = LoginManager()
 
 
 def client_key() -> str:

@@ -49,6 +49,8 @@ def app(database_url, tmp_path):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "PULSE_MIN_COMPLETION_SECONDS": 0,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Cheap password hashing keeps sign-in tests fast; production keeps argon2-cffi's defaults.
+        "PULSE_ARGON2": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
     })
     app.instance_path = str(tmp_path / "instance")
     with app.app_context():
@@ -67,6 +69,14 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def auth(app, client):
+    """Sign in as a user of some role and areas: ``auth.login("officer", areas=["E05000437"])``."""
+    from tests.support import AuthActions
+
+    return AuthActions(app, client)
 
 
 @pytest.fixture

@@ -96,3 +96,58 @@ def open_survey(client, code: str, **params) -> dict[str, str]:
 def submit(client, code: str, answers: dict[str, str] | None = None, **params):
     tokens = open_survey(client, code, **params)
     return client.post(f"/s/{code}/questions", data={**tokens, **(answers or GOOD_ANSWERS)})
+
+
+#: Password given to users made by tests (long enough, and on no common list).
+STAFF_PASSWORD = "lantern orbit gravel meadow"
+
+
+def make_user(email: str, role: str, area_codes=(), *, password: str | None = STAFF_PASSWORD,
+              totp_secret: str | None = None, totp_required: bool = False) -> int:
+    """Create a staff user (inside an app context) and return its id."""
+    from pulse.auth import operations as ops
+    from pulse.auth.queries import areas_by_codes
+    from pulse.extensions import db
+
+    now = datetime.now(UTC)
+    areas, missing = areas_by_codes(list(area_codes))
+    assert not missing, f"no areas {missing}"
+    user = ops.create_user(email, role, areas, password=password, totp_required=totp_required,
+                           now=now)
+    if totp_secret:
+        user.totp_secret, user.totp_enabled_at = totp_secret, now
+    db.session.commit()
+    return user.id
+
+
+def sign_in(client, email: str, password: str = STAFF_PASSWORD, next: str | None = None):
+    """Post the sign-in form as a browser would (CSRF token from the page)."""
+    url = "/login" + (f"?next={quote(next)}" if next else "")
+    page = client.get(url)
+    token = form_tokens(page.get_data(as_text=True)).get("csrf_token", "")
+    return client.post(url, data={"csrf_token": token, "email": email, "password": password})
+
+
+def csrf_from(client, path: str) -> str:
+    return form_tokens(client.get(path).get_data(as_text=True))["csrf_token"]
+
+
+class AuthActions:
+    """The ``auth`` fixture: make a user of a role and sign the test client in as them."""
+
+    def __init__(self, app, client):
+        self.app, self.client = app, client
+
+    def login(self, role: str = "officer", areas=(), email: str | None = None):
+        email = email or f"{role}@example.org"
+        with self.app.app_context():
+            from pulse.auth.queries import user_by_email
+
+            if user_by_email(email) is None:
+                make_user(email, role, areas)
+        response = sign_in(self.client, email)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    def logout(self):
+        return self.client.post("/logout", data={"csrf_token": csrf_from(self.client, "/account")})

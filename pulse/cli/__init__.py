@@ -17,6 +17,8 @@ def init_app(app: Flask) -> None:
 
     for group in (areas, instruments, waves, responses, demo, distribute, codes):
         app.cli.add_command(group)
+    from .users import users
+    app.cli.add_command(users)
     from .estimates import aggregate, estimates, jobs, scheduler
     for command in (aggregate, estimates, scheduler, jobs):
         app.cli.add_command(command)

@@ -5,10 +5,12 @@ from .estimate import DirtyCell, Estimate
 from .job import JobLock, JobRun
 from .instrument import Instrument, InstrumentVersion, Question
 from .response import CHANNELS, Answer, Response
+from .user import LoginSession, LoginThrottle, PasswordReset, User, UserArea
 from .wave import Wave
 
 __all__ = [
     "Area", "PopulationMargin", "Instrument", "InstrumentVersion", "Question",
     "Wave", "Response", "Answer", "CHANNELS", "AccessCode",
+    "User", "UserArea", "LoginSession", "LoginThrottle", "PasswordReset",
     "Estimate", "DirtyCell", "JobRun", "JobLock",
 ]

@@ -1,0 +1,198 @@
+"""Who may open what: a role x route matrix, a check that every route has a rule, and scope."""
+from __future__ import annotations
+
+import pytest
+from flask import Blueprint, jsonify
+
+from tests.support import csrf_from, make_user, sign_in
+
+ROLES = ("admin", "analyst", "officer", "viewer")
+#: Blueprints that serve residents and the public; every other route needs an explicit rule.
+PUBLIC_BLUEPRINTS = {None, "main", "survey", "codes"}
+
+# endpoint: (method, path, {who: expected status}), tried in this order; "anon" is nobody
+# signed in. Signing out comes last because it ends the session the others use.
+# {target} is another user's id (for the admin pages).
+E = lambda anon, admin, analyst, officer, viewer: dict(  # noqa: E731
+    anon=anon, admin=admin, analyst=analyst, officer=officer, viewer=viewer)
+MATRIX = {
+    "auth.login": ("GET", "/login", E(200, 302, 302, 302, 302)),
+    "auth.code": ("GET", "/login/code", E(302, 302, 302, 302, 302)),
+    "auth.account": ("GET", "/account", E(302, 200, 200, 200, 200)),
+    "auth.change_password": ("POST", "/account/password", E(302, 422, 422, 422, 422)),
+    "auth.totp_page": ("GET", "/account/totp", E(302, 200, 200, 200, 200)),
+    "auth.totp_start": ("POST", "/account/totp/start", E(302, 302, 302, 302, 302)),
+    "auth.totp_confirm": ("POST", "/account/totp/confirm", E(302, 422, 422, 422, 422)),
+    "auth.totp_remove": ("POST", "/account/totp/remove", E(302, 422, 422, 422, 422)),
+    "auth.reset": ("GET", "/reset/not-a-token", E(404, 404, 404, 404, 404)),
+    "admin_users.index": ("GET", "/admin/users/", E(302, 200, 403, 403, 403)),
+    "admin_users.create": ("GET", "/admin/users/new", E(302, 200, 403, 403, 403)),
+    "admin_users.edit": ("GET", "/admin/users/{target}", E(302, 200, 403, 403, 403)),
+    "admin_users.disable": ("POST", "/admin/users/{target}/disable", E(302, 302, 403, 403, 403)),
+    "admin_users.enable": ("POST", "/admin/users/{target}/enable", E(302, 302, 403, 403, 403)),
+    "admin_users.reset": ("POST", "/admin/users/{target}/reset", E(302, 200, 403, 403, 403)),
+    "officer.index": ("GET", "/officer/", E(302, 200, 200, 200, 200)),
+    "auth.logout": ("POST", "/logout", E(302, 302, 302, 302, 302)),
+}
+
+
+def test_every_route_has_an_access_rule(app):
+    """A new staff route without @roles_required/@login_required/@public fails here."""
+    from pulse.auth.decorators import access_rule
+
+    missing = []
+    for rule in app.url_map.iter_rules():
+        blueprint = rule.endpoint.rpartition(".")[0] or None
+        if rule.endpoint == "static" or blueprint in PUBLIC_BLUEPRINTS:
+            continue
+        if access_rule(app.view_functions[rule.endpoint]) is None:
+            missing.append(f"{rule.rule} ({rule.endpoint})")
+    assert not missing, "routes without an access rule: " + ", ".join(missing)
+
+
+def test_every_account_route_is_in_the_matrix(app):
+    ours = {rule.endpoint for rule in app.url_map.iter_rules()
+            if rule.endpoint.split(".")[0] in ("auth", "admin_users", "officer")}
+    assert ours == set(MATRIX), f"add to MATRIX: {sorted(ours - set(MATRIX))}"
+
+
+@pytest.mark.parametrize("who", ("anon",) + ROLES)
+def test_role_route_matrix(app, client, tree, who):
+    """Every route in MATRIX, in order (signing out last), as one kind of user."""
+    with app.app_context():
+        make_user("keeper@example.org", "admin")  # so "the last admin" rules never apply
+        target = make_user("target@example.org", "viewer", [tree.ward_b])
+    if who != "anon":
+        with app.app_context():
+            make_user(f"{who}@example.org", who, [] if who == "admin" else [tree.ward_a])
+        assert sign_in(client, f"{who}@example.org").status_code == 302
+    wrong = []
+    for endpoint, (method, path, expected) in MATRIX.items():
+        path = path.format(target=target)
+        if method == "GET":
+            response = client.get(path)
+        else:
+            token = csrf_from(client, "/login" if who == "anon" else "/account")
+            response = client.post(path, data={"csrf_token": token})
+        if response.status_code != expected[who]:
+            wrong.append(f"{method} {path}: {response.status_code}, expected {expected[who]}")
+    assert not wrong, f"as {who}: " + "; ".join(wrong)
+
+
+# --- scope ---------------------------------------------------------------------------------
+
+def _scope_probe(app):
+    """A route using the scope helpers as other blueprints will (guessed URL and API)."""
+    from pulse.auth.decorators import login_required
+    from pulse.auth.scope import scoped_area_or_404
+
+    bp = Blueprint("probe", __name__)
+
+    @bp.get("/probe/<code>")
+    @login_required
+    def page(code):
+        return scoped_area_or_404(code).name
+
+    @bp.get("/api/probe/<code>")
+    @login_required
+    def api(code):
+        return jsonify(name=scoped_area_or_404(code).name)
+
+    app.register_blueprint(bp)
+
+
+def test_scope_is_the_subtree_and_nothing_else_over_http(app, client, tree):
+    _scope_probe(app)
+    with app.app_context():
+        make_user("ward@example.org", "officer", [tree.ward_a])
+    sign_in(client, "ward@example.org")
+    assert client.get(f"/probe/{tree.ward_a}").status_code == 200
+    assert client.get(f"/probe/{tree.ward_a_child}").status_code == 200
+    for outside in (tree.ward_b, tree.borough, tree.other_borough, tree.other_ward, "NOPE"):
+        assert client.get(f"/probe/{outside}").status_code == 404, outside
+        api = client.get(f"/api/probe/{outside}")
+        assert api.status_code == 404 and api.is_json, outside
+    # Outside and non-existent look the same.
+    outside = client.get(f"/probe/{tree.ward_b}").get_data(as_text=True)
+    missing = client.get("/probe/NOPE").get_data(as_text=True)
+    assert outside.replace(tree.ward_b, "NOPE") == missing
+
+
+def test_borough_scope_includes_every_ward_below(app, client, tree):
+    _scope_probe(app)
+    with app.app_context():
+        make_user("borough@example.org", "analyst", [tree.borough])
+    sign_in(client, "borough@example.org")
+    for inside in (tree.borough, tree.ward_a, tree.ward_a_child, tree.ward_b):
+        assert client.get(f"/probe/{inside}").status_code == 200, inside
+    assert client.get(f"/probe/{tree.other_ward}").status_code == 404
+
+
+def _codes(app, email, **kw):
+    from sqlalchemy import select
+
+    from pulse.auth.queries import user_by_email
+    from pulse.auth.scope import area_ids_in_scope, areas_in_scope, restrict_to_scope
+    from pulse.extensions import db
+    from pulse.models import Area
+
+    with app.app_context():
+        user = user_by_email(email)
+        ids = db.session.scalars(area_ids_in_scope(user)).all()
+        assert len(ids) == len(set(ids))
+        stmt = restrict_to_scope(select(Area.code), Area.id, user)
+        codes = set(db.session.scalars(stmt))
+        assert codes == {a.code for a in areas_in_scope(user)}
+        return codes
+
+
+def test_scope_helpers_several_roots_overlap_and_admin(app, tree):
+    with app.app_context():
+        make_user("two@example.org", "viewer", [tree.ward_a, tree.other_borough])
+        make_user("overlap@example.org", "officer", [tree.borough, tree.ward_a])
+        make_user("admin@example.org", "admin")
+    assert _codes(app, "two@example.org") == {
+        tree.ward_a, tree.ward_a_child, tree.other_borough, tree.other_ward}
+    assert _codes(app, "overlap@example.org") == {
+        tree.borough, tree.ward_a, tree.ward_a_child, tree.ward_b}
+    assert len(_codes(app, "admin@example.org")) == 6
+
+
+def test_restrict_to_scope_on_another_table(app, tree):
+    """Any select with an area id column can be narrowed (here population margins)."""
+    from sqlalchemy import select
+
+    from pulse.auth.queries import user_by_email
+    from pulse.auth.scope import in_scope_clause, restrict_to_scope
+    from pulse.extensions import db
+    from pulse.models import Area, PopulationMargin
+
+    with app.app_context():
+        make_user("ward@example.org", "officer", [tree.ward_a])
+        for area in db.session.scalars(select(Area)):
+            db.session.add(PopulationMargin(area_id=area.id, dimension="sex", category="female",
+                                            population=100))
+        db.session.commit()
+        user = user_by_email("ward@example.org")
+        stmt = (select(Area.code).join(PopulationMargin, PopulationMargin.area_id == Area.id))
+        scoped = restrict_to_scope(stmt, PopulationMargin.area_id, user)
+        assert set(db.session.scalars(scoped)) == {tree.ward_a, tree.ward_a_child}
+        clause = stmt.where(in_scope_clause(PopulationMargin.area_id, user))
+        assert set(db.session.scalars(clause)) == {tree.ward_a, tree.ward_a_child}
+
+
+def test_officer_landing_lists_only_their_areas(app, client, tree):
+    with app.app_context():
+        make_user("ward@example.org", "officer", [tree.ward_a])
+    sign_in(client, "ward@example.org")
+    page = client.get("/officer/").get_data(as_text=True)
+    assert "Bellingham" in page and "Bellingham North" in page
+    assert "Blackheath" not in page and "Peckham" not in page
+
+
+def test_auth_fixture_signs_in_any_role(auth, client, tree):
+    auth.login("viewer", areas=[tree.ward_a])
+    assert client.get("/officer/").status_code == 200
+    assert client.get("/admin/users/").status_code == 403
+    auth.logout()
+    assert client.get("/officer/").status_code == 302
