@@ -127,6 +127,7 @@ def seed_demo(*, seed: int = 2023, months: int = 12, scale: float = 1.0,
             area_id=area_ids[sim.area_code], wave_id=wave.id, submission=submission,
             meta=Meta(submitted_at=sim.submitted_at, language=sim.language, channel=sim.channel,
                       device_hash=hash_token(secret, sim.device_token),
+                      submission_key=sim.form_key,
                       duration_seconds=sim.duration_seconds, quality_flags=tuple(flags))))
     record_responses(version, items)
     return SeedReport(wards=len(wards), margins=margins, responses=len(items),

@@ -89,6 +89,8 @@ class SimResponse:
     duration_seconds: int
     honeypot: str
     device_token: str
+    # The random key a rendered form carries, as the web survey stores it.
+    form_key: str = ""
     theme: str | None = None
 
 
@@ -270,7 +272,8 @@ class Simulator:
             area_code=ward.code, submitted_at=self._when(start), language=language,
             channel="qr" if rng.random() < 0.38 else "web", answers=answers,
             duration_seconds=self._duration(), honeypot="x" if rng.random() < 0.003 else "",
-            device_token=f"{rng.getrandbits(128):032x}", theme=theme)
+            device_token=f"{rng.getrandbits(128):032x}", form_key=f"{rng.getrandbits(128):032x}",
+            theme=theme)
 
     def _maybe(self, value: str, *, blank: float, refuse: float) -> str:
         roll = self.rng.random()

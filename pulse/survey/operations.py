@@ -5,12 +5,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from surveys.validation import Answer as ValidAnswer
 from surveys.validation import Submission
 
-from ..estimates.operations import mark_dirty
 from ..extensions import db
 from ..models import Area, Answer, InstrumentVersion, Response, Wave
 
@@ -40,7 +39,6 @@ def record_response(area: Area, wave: Wave | None, version: InstrumentVersion,
                         for a in submission.answers.values()]
     db.session.add(response)
     db.session.flush()
-    mark_dirty([(area.id, meta.submitted_at)])
     return response
 
 
@@ -58,29 +56,37 @@ def record_responses(version: InstrumentVersion, items: Sequence[NewResponse],
                      *, batch: int = 5000) -> int:
     """Add many validated responses with bulk INSERTs (imports, the demo); return how many.
 
-    The same rows as :func:`record_response` writes, but two multi-row statements per batch
+    The same rows as :func:`record_response` writes, but a few multi-row statements per batch
     instead of a flush per response: loading tens of thousands of rows one ORM object at a
-    time takes minutes. All of it is inside the caller's transaction.
+    time takes minutes. Every item needs its own ``submission_key``: the answers find their
+    response's new id through it. All of it is inside the caller's transaction.
     """
     if any(not item.submission.ok for item in items):
         raise ValueError("record_responses takes only valid submissions")
+    keys = [item.meta.submission_key for item in items]
+    if None in keys or len(set(keys)) != len(keys):
+        raise ValueError("record_responses needs a distinct submission_key for every response")
     question_ids = {q.code: q.id for q in version.questions}
+    table = Response.__table__
     for start in range(0, len(items), batch):
         chunk = items[start:start + batch]
-        rows = [{"area_id": item.area_id, "wave_id": item.wave_id, "version_id": version.id,
-                 "excluded": False, **_response_columns(item.submission, item.meta)}
-                for item in chunk]
-        # Core statements on the tables: the ORM's bulk path re-reads RETURNING rows per
-        # batch and costs several times as much here.
-        ids = db.session.scalars(
-            insert(Response.__table__).returning(Response.__table__.c.id,
-                                                 sort_by_parameter_order=True), rows).all()
-        answers = [{"response_id": rid, **_answer_columns(question_ids, a)}
-                   for rid, item in zip(ids, chunk, strict=True)
-                   for a in item.submission.answers.values()]
+        db.session.execute(insert(table), [
+            {"area_id": item.area_id, "wave_id": item.wave_id, "version_id": version.id,
+             "excluded": False, **_response_columns(item.submission, item.meta)}
+            for item in chunk])
+        # Plain executemany, then the ids by key: INSERT ... RETURNING in parameter order
+        # falls back to one statement per row on SQLite, which is what this avoids.
+        ids: dict[str, int] = {}
+        for part in range(0, len(chunk), 900):
+            wanted = [item.meta.submission_key for item in chunk[part:part + 900]]
+            ids.update((key, id_) for key, id_ in db.session.execute(
+                select(table.c.submission_key, table.c.id)
+                .where(table.c.submission_key.in_(wanted))))
+        answers = [{"response_id": ids[item.meta.submission_key],
+                    **_answer_columns(question_ids, a)}
+                   for item in chunk for a in item.submission.answers.values()]
         if answers:
             db.session.execute(insert(Answer.__table__), answers)
-    mark_dirty((item.area_id, item.meta.submitted_at) for item in items)
     return len(items)
 
 
