@@ -11,7 +11,7 @@ def reset_link(token: str) -> str:
     """The configured public address if there is one; never a Host header an attacker chose."""
     base = (current_app.config.get("PULSE_PUBLIC_URL") or "").rstrip("/")
     if base:
-        return f"{base}/reset/{token}"
+        return f"{base}/reset?token={token}"
     if has_request_context():
         return url_for("auth.reset", token=token, _external=True)
-    return f"{LOCAL_BASE}/reset/{token}"
+    return f"{LOCAL_BASE}/reset?token={token}"

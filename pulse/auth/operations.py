@@ -4,6 +4,7 @@ Operations add and flush; the view or command that called them commits once.
 """
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 from dataclasses import dataclass
@@ -18,6 +19,9 @@ from ..models import Area, LoginSession, PasswordReset, User
 from ..models.user import ADMIN, ROLES
 from . import passwords, sessions, throttle, totp
 from .queries import active_admin_count, normalise_email, reset_token_hash, user_by_email, valid_reset
+
+# Security events go to this logger with user ids only: no address, password or token.
+log = logging.getLogger("pulse.auth")
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 
@@ -48,11 +52,14 @@ def authenticate(email: str, password: str, now: datetime) -> SignIn:
     locked = throttle.locked_for(email, now)
     if locked is not None:
         passwords.dummy_verify(password)
+        log.info("sign-in refused: locked")
         return SignIn(locked_for=locked)
     user = user_by_email(email)
     ok, rehash = passwords.verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
-        throttle.record_failure(email, now)
+        row = throttle.record_failure(email, now)
+        log.info("sign-in failed (failure %d for this address%s)", row.failures,
+                 ", now locked" if row.locked_until and row.locked_until > now else "")
         return SignIn()
     if rehash:
         # Parameters were raised since this hash was made; upgrade it while we have the password.
@@ -72,6 +79,7 @@ def check_second_factor(user: User, code: str, now: datetime) -> SignIn:
         if user.totp_enabled and user.is_active else None
     if step is None:
         throttle.record_failure(user.email, now)
+        log.info("second factor failed for user %d", user.id)
         return SignIn()
     user.totp_last_step = step
     throttle.clear(user.email)
@@ -82,6 +90,7 @@ def check_second_factor(user: User, code: str, now: datetime) -> SignIn:
 def sign_in(user: User, now: datetime) -> str:
     """Open a new server-side session; return its token for the cookie."""
     user.last_login_at = now
+    log.info("user %d signed in", user.id)
     return sessions.start(user, now)
 
 
@@ -156,6 +165,7 @@ def set_disabled(user: User, disabled: bool, now: datetime) -> None:
     if disabled and user.disabled_at is None:
         user.disabled_at = now
         sessions.end_all(user, now, "disabled")
+        log.info("user %d disabled", user.id)
     elif not disabled:
         user.disabled_at = None
     db.session.flush()
@@ -171,6 +181,8 @@ def issue_reset(user: User, now: datetime, *, issued_by: User | None = None,
         .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
         .values(used_at=now),
         execution_options={"synchronize_session": "fetch"})
+    log.info("password reset issued for user %d by %s", user.id,
+             f"user {issued_by.id}" if issued_by else "the command line")
     token = secrets.token_urlsafe(32)
     hours = int(current_app.config["PULSE_RESET_HOURS"])
     db.session.add(PasswordReset(user_id=user.id, token_hash=reset_token_hash(token),
@@ -193,6 +205,7 @@ def redeem_reset(token: str, new: str, now: datetime) -> User:
     row.used_at = now
     sessions.end_all(user, now, "reset")
     throttle.clear(user.email)
+    log.info("password reset used by user %d", user.id)
     db.session.flush()
     return user
 

@@ -222,10 +222,12 @@ def totp_remove():
     return _totp_page(remove_form=form, status=422)
 
 
-@bp.route("/reset/<token>", methods=["GET", "POST"])
+# The token travels in the query string, which access logs never record (gunicorn.conf.py).
+@bp.route("/reset", methods=["GET", "POST"])
 @public
 @login_limit
-def reset(token: str):
+def reset():
+    token = request.args.get("token", "")
     row = queries.valid_reset(token, _now())
     if row is None:
         page = render_template("auth/reset_invalid.html")

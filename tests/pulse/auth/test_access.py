@@ -24,7 +24,7 @@ MATRIX = {
     "auth.totp_start": ("POST", "/account/totp/start", E(302, 302, 302, 302, 302)),
     "auth.totp_confirm": ("POST", "/account/totp/confirm", E(302, 422, 422, 422, 422)),
     "auth.totp_remove": ("POST", "/account/totp/remove", E(302, 422, 422, 422, 422)),
-    "auth.reset": ("GET", "/reset/not-a-token", E(404, 404, 404, 404, 404)),
+    "auth.reset": ("GET", "/reset?token=not-a-token", E(404, 404, 404, 404, 404)),
     "admin_users.index": ("GET", "/admin/users/", E(302, 200, 403, 403, 403)),
     "admin_users.create": ("GET", "/admin/users/new", E(302, 200, 403, 403, 403)),
     "admin_users.edit": ("GET", "/admin/users/{target}", E(302, 200, 403, 403, 403)),

@@ -26,7 +26,7 @@ def test_admin_creates_a_user_who_sets_a_password_and_signs_in(app, client, tree
         "name": "New Officer", "role": "officer", "areas": f"{tree.ward_a}, {tree.ward_b}"})
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
-    link = re.search(r'value="(http://localhost/reset/[^"]+)"', response.get_data(as_text=True))
+    link = re.search(r'value="(http://localhost/reset\?token=[^"]+)"', response.get_data(as_text=True))
     path = link.group(1).removeprefix("http://localhost")
 
     newcomer = app.test_client()

@@ -23,11 +23,11 @@ def _issue(app, email: str, **kw) -> str:
 
 
 def _set(client, token: str, password: str = NEW):
-    page = client.get(f"/reset/{token}")
+    page = client.get(f"/reset?token={token}")
     if page.status_code != 200:
         return page
     csrf = form_tokens(page.get_data(as_text=True))["csrf_token"]
-    return client.post(f"/reset/{token}", data={"csrf_token": csrf, "new_password": password,
+    return client.post(f"/reset?token={token}", data={"csrf_token": csrf, "new_password": password,
                                                 "confirm": password})
 
 
@@ -38,7 +38,7 @@ def test_reset_sets_password_once_and_ends_sessions(app, client, tree):
     sign_in(signed_in, "officer@example.org")
     token = _issue(app, "officer@example.org")
 
-    page = client.get(f"/reset/{token}")
+    page = client.get(f"/reset?token={token}")
     assert page.status_code == 200 and page.headers["Referrer-Policy"] == "no-referrer"
     assert _set(client, token).status_code == 302
     assert signed_in.get("/officer/").status_code == 302         # every session ended
@@ -58,7 +58,7 @@ def test_reset_links_expire(app, client, tree):
         row = db.session.scalar(select(PasswordReset))
         row.expires_at = row.created_at + timedelta(hours=24) - timedelta(hours=25)
         db.session.commit()
-    assert client.get(f"/reset/{token}").status_code == 404
+    assert client.get(f"/reset?token={token}").status_code == 404
 
 
 def test_a_new_link_revokes_the_old_one(app, client, tree):
@@ -66,8 +66,8 @@ def test_a_new_link_revokes_the_old_one(app, client, tree):
         make_user("officer@example.org", "officer", [tree.ward_a])
     old = _issue(app, "officer@example.org")
     new = _issue(app, "officer@example.org")
-    assert client.get(f"/reset/{old}").status_code == 404
-    assert client.get(f"/reset/{new}").status_code == 200
+    assert client.get(f"/reset?token={old}").status_code == 404
+    assert client.get(f"/reset?token={new}").status_code == 200
 
 
 def test_tokens_are_stored_hashed(app, tree):
@@ -88,8 +88,8 @@ def test_weak_password_on_reset_is_refused_and_link_still_works(app, client, tre
     token = _issue(app, "officer@example.org")
     short = _set(client, token, "short")
     assert short.status_code == 422 and "at least 12" in short.get_data(as_text=True)
-    mismatch = client.post(f"/reset/{token}", data={
-        "csrf_token": csrf_from(client, f"/reset/{token}"), "new_password": NEW, "confirm": NEW + "x"})
+    mismatch = client.post(f"/reset?token={token}", data={
+        "csrf_token": csrf_from(client, f"/reset?token={token}"), "new_password": NEW, "confirm": NEW + "x"})
     assert mismatch.status_code == 422 and "not the same" in mismatch.get_data(as_text=True)
     assert _set(client, token).status_code == 302
 
@@ -105,5 +105,6 @@ def test_reset_can_clear_a_lost_second_factor(app, client, tree):
 
 
 def test_unknown_or_silly_tokens_are_404(client):
-    assert client.get("/reset/nonsense").status_code == 404
-    assert client.get("/reset/" + "x" * 300).status_code == 404
+    assert client.get("/reset?token=nonsense").status_code == 404
+    assert client.get("/reset?token=" + "x" * 300).status_code == 404
+    assert client.get("/reset").status_code == 404
