@@ -15,14 +15,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 
 from . import change as change_mod
 from . import small_area, suppression
-from .cells import (CELL_CATEGORIES, DIMENSIONS, GROUP_CELLS, GROUPS, NCELLS, Measure,
+from .cells import (CELL_CATEGORIES, DIMENSIONS, GROUPS, NCELLS, Measure,
                     Responses, Tree, cells_of, measure_values)
 from .estimates import PERCENT, Sums, estimate
 from .periods import Period
-from .weighting import rake_cells
+from .weighting import rake_pairs
 
 
 @dataclass
@@ -59,57 +60,84 @@ class Prepared:
         self.responses, self.tree, self.measures = responses, tree, measures
         self.cell = cells_of(responses.demo)
         self.y, self.pos = measure_values(responses.values, measures)
+        order = np.argsort(responses.month, kind="stable")
+        months, starts = np.unique(responses.month[order], return_index=True)
+        self.by_month = dict(zip(months.tolist(), np.split(order, starts[1:]), strict=True))
 
 
-def month_stats(prep: Prepared, month: int) -> np.ndarray:
-    """Counts of one month: areas x (1 + 4 x measures) x cells - respondents, then per measure
+def month_stats(prep: Prepared, month: int) -> tuple[np.ndarray, np.ndarray]:
+    """Counts of one month over occupied (area, cell) pairs: sorted pair keys
+    (area x NCELLS + cell) and pairs x (1 + 4 x measures) sums - respondents, then per measure
     n, sum y, sum y^2 and sum positive - each respondent in its area and every area above it.
 
-    Values are whole numbers or quarters (composites average two answers), so sums are exact
+    Values are whole numbers or halves (composites average two answers), so sums are exact
     in floating point and adding months in any order gives identical results.
     """
     tree, M, C = prep.tree, len(prep.measures), NCELLS
-    A = tree.size
     r = prep.responses
-    sel = np.flatnonzero(r.month == month)
+    sel = prep.by_month.get(month, np.empty(0, dtype=np.int64))
     lineage = tree.lineage()[r.area[sel]]
     rr = np.repeat(sel, lineage.shape[1])
     uu = lineage.ravel()
     keep = uu >= 0
     rr, uu = rr[keep], uu[keep]
-    key = uu * C + prep.cell[rr]
-    out = np.zeros((1 + 4 * M, A * C), dtype=np.float32)
-    out[0] = np.bincount(key, minlength=A * C)
+    keys, inverse = np.unique(uu * C + prep.cell[rr], return_inverse=True)
+    out = np.zeros((len(keys), 1 + 4 * M))
+    out[:, 0] = np.bincount(inverse, minlength=len(keys))
     for j in range(M):
         y = prep.y[rr, j]
         ok = ~np.isnan(y)
-        k, yv = key[ok], y[ok]
-        out[1 + 4 * j] = np.bincount(k, minlength=A * C)
-        out[2 + 4 * j] = np.bincount(k, yv, minlength=A * C)
-        out[3 + 4 * j] = np.bincount(k, yv * yv, minlength=A * C)
-        out[4 + 4 * j] = np.bincount(k, prep.pos[rr, j][ok], minlength=A * C)
-    return np.ascontiguousarray(out.reshape(1 + 4 * M, A, C).transpose(1, 0, 2))
+        k, yv = inverse[ok], y[ok]
+        out[:, 1 + 4 * j] = np.bincount(k, minlength=len(keys))
+        out[:, 2 + 4 * j] = np.bincount(k, yv, minlength=len(keys))
+        out[:, 3 + 4 * j] = np.bincount(k, yv * yv, minlength=len(keys))
+        out[:, 4 + 4 * j] = np.bincount(k, prep.pos[rr, j][ok], minlength=len(keys))
+    return keys, out
 
 
-def compute_period(prep: Prepared, period: Period, totals: np.ndarray,
+def combine(parts: list[tuple[np.ndarray, np.ndarray]], size: int
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Add months' pair sums into one period's (``size`` = areas x cells)."""
+    parts = [p for p in parts if len(p[0])]
+    if len(parts) <= 1:
+        return parts[0] if parts else (np.empty(0, dtype=np.int64), np.empty((0, 0)))
+    dense = np.zeros((size, parts[0][1].shape[1]))
+    for keys, stats in parts:
+        dense[keys] += stats          # keys are unique within a month
+    keys = np.flatnonzero(dense[:, 0] > 0)
+    return keys, dense[keys]
+
+
+#: Per cell, the group index it falls in for each breakdown dimension (-1: not stated).
+_GROUP_OF = np.full((len(DIMENSIONS), NCELLS), -1, dtype=np.int64)
+for _g, _group in enumerate(GROUPS):
+    if _group.dimension is not None:
+        _GROUP_OF[_group.dimension, CELL_CATEGORIES[_group.dimension] == _group.category] = _g
+
+
+def compute_period(prep: Prepared, period: Period, pairs: tuple[np.ndarray, np.ndarray],
                    targets: list[np.ndarray | None], minimum: int,
                    previous: tuple[np.ndarray, np.ndarray] | None = None) -> PeriodTable:
-    """The table of one period from the sum of its months' :func:`month_stats`."""
+    """The table of one period from its months' :func:`month_stats`, combined."""
     tree, measures = prep.tree, prep.measures
-    A, G, M = tree.size, len(GROUPS), len(measures)
-    counts = totals[:, 0, :]
-    rake = rake_cells(counts, CELL_CATEGORIES, targets)
-    w = rake.weights
-    # Per area, one product gives every group's sums: the right-hand matrix carries the
-    # group membership of each cell times its weight (power 0, 1 or 2).
-    g_t = GROUP_CELLS.T[None, :, :]
-    right = np.concatenate([g_t * np.ones_like(w)[:, :, None], g_t * w[:, :, None],
-                            g_t * (w * w)[:, :, None]], axis=2)       # areas x cells x 3G
-    prod = np.matmul(totals[:, 1:, :], right).reshape(A, M, 4, 3, G)
-    # -> groups x areas x measures
-    pick_sum = lambda stat, power: np.ascontiguousarray(prod[:, :, stat, power, :].transpose(2, 0, 1))
-    sums = Sums(n=pick_sum(0, 0), sw=pick_sum(0, 1), sw2=pick_sum(0, 2), swy=pick_sum(1, 1),
-                swy2=pick_sum(2, 1), swp=pick_sum(3, 1))
+    A, G, M, C = tree.size, len(GROUPS), len(measures), NCELLS
+    keys, stats = pairs
+    if not len(keys):
+        stats = np.zeros((0, 1 + 4 * M))
+    unit, cell = keys // C, keys % C
+    rake = rake_pairs(unit, stats[:, 0], [c[cell] for c in CELL_CATEGORIES], targets, A)
+    w = rake.weights[:, None]
+    n_, sy, syy, sp = (stats[:, 1 + k::4] for k in range(4))          # pairs x measures
+    columns = np.concatenate([n_, n_ * w, n_ * w * w, sy * w, syy * w, sp * w], axis=1)
+    # Each pair adds to "all" and to its category of each breakdown: one sparse product.
+    rows = [unit] + [np.where(g[cell] >= 0, g[cell] * A + unit, -1) for g in _GROUP_OF]
+    rows = np.concatenate(rows)
+    cols = np.tile(np.arange(len(keys)), 1 + len(DIMENSIONS))
+    keep = rows >= 0
+    member = sparse.csr_matrix((np.ones(keep.sum()), (rows[keep], cols[keep])),
+                               shape=(G * A, len(keys)))
+    grouped = np.asarray(member @ columns).reshape(G, A, 6, M)
+    sums = Sums(*(np.ascontiguousarray(grouped[:, :, k, :]) for k in range(6)))
     is_pct = np.array([m.unit == PERCENT for m in measures])[None, None, :]
     sc, pc = estimate("score", sums), estimate(PERCENT, sums)
     pick = {f: np.where(is_pct, getattr(pc, f), getattr(sc, f))
@@ -181,21 +209,17 @@ def compute_all(prep: Prepared, periods: list[Period], targets: list[np.ndarray 
     it was computed here, else ``previous`` (published figures stored earlier), else none."""
     done: dict[Period, tuple[np.ndarray, np.ndarray]] = dict(previous or {})
     wanted = sorted(set(periods), key=lambda p: (p.end, p.kind))
-    cache: dict[int, np.ndarray] = {}
+    cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     out = []
     # Process by end month so that only the last twelve months' counts are kept in memory.
     for period in wanted:
         for m in list(cache):
             if m < period.end - 11:
                 del cache[m]
-        total = None
         for m in period.months:
             if m not in cache:
                 cache[m] = month_stats(prep, m)
-            if total is None:
-                total = cache[m].astype(np.float64)
-            else:
-                total += cache[m]
+        total = combine([cache[m] for m in period.months], prep.tree.size * NCELLS)
         table = compute_period(prep, period, total, targets, minimum,
                                done.get(period.previous()))
         done[period] = table.published

@@ -2,8 +2,8 @@
 
 Weights depend only on a respondent's demographic categories, so every respondent of a
 "cell" (one combination of age band, sex and ethnicity, "not stated" included) gets the same
-weight. The fitting therefore works on counts per cell, for many areas at once: ``counts`` is
-a matrix of areas x cells and every step is a matrix operation, never a loop over people.
+weight. The fitting therefore works on occupied (area, cell) pairs with their respondent
+counts, for many areas at once, never on a loop over people or areas.
 
 Rules (docs/METHODOLOGY.md explains why):
 - each dimension's step adjusts only respondents who stated a category that the margins
@@ -27,120 +27,104 @@ TRIM_FACTOR = 5.0
 
 @dataclass(frozen=True)
 class RakeResult:
-    weights: np.ndarray      # areas x cells, weight of one respondent of that cell
+    weights: np.ndarray      # per pair: the weight of one respondent of that (area, cell)
     weighted: np.ndarray     # per area: True when margins were applied
     iterations: np.ndarray   # per area: iterations used (0 when unweighted)
     converged: np.ndarray    # per area: reached the tolerance within MAX_ITERATIONS
 
 
-def rake_cells(counts: np.ndarray, cell_categories: list[np.ndarray],
-               targets: list[np.ndarray | None], *, tolerance: float = TOLERANCE,
+def rake_pairs(area: np.ndarray, counts: np.ndarray, categories: list[np.ndarray],
+               targets: list[np.ndarray | None], areas: int, *, tolerance: float = TOLERANCE,
                max_iterations: int = MAX_ITERATIONS, trim: float = TRIM_FACTOR) -> RakeResult:
-    """Rake the areas (rows of ``counts``) to their margins, one dimension at a time.
+    """Rake occupied (area, cell) pairs to each area's margins, one dimension at a time.
 
-    ``cell_categories[d][c]`` is cell c's category index in dimension d (-1: not stated).
-    ``targets[d]`` is areas x categories of population (NaN row: no margins for that area),
-    or None when no area has margins for dimension d.
+    ``area[k]`` and ``counts[k]`` are pair k's area index and number of respondents, sorted
+    by area;
+    ``categories[d][k]`` its category in dimension d (-1: not stated). ``targets[d]`` is
+    areas x categories of population (NaN: that category, or the whole row, not given), or
+    None when no area has margins for dimension d.
     """
+    area = np.asarray(area, dtype=np.int64)
     counts = np.asarray(counts, dtype=float)
-    raked = [d for d, t in enumerate(targets) if t is not None]
-    if raked and len(raked) < len(targets):
-        # Weights cannot differ between cells that agree on every raked dimension: fit on
-        # those coarser cells (fewer columns, same answer) and hand each cell its weight.
-        combo = np.zeros(counts.shape[1], dtype=np.int64)
-        for d in raked:
-            combo = combo * (cell_categories[d].max() + 2) + cell_categories[d] + 1
-        _, coarse, inverse = np.unique(combo, return_index=True, return_inverse=True)
-        fold = np.zeros((counts.shape[1], len(coarse)))
-        fold[np.arange(counts.shape[1]), inverse] = 1.0
-        inner = rake_cells(counts @ fold, [cell_categories[d][coarse] for d in raked],
-                           [targets[d] for d in raked], tolerance=tolerance,
-                           max_iterations=max_iterations, trim=trim)
-        return RakeResult(inner.weights[:, inverse], inner.weighted, inner.iterations,
-                          inner.converged)
-    areas, cells = counts.shape
-    w = np.ones((areas, cells))
+    w = np.ones(len(area))
     steps = []
-    for cats, target in zip(cell_categories, targets, strict=True):
+    weighted = np.zeros(areas, dtype=bool)
+    for cats, target in zip(categories, targets, strict=True):
         if target is None:
             continue
         target = np.asarray(target, dtype=float)
-        # A NaN category is one the margins do not cover (its respondents are not adjusted);
-        # an area with no positive population in the dimension has no margins for it.
-        has = (np.nan_to_num(target) > 0).any(axis=1)
-        if not has.any():
-            continue
         k = target.shape[1]
-        onehot = np.zeros((cells, k))
-        stated = (cats >= 0) & (cats < k)
-        onehot[np.flatnonzero(stated), cats[stated]] = 1.0
-        present = (counts @ onehot) > 0
-        cover = np.isfinite(target) & has[:, None]
-        pop = np.where(cover & present, np.nan_to_num(target), 0.0)
+        has = (np.nan_to_num(target) > 0).any(axis=1)
+        cats = np.asarray(cats, dtype=np.int64)
+        ok = (cats >= 0) & (cats < k) & (counts > 0)
+        ok[ok] &= np.isfinite(target[area[ok], cats[ok]]) & has[area[ok]]
+        if not ok.any():
+            continue
+        slot = area * k + np.where(ok, cats, 0)
+        present = np.bincount(slot[ok], minlength=areas * k).reshape(areas, k) > 0
+        pop = np.where(present, np.nan_to_num(target), 0.0)
         total = pop.sum(axis=1, keepdims=True)
         share = np.divide(pop, total, out=np.zeros_like(pop), where=total > 0)
-        steps.append((onehot, share, cover & present & (total > 0),
-                      has & (total[:, 0] > 0), onehot.sum(axis=1) > 0))
-    weighted = np.zeros(areas, dtype=bool)
-    for _, _, _, active, _ in steps:
-        weighted |= active
+        steps.append((ok, slot, share.ravel(), k))
+        weighted |= total[:, 0] > 0
     iterations = np.zeros(areas, dtype=int)
     converged = np.ones(areas, dtype=bool)
-    live = weighted & (counts.sum(axis=1) > 0)
-    if not steps or not live.any():
+    live_pairs = np.flatnonzero(weighted[area] & (counts > 0))
+    if not steps or not len(live_pairs):
         return RakeResult(w, weighted, iterations, converged)
+    live = np.zeros(areas, dtype=bool)
+    live[area[live_pairs]] = True
     converged[live] = False
     # Only areas still moving are iterated: most converge in a few steps, a few take many.
-    act = np.flatnonzero(live)
+    act = live_pairs
     for iteration in range(1, max_iterations + 1):
-        c, wa = counts[act], w[act]
-        before = wa
-        for onehot, share, cover, active, covered in steps:
-            achieved = (c * wa) @ onehot                     # weighted total per category
-            fit = cover[act] & (achieved > 0)
-            answered = np.where(fit, achieved, 0.0).sum(axis=1, keepdims=True)
-            wanted = share[act] * answered
-            factor = np.divide(wanted, achieved, out=np.ones_like(wanted), where=fit)
-            factor[~active[act]] = 1.0
-            per_cell = factor @ onehot.T                      # 0 where a cell is not covered
-            wa = np.where(covered[None, :], wa * per_cell, wa)
-        change = np.divide(np.abs(wa - before), before, out=np.zeros_like(wa),
-                           where=(c > 0) & (before > 0)).max(axis=1)
-        w[act] = wa
-        iterations[act] = iteration
-        done = change <= tolerance
-        converged[act[done]] = True
-        act = act[~done]
+        before = w[act].copy()
+        for ok, slot, share, k in steps:
+            sel = act[ok[act]]
+            if not len(sel):
+                continue
+            achieved = np.bincount(slot[sel], counts[sel] * w[sel], minlength=areas * k)
+            answered = achieved.reshape(areas, k).sum(axis=1)
+            wanted = share * np.repeat(answered, k)
+            factor = np.divide(wanted, achieved, out=np.ones_like(wanted), where=achieved > 0)
+            w[sel] *= factor[slot[sel]]
+        moved = np.abs(w[act] - before) / before
+        # Pairs come sorted by area, so each area's worst change is a segment maximum.
+        owners = area[act]
+        starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+        units = owners[starts]
+        worst = np.maximum.reduceat(moved, starts)
+        iterations[units] = iteration
+        converged[units[worst <= tolerance]] = True
+        act = act[~converged[owners]]
         if not len(act):
             break
-    w = _trim(w, counts, live, trim)
-    return RakeResult(w, weighted, iterations, converged)
+    return RakeResult(_trim(w, area, counts, live, trim, areas), weighted, iterations, converged)
 
 
-def _trim(w: np.ndarray, counts: np.ndarray, live: np.ndarray, trim: float) -> np.ndarray:
-    n = counts.sum(axis=1)
-    total = (counts * w).sum(axis=1)
+def _trim(w, area, counts, live, trim, areas):
+    total = np.bincount(area, counts * w, minlength=areas)
+    n = np.bincount(area, counts, minlength=areas)
     mean = np.divide(total, n, out=np.ones_like(total), where=n > 0)
-    capped = np.minimum(w, trim * mean[:, None])
-    after = (counts * capped).sum(axis=1)
+    capped = np.minimum(w, trim * mean[area])
+    after = np.bincount(area, counts * capped, minlength=areas)
     scale = np.divide(total, after, out=np.ones_like(total), where=after > 0)
-    return np.where(live[:, None], capped * scale[:, None], w)
+    return np.where(live[area], capped * scale[area], w)
 
 
 def rake_respondents(categories: list[np.ndarray], targets: list[np.ndarray | None],
                      sizes: list[int]) -> tuple[np.ndarray, bool]:
     """Weights for one area's respondents; ``categories[d]`` per respondent (-1 not stated).
 
-    A convenience over :func:`rake_cells` for a single area: respondents are grouped into
+    A convenience over :func:`rake_pairs` for a single area: respondents are grouped into
     cells, raked, and each gets its cell's weight. Returns (weights, weighted).
     """
-    shifted = [np.asarray(c, dtype=int) + 1 for c in categories]
+    shifted = [np.asarray(c, dtype=np.int64) + 1 for c in categories]
     strides = np.cumprod([1] + [s + 1 for s in sizes[:0:-1]])[::-1]
     cell = sum(c * s for c, s in zip(shifted, strides, strict=True))
-    ncells = int(np.prod([s + 1 for s in sizes]))
-    counts = np.bincount(cell, minlength=ncells)[None, :]
-    grid = np.indices([s + 1 for s in sizes]).reshape(len(sizes), -1) - 1
-    result = rake_cells(counts, list(grid),
+    cells, inverse, counts = np.unique(cell, return_inverse=True, return_counts=True)
+    cats = [(cells // s) % (size + 1) - 1 for s, size in zip(strides, sizes, strict=True)]
+    result = rake_pairs(np.zeros(len(cells), dtype=np.int64), counts, cats,
                         [None if t is None else np.asarray(t, dtype=float)[None, :]
-                         for t in targets])
-    return result.weights[0, cell], bool(result.weighted[0])
+                         for t in targets], 1)
+    return result.weights[inverse], bool(result.weighted[0])

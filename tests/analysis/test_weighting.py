@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from analysis.weighting import rake_cells, rake_respondents
+from analysis.weighting import rake_pairs, rake_respondents
 from tests.analysis.independent import rake_loop, rake_two_way_exact
 
 
@@ -55,14 +55,15 @@ def test_extreme_weights_are_trimmed_at_five_times_the_mean_and_the_total_kept()
 
 
 def test_areas_without_margins_keep_weight_one_and_say_so():
-    counts = np.array([[3., 4, 5], [1, 1, 1]])
-    cats = [np.array([0, 1, -1])]
+    area = np.array([0, 0, 0, 1, 1, 1])
+    counts = np.array([3., 4, 5, 1, 1, 1])
+    cats = [np.array([0, 1, -1, 0, 1, -1])]
     target = np.array([[100., 300], [np.nan, np.nan]])
-    result = rake_cells(counts, cats, [target])
+    result = rake_pairs(area, counts, cats, [target], 2)
     assert result.weighted.tolist() == [True, False]
-    assert result.weights[1].tolist() == [1.0, 1.0, 1.0]
+    assert result.weights[3:].tolist() == [1.0, 1.0, 1.0]
     assert result.converged.all()
-    assert rake_cells(counts, cats, [None]).weighted.tolist() == [False, False]
+    assert rake_pairs(area, counts, cats, [None], 2).weighted.tolist() == [False, False]
 
 
 def test_a_margin_category_without_respondents_does_not_break_the_fit():
