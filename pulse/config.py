@@ -41,6 +41,10 @@ DEFAULTS = {
     # Keyword arguments for argon2.PasswordHasher; empty means argon2-cffi's defaults.
     "PULSE_ARGON2": {},
     "PULSE_TOTP_ISSUER": "Neighbourhood Pulse",
+    # Free text: raw comments are deleted this many days after they were recorded (the
+    # redacted copy stays); trained topic models are kept here (default: instance/text-models).
+    "PULSE_COMMENT_RETENTION_DAYS": 30,
+    "PULSE_TEXT_MODEL_DIR": "",
 }
 
 #: Environment variables read at start-up, and the config keys they set.
@@ -56,9 +60,12 @@ ENVIRONMENT = {
     "PULSE_SESSION_IDLE_SECONDS": "PULSE_SESSION_IDLE_SECONDS",
     "PULSE_SESSION_MAX_SECONDS": "PULSE_SESSION_MAX_SECONDS",
     "PULSE_LOGIN_LIMIT": "PULSE_LOGIN_LIMIT",
+    "PULSE_COMMENT_RETENTION_DAYS": "PULSE_COMMENT_RETENTION_DAYS",
+    "PULSE_TEXT_MODEL_DIR": "PULSE_TEXT_MODEL_DIR",
 }
 _BOOLEANS = {"PULSE_DEMO", "SESSION_COOKIE_SECURE"}
-_INTEGERS = {"PULSE_MIN_RESPONSES", "PULSE_SESSION_IDLE_SECONDS", "PULSE_SESSION_MAX_SECONDS"}
+_INTEGERS = {"PULSE_MIN_RESPONSES", "PULSE_SESSION_IDLE_SECONDS", "PULSE_SESSION_MAX_SECONDS",
+             "PULSE_COMMENT_RETENTION_DAYS"}
 
 
 def from_environment(environ: dict[str, str]) -> dict:

@@ -22,3 +22,5 @@ def init_app(app: Flask) -> None:
     from .estimates import aggregate, estimates, jobs, scheduler
     for command in (aggregate, estimates, scheduler, jobs):
         app.cli.add_command(command)
+    from .text import text
+    app.cli.add_command(text)

@@ -11,6 +11,7 @@ from sqlalchemy import update
 from ..estimates.operations import aggregate
 from ..extensions import db
 from ..models import Response
+from ..text.operations import purge_raw_text
 
 log = logging.getLogger("pulse.jobs")
 
@@ -24,24 +25,32 @@ def aggregate_job() -> int:
 
 
 def retention_job(now: datetime | None = None) -> int:
-    """Delete raw data past its retention period: for now, device hashes.
-
-    Free text gets its own retention rule with the text features; this job is where it goes.
-    """
+    """Delete raw data past its retention period: device hashes and raw comment text."""
     now = now or datetime.now(UTC)
     days = int(current_app.config.get("PULSE_DEVICE_HASH_DAYS", DEVICE_HASH_DAYS))
     cutoff = now - timedelta(days=days)
     result = db.session.execute(
         update(Response).where(Response.submitted_at < cutoff, Response.device_hash.is_not(None))
         .values(device_hash=None).execution_options(synchronize_session=False))
-    return result.rowcount or 0
+    return (result.rowcount or 0) + purge_raw_text(now)
 
 
 def retrain_job() -> int:
-    """Nightly slot for retraining the free-text classifiers; none exist yet, so it does
-    nothing and says so in the ledger (0 rows)."""
-    log.info("retrain: no text models to retrain yet")
-    return 0
+    """Retrain the topic model on the shipped data and every label; promote it if it is not
+    worse; refresh predictions. Returns the comments (re)classified."""
+    # Imported here: scikit-learn is needed by this job, not by every process that imports jobs.
+    from analysis.text.dataset import training_set
+    from analysis.text.train import train
+
+    from ..text.operations import ensure_topics, refresh_predictions, register_model
+    from ..text.queries import labelled_examples, model_directory
+
+    ensure_topics()
+    trained = train(training_set() + labelled_examples())
+    _, promoted = register_model(trained, model_directory(), current_app.config.get("SECRET_KEY"))
+    log.info("retrain: model %s %s", trained.metadata["version"],
+             "promoted" if promoted else "kept out by the promotion rule")
+    return refresh_predictions()
 
 
 JOBS = {"aggregate": aggregate_job, "retention": retention_job, "retrain": retrain_job}

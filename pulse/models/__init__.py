@@ -1,10 +1,12 @@
 """Database models, one module per aggregate."""
 from .access_code import AccessCode
 from .area import Area, PopulationMargin
+from .comment import Comment, TopicLabel, TopicPrediction
 from .estimate import DirtyCell, Estimate
 from .job import JobLock, JobRun
 from .instrument import Instrument, InstrumentVersion, Question
 from .response import CHANNELS, Answer, Response
+from .topic import TextModel, Topic
 from .user import LoginSession, LoginThrottle, PasswordReset, User, UserArea
 from .wave import Wave
 
@@ -13,4 +15,5 @@ __all__ = [
     "Wave", "Response", "Answer", "CHANNELS", "AccessCode",
     "User", "UserArea", "LoginSession", "LoginThrottle", "PasswordReset",
     "Estimate", "DirtyCell", "JobRun", "JobLock",
+    "Comment", "TopicPrediction", "TopicLabel", "Topic", "TextModel",
 ]

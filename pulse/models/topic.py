@@ -1,0 +1,47 @@
+"""The topic taxonomy as admins keep it, and the registry of trained text models."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, Float, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+MODEL_STATUSES = ("live", "archived", "rejected")
+
+
+class Topic(db.Model):
+    """A topic comments are sorted into. Codes never change; labels can be renamed and topics
+    retired (kept for history, no longer offered)."""
+
+    __tablename__ = "topic"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    label: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    severity: Mapped[float] = mapped_column(Float, default=0.5)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TextModel(db.Model):
+    """One trained topic model: where its artifact is and the metadata written beside it.
+
+    At most one row is ``live``; the others are ``archived`` (were live, can be rolled back to)
+    or ``rejected`` (failed the promotion rule).
+    """
+
+    __tablename__ = "text_model"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    artifact_path: Mapped[str] = mapped_column(String(500))
+    macro_f1: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(16), default="archived", index=True)
+    promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
