@@ -98,7 +98,11 @@ def _print(kind, area_code, wave_id, langs, base_url, out: Path) -> None:
     area, wave = _target(area_code, wave_id)
     base = _base(base_url)
     materials = [material_for(area, wave, lang, base) for lang in _languages(langs)]
-    _write_new(out, kind(materials))
+    try:
+        data = kind(materials)
+    except printed.LayoutOverflow as err:
+        raise click.ClickException(str(err)) from None
+    _write_new(out, data)
     click.echo(f"{out}: {len(materials)} page(s) for {area.code} "
                f"({', '.join(m.language for m in materials)}), QR code -> {materials[0].url}")
 
@@ -165,7 +169,11 @@ def generate(area_code, count, out, csv_out, lang, base_url) -> None:
         made = issue_codes(area, count, current_app.config["SECRET_KEY"])
         if out is not None:
             material = material_for(area, wave, language, base, codes=True)
-            _write_new(out, printed.code_sheets(material, made))
+            try:
+                data = printed.code_sheets(material, made)
+            except printed.LayoutOverflow as err:
+                raise click.ClickException(str(err)) from None
+            _write_new(out, data)
             written.append(out)
         if csv_out is not None:
             _write_new(csv_out, _mail_merge(area, made, links.code_url(base, area.code)))

@@ -30,8 +30,7 @@ def check_public_url(url: str) -> str:
 def public_base(override: str | None = None) -> str:
     """The address residents reach the site at, from the option, config, request or demo."""
     config = current_app.config
-    configured = (override or config.get("PULSE_PUBLIC_URL")
-                  or config.get("PULSE_BASE_URL"))
+    configured = override or config.get("PULSE_PUBLIC_URL")
     if configured:
         return check_public_url(configured)
     if has_request_context():

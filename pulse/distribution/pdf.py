@@ -6,6 +6,8 @@ lays out tables, and tags images with alternative text in the PDF structure tree
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from fpdf import FPDF
@@ -31,3 +33,19 @@ def new_document(*, title: str, language: str, page_format: str | tuple = "A4") 
 
 def to_bytes(pdf: FPDF) -> bytes:
     return bytes(pdf.output())
+
+
+@contextmanager
+def open_fonts(pdf: FPDF) -> Iterator[FPDF]:
+    """Close the document's font files however drawing ends.
+
+    fpdf2 closes them when it writes the file; a layout that fails first would otherwise
+    leave them open until garbage collection.
+    """
+    try:
+        yield pdf
+    finally:
+        for font in pdf.fonts.values():
+            close = getattr(font, "close", None)
+            if close is not None:
+                close()

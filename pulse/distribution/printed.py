@@ -13,7 +13,7 @@ from fpdf import FPDF
 
 from surveys.access_codes import grouped
 
-from .pdf import FAMILY, new_document, to_bytes
+from .pdf import FAMILY, new_document, open_fonts, to_bytes
 from .qr import qr_png
 from .wording import DATE_LOCALES, text
 
@@ -23,6 +23,10 @@ PT = 0.3528  # millimetres per point
 INK = (29, 53, 87)
 GREY = (90, 90, 90)
 WHITE = (255, 255, 255)
+
+
+class LayoutOverflow(ValueError):
+    """The words do not fit the page; printing them would overlap the footer."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,19 @@ def closing_line(material: Material) -> str | None:
     return text(material.language)["until"].format(date=when)
 
 
+def _wrapped(pdf: FPDF, words: str, width: float) -> list[str]:
+    """Lines of ``words`` in the current font, wrapped to ``width``.
+
+    fpdf2's line breaking measures a line again for every character added, so a run of a
+    thousand identical leaflets breaks the same sentences once and reuses the lines.
+    """
+    cache = pdf.__dict__.setdefault("_pulse_wrapped", {})
+    key = (words, width, pdf.font_family, pdf.font_style, pdf.font_size_pt)
+    if key not in cache:
+        cache[key] = pdf.multi_cell(width, 1, words, align="C", dry_run=True, output="LINES")
+    return cache[key]
+
+
 class _Face:
     """Draws one leaflet face with its top-left corner at (x, y), ``k`` times A6 size."""
 
@@ -56,15 +73,25 @@ class _Face:
         self.margin = 7 * k
         self.t = text(m.language)
 
+    def _set(self, size: float, bold: bool) -> float:
+        """Select the font; returns the width text wraps to."""
+        self.pdf.set_font(FAMILY, "B" if bold else "", size * self.k)
+        return self.w - 2 * self.margin
+
+    def height(self, words: str, size: float, *, bold: bool = False, lead: float = 1.25) -> float:
+        width = self._set(size, bold)
+        return len(_wrapped(self.pdf, words, width)) * size * self.k * PT * lead
+
     def para(self, y: float, words: str, size: float, *, bold: bool = False,
              colour: tuple[int, int, int] = (0, 0, 0), lead: float = 1.25) -> float:
         """Centred wrapped text from ``y``; returns where the next block starts."""
         pdf = self.pdf
-        pdf.set_font(FAMILY, "B" if bold else "", size * self.k)
+        width = self._set(size, bold)
         pdf.set_text_color(*colour)
+        height = size * self.k * PT * lead
         pdf.set_xy(self.x + self.margin, y)
-        pdf.multi_cell(self.w - 2 * self.margin, size * self.k * PT * lead, words,
-                       align="C", new_x="LEFT", new_y="NEXT")
+        for line in _wrapped(pdf, words, width):
+            pdf.cell(width, height, line, align="C", new_x="LEFT", new_y="NEXT")
         return pdf.get_y()
 
     def draw(self, code: str | None = None) -> None:
@@ -73,12 +100,25 @@ class _Face:
         pdf.rect(self.x, self.y, self.w, 13 * k, style="F")
         self.para(self.y + 4.2 * k, m.title, 7.5, bold=True, colour=WHITE)
 
-        y = self.para(self.y + 17 * k, m.area_name, 15, bold=True, colour=INK)
+        # A name too wide for one line at full size gets a smaller size, not a third line.
+        width = self._set(15, True)
+        name_size = 15 if pdf.get_string_width(m.area_name) <= width else 11
+        y = self.para(self.y + 17 * k, m.area_name, name_size, bold=True, colour=INK)
         y = self.para(y + 1.5 * k, t["headline"], 10.5, bold=True)
         y = self.para(y + 1.5 * k, t["ask"], 7)
         y = self.para(y + 1 * k, t["matters"], 7)
 
-        side = (36 if code else 42) * k
+        # The QR code takes the room the words leave, down to a size phones still read easily.
+        foot = self.y + (A6[1] - 14) * k
+        closing = closing_line(m)
+        below = (self.height(t["scan"], 7) + self.height(t["or_go"], 6.5)
+                 + self.height(m.printed_link, 8.5, bold=True)
+                 + (0.5 * k + self.height(closing, 7, bold=True) if closing else 0)
+                 + (2 * k + self._code_height() if code is not None else 0))
+        side = min(42 * k, foot - 2 * k - below - (y + 2.5 * k))
+        if side < 26 * k:
+            raise LayoutOverflow(f"the text for {m.area_name[:40]!r} ({m.language}) does not "
+                                 "fit on a leaflet; shorten the area's name")
         left = self.x + (self.w - side) / 2
         pdf.image(qr_png(m.url), x=left, y=y + 2 * k, w=side, h=side,
                   alt_text=t["qr_alt"].format(url=m.url), link=m.url)
@@ -87,13 +127,11 @@ class _Face:
         before = y
         y = self.para(y, m.printed_link, 8.5, bold=True, colour=INK)
         pdf.link(self.x + self.margin, before, self.w - 2 * self.margin, y - before, m.url)
-        closing = closing_line(m)
         if closing:
             y = self.para(y + 0.5 * k, closing, 7, bold=True)
         if code is not None:
             y = self._code_box(y + 2 * k, code)
 
-        foot = self.y + (A6[1] - 14) * k
         pdf.set_draw_color(*GREY)
         pdf.set_line_width(0.2 * k)
         pdf.line(self.x + self.margin, foot - 1.5 * k, self.x + self.w - self.margin,
@@ -101,10 +139,16 @@ class _Face:
         after = self.para(foot, t["privacy"], 5.5, colour=GREY)
         self.para(after, t["not_999"], 5.5, colour=GREY)
 
+    BOX_W, BOX_H = 62, 9
+
+    def _code_height(self) -> float:
+        return (self.height(self.t["code_label"], 6.5, bold=True) + (self.BOX_H + 1.6) * self.k
+                + self.height(self.t["code_how"], 6))
+
     def _code_box(self, y: float, code: str) -> float:
         pdf, k = self.pdf, self.k
         y = self.para(y, self.t["code_label"], 6.5, bold=True)
-        box_w, box_h = 62 * k, 9 * k
+        box_w, box_h = self.BOX_W * k, self.BOX_H * k
         left = self.x + (self.w - box_w) / 2
         pdf.set_draw_color(*INK)
         pdf.set_line_width(0.5 * k)
@@ -121,20 +165,20 @@ def _document(m: Material, kind: str, page_format) -> FPDF:
 
 def poster(materials: list[Material]) -> bytes:
     """An A4 poster, one page per language."""
-    pdf = _document(materials[0], "poster", "A4")
-    for m in materials:
-        pdf.add_page()
-        _Face(pdf, 0, 0, A4[0] / A6[0], m).draw()
-    return to_bytes(pdf)
+    with open_fonts(_document(materials[0], "poster", "A4")) as pdf:
+        for m in materials:
+            pdf.add_page()
+            _Face(pdf, 0, 0, A4[0] / A6[0], m).draw()
+        return to_bytes(pdf)
 
 
 def leaflet(materials: list[Material]) -> bytes:
     """An A6 leaflet, one page per language."""
-    pdf = _document(materials[0], "leaflet", A6)
-    for m in materials:
-        pdf.add_page()
-        _Face(pdf, 0, 0, 1.0, m).draw()
-    return to_bytes(pdf)
+    with open_fonts(_document(materials[0], "leaflet", A6)) as pdf:
+        for m in materials:
+            pdf.add_page()
+            _Face(pdf, 0, 0, 1.0, m).draw()
+        return to_bytes(pdf)
 
 
 #: Where the four A6 leaflets sit on an A4 sheet (two across, two down).
@@ -143,15 +187,15 @@ SHEET_SLOTS = ((0.0, 0.0), (105.0, 0.0), (0.0, 148.5), (105.0, 148.5))
 
 def code_sheets(material: Material, codes: list[str]) -> bytes:
     """A6 leaflets, one code each, four to an A4 sheet with dashed lines to cut along."""
-    pdf = _document(material, "single-use codes", "A4")
-    for start in range(0, len(codes), len(SHEET_SLOTS)):
-        pdf.add_page()
-        for (x, y), code in zip(SHEET_SLOTS, codes[start:start + len(SHEET_SLOTS)]):
-            _Face(pdf, x, y, 1.0, material).draw(code)
-        pdf.set_draw_color(170, 170, 170)
-        pdf.set_line_width(0.2)
-        with pdf.local_context():
-            pdf.set_dash_pattern(dash=2, gap=2)
-            pdf.line(105, 0, 105, 297)
-            pdf.line(0, 148.5, 210, 148.5)
-    return to_bytes(pdf)
+    with open_fonts(_document(material, "single-use codes", "A4")) as pdf:
+        for start in range(0, len(codes), len(SHEET_SLOTS)):
+            pdf.add_page()
+            for (x, y), code in zip(SHEET_SLOTS, codes[start:start + len(SHEET_SLOTS)]):
+                _Face(pdf, x, y, 1.0, material).draw(code)
+            pdf.set_draw_color(170, 170, 170)
+            pdf.set_line_width(0.2)
+            with pdf.local_context():
+                pdf.set_dash_pattern(dash=2, gap=2)
+                pdf.line(105, 0, 105, 297)
+                pdf.line(0, 148.5, 210, 148.5)
+        return to_bytes(pdf)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 import segno
 
@@ -12,8 +13,12 @@ SCALE = 8
 QUIET_ZONE = 4
 
 
+@lru_cache(maxsize=32)
 def qr_png(url: str) -> bytes:
-    """A 1-bit PNG of the QR code for ``url``, with the standard four-module quiet zone."""
+    """A 1-bit PNG of the QR code for ``url``, with the standard four-module quiet zone.
+
+    Cached: a run of coded leaflets prints the same link thousands of times.
+    """
     buf = io.BytesIO()
     segno.make(url, error=ERROR_LEVEL, micro=False).save(
         buf, kind="png", scale=SCALE, border=QUIET_ZONE)

@@ -20,7 +20,7 @@ TEXT: dict[str, dict[str, str]] = {
         "not_999": ("This survey is not a way to report a crime. In an emergency call 999; "
                     "otherwise call 101."),
         "code_label": "Your single-use code",
-        "code_how": "Go to the address below and type in this code. It works once.",
+        "code_how": "Go to the address above and type in this code. It works once.",
         "qr_alt": "QR code linking to {url}",
         "post_short": ("{area}: how safe do you feel where you live? Tell the police and the "
                        "council in a two-minute anonymous survey: {link}"),
@@ -45,7 +45,7 @@ TEXT: dict[str, dict[str, str]] = {
         "not_999": ("Nid yw\u2019r arolwg hwn yn ffordd o roi gwybod am drosedd. Mewn "
                     "argyfwng, ffoniwch 999; fel arall, ffoniwch 101."),
         "code_label": "Eich cod untro",
-        "code_how": "Ewch i\u2019r cyfeiriad isod a theipiwch y cod hwn. Mae\u2019n gweithio unwaith.",
+        "code_how": "Ewch i\u2019r cyfeiriad uchod a theipiwch y cod hwn. Mae\u2019n gweithio unwaith.",
         "qr_alt": "Cod QR sy\u2019n arwain at {url}",
         "post_short": ("{area}: pa mor ddiogel ydych chi\u2019n teimlo lle rydych chi\u2019n "
                        "byw? Dywedwch wrth yr heddlu a\u2019r cyngor mewn arolwg dienw dau "

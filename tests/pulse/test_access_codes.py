@@ -286,3 +286,17 @@ def test_unknown_area_and_closed_survey(app, client, survey_area):
         db.session.commit()
         assert db.session.scalar(select(func.count()).select_from(Wave)) == 1
     assert client.get(f"/s/{survey_area.ward}/code").status_code == 410
+
+
+def test_codes_that_cannot_be_printed_are_not_stored(app, runner, survey_area, tmp_path):
+    with app.app_context():
+        area = db.session.scalar(select(Area).where(Area.code == survey_area.ward))
+        area.name = ("Llanfairpwllgwyngyll " * 9).strip()  # far too long for an A6 leaflet
+        db.session.commit()
+    out, sheet = tmp_path / "codes.pdf", tmp_path / "codes.csv"
+    result = runner.invoke(args=["codes", "generate", "--area", survey_area.ward, "--count", "4",
+                                 "--csv", str(sheet), "--out", str(out)])
+    assert result.exit_code == 1 and "does not fit on a leaflet" in result.output
+    assert not out.exists() and not sheet.exists()
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AccessCode)) == 0
