@@ -10,8 +10,11 @@ from sqlalchemy import insert, select
 from surveys.validation import Answer as ValidAnswer
 from surveys.validation import Submission
 
+from analysis.text.redact import redact
+
 from ..extensions import db
 from ..models import Area, Answer, InstrumentVersion, Response, Wave
+from ..text.operations import NewComment, add_comments
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ def record_response(area: Area, wave: Wave | None, version: InstrumentVersion,
                         for a in submission.answers.values()]
     db.session.add(response)
     db.session.flush()
+    add_comments(_comments(response.id, area.id, meta, question_ids, submission))
     return response
 
 
@@ -87,6 +91,9 @@ def record_responses(version: InstrumentVersion, items: Sequence[NewResponse],
                    for item in chunk for a in item.submission.answers.values()]
         if answers:
             db.session.execute(insert(Answer.__table__), answers)
+        add_comments([comment for item in chunk for comment in _comments(
+            ids[item.meta.submission_key], item.area_id, item.meta, question_ids,
+            item.submission)])
     return len(items)
 
 
@@ -102,5 +109,13 @@ def _response_columns(submission: Submission, meta: Meta) -> dict:
 
 
 def _answer_columns(question_ids: dict[str, int], answer: ValidAnswer) -> dict:
+    # Answers keep only the redacted text; the raw words go to the comment table, which
+    # deletes them after the retention period.
     return {"question_id": question_ids[answer.code], "value": answer.value,
-            "dont_know": answer.dont_know, "text": answer.text}
+            "dont_know": answer.dont_know, "text": redact(answer.text) if answer.text else None}
+
+
+def _comments(response_id: int, area_id: int, meta: Meta, question_ids: dict[str, int],
+              submission: Submission) -> list[NewComment]:
+    return [NewComment(response_id, question_ids[a.code], area_id, meta.submitted_at, a.text)
+            for a in submission.answers.values() if a.text]

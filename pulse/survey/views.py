@@ -15,6 +15,7 @@ from surveys.integrity import quality_flags
 from ..codes import access as code_access
 from ..extensions import csrf, db, limiter
 from ..instruments.queries import definition_of, latest_version
+from ..text import queries as text_queries
 from . import queries, summary, tokens
 from .forms import CONTROL_FIELDS, survey_form_class
 from .operations import Meta, record_response
@@ -143,7 +144,7 @@ def questions(code: str):
         )
         try:
             code_access.spend(passage)  # in the same transaction as the response
-            record_response(area, wave, version, submission, meta)
+            response_id = record_response(area, wave, version, submission, meta).id
             db.session.commit()
         except code_access.CodeSpent:
             db.session.rollback()
@@ -153,7 +154,9 @@ def questions(code: str):
             # copy is stored, this one is not.
             db.session.rollback()
             return _already(area)
-        response = redirect(url_for(".thanks", code=area.code))
+        # A comment that tells of a crime or a risk gets the how-to-report message first.
+        report = {"report": 1} if text_queries.response_flagged(response_id) else {}
+        response = redirect(url_for(".thanks", code=area.code, **report))
         tokens.remember_answered(request, response, tokens.answered_key(area.id, wave.id))
         return response
 
@@ -174,4 +177,5 @@ def questions(code: str):
 def thanks(code: str):
     area = _area_or_404(code)
     figures = summary.recent_figures(area, _now(), current_app.config["PULSE_MIN_RESPONSES"])
-    return render_template("survey/thanks.html", area=area, figures=figures)
+    return render_template("survey/thanks.html", area=area, figures=figures,
+                           report=request.args.get("report") == "1")
