@@ -11,5 +11,14 @@ mkdir -p instance
 if ! "$BIN/flask" demo status --quiet 2>/dev/null; then
   "$BIN/flask" demo seed
 fi
+# The scheduler runs in its own process beside the web server (never inside gunicorn's
+# workers); its first tick aggregates the seeded responses. It stops when the demo stops.
+"$BIN/flask" scheduler &
+SCHEDULER=$!
 echo "Neighbourhood Pulse demo: http://127.0.0.1:5000"
-exec "$BIN/gunicorn" -c gunicorn.conf.py --bind 127.0.0.1:5000 --workers 1 --threads 4 wsgi:app
+"$BIN/gunicorn" -c gunicorn.conf.py --bind 127.0.0.1:5000 --workers 1 --threads 4 wsgi:app &
+WEB=$!
+# `wait` returns on a signal (a foreground child would delay the trap until it exited).
+trap 'kill "$SCHEDULER" "$WEB" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+trap 'exit 130' INT TERM
+wait "$WEB"
