@@ -1,14 +1,17 @@
 """Which areas a user may see: the subtrees under the areas linked to them.
 
 Other blueprints call :func:`scoped_area_or_404` for one area and :func:`restrict_to_scope`
-to narrow any ``select()`` that has an area id column. Both use one recursive CTE, which
-SQLite and PostgreSQL both run. Admins manage the whole tree, so their scope is every area.
+to narrow any ``select()`` that has an area id column. The first walks up from the one area to
+its ancestors, the second down from the user's roots; both are recursive CTEs, which SQLite
+and PostgreSQL both run. Admins manage the whole tree, so their scope is every area.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import Select, select, true
+from sqlalchemy import Select, bindparam, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
@@ -53,17 +56,37 @@ def restrict_to_scope(stmt: Select, area_id_column: ColumnElement,
     return stmt.where(area_id_column.in_(area_ids_in_scope(user)))
 
 
+@lru_cache(maxsize=1)
+def _ancestry_statement() -> Select:
+    """EXISTS: an area (:area_id) or one of its ancestors is a root of a user's (:user_id) scope.
+
+    Walking up from one area takes a handful of steps, however large the scope below it. The
+    statement is built once: building it costs more than running it.
+    """
+    up = (select(Area.id.label("id"), Area.parent_id.label("parent_id"))
+          .where(Area.id == bindparam("area_id"))
+          .cte("ancestry", recursive=True))
+    up = up.union_all(select(Area.id, Area.parent_id).where(Area.id == up.c.parent_id))
+    return select(select(UserArea.area_id)
+                  .where(UserArea.user_id == bindparam("user_id"),
+                         UserArea.area_id.in_(select(up.c.id)))
+                  .exists())
+
+
 def area_in_scope(area: Area | int, user: User | None = None) -> bool:
+    user = _user(user)
+    if user.sees_all_areas:
+        return True
     area_id = area if isinstance(area, int) else area.id
-    stmt = restrict_to_scope(select(Area.id).where(Area.id == area_id), Area.id, user)
-    return db.session.scalar(stmt) is not None
+    return bool(db.session.scalar(_ancestry_statement(),
+                                  {"area_id": area_id, "user_id": user.id}))
 
 
 def scoped_area_or_404(code: str, user: User | None = None) -> Area:
     """The area with ``code`` if the user may see it; otherwise 404, exactly as if it did not exist."""
-    stmt = restrict_to_scope(select(Area).where(Area.code == code), Area.id, user)
-    area = db.session.scalar(stmt)
-    if area is None:
+    user = _user(user)
+    area = db.session.scalar(select(Area).where(Area.code == code))
+    if area is None or not area_in_scope(area, user):
         abort(404)
     return area
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import LoginSession, User
@@ -52,7 +53,8 @@ def _prune(user: User, now: datetime) -> None:
 
 def check(token: str, now: datetime) -> tuple[LoginSession | None, str | None]:
     """Return (the live session for ``token``, None) or (None, why it is not live)."""
-    row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == token_hash(token)))
+    row = db.session.scalar(select(LoginSession).options(joinedload(LoginSession.user))
+                            .where(LoginSession.token_hash == token_hash(token)))
     if row is None:
         return None, "unknown"
     if row.ended_at is not None:

@@ -132,7 +132,7 @@ def _codes(app, email, **kw):
     from sqlalchemy import select
 
     from pulse.auth.queries import user_by_email
-    from pulse.auth.scope import area_ids_in_scope, areas_in_scope, restrict_to_scope
+    from pulse.auth.scope import area_ids_in_scope, area_in_scope, areas_in_scope, restrict_to_scope
     from pulse.extensions import db
     from pulse.models import Area
 
@@ -143,6 +143,9 @@ def _codes(app, email, **kw):
         stmt = restrict_to_scope(select(Area.code), Area.id, user)
         codes = set(db.session.scalars(stmt))
         assert codes == {a.code for a in areas_in_scope(user)}
+        # Walking up from one area (scoped_area_or_404) agrees with walking down.
+        every = db.session.scalars(select(Area)).all()
+        assert {a.code for a in every if area_in_scope(a, user)} == codes
         return codes
 
 
