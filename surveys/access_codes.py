@@ -3,7 +3,7 @@
 A code is eleven random symbols and one check symbol, printed in groups of four
 (``7KQM-X2TR-HN4C``). The alphabet leaves out 0, O, 1 and I, which people misread, so what
 remains is 32 symbols: 5 bits each, 55 random bits a code. With 10,000 codes live in an area
-a guess succeeds about once in 3.6 billion billion tries, and code entry is rate-limited.
+a guess succeeds about once in 3.6 million million tries, and code entry is rate-limited.
 
 The check symbol is Luhn's algorithm in base 32 ("Luhn mod N"): it catches every single
 mistyped symbol and every swap of two neighbours except "2Z" <-> "Z2" (the first and last
@@ -62,7 +62,9 @@ def passes_check(code: str) -> bool:
 
 def new_code() -> str:
     """A fresh code (ungrouped), from the operating system's random source."""
-    body = "".join(secrets.choice(ALPHABET) for _ in range(RANDOM_SYMBOLS))
+    # 32 symbols are exactly 5 bits: one draw of 55 bits gives every symbol uniformly.
+    bits = secrets.randbits(BITS)
+    body = "".join(ALPHABET[(bits >> (5 * i)) & 31] for i in range(RANDOM_SYMBOLS))
     return body + check_symbol(body)
 
 
