@@ -51,6 +51,15 @@ def _prune(user: User, now: datetime) -> None:
         .where(LoginSession.created_at < horizon))
 
 
+def prune_all(now: datetime) -> int:
+    """Forget every session that ended or expired more than a day ago (all users)."""
+    _idle, longest = _limits()
+    horizon = now - max(longest, timedelta(days=1))
+    result = db.session.execute(LoginSession.__table__.delete().where(
+        LoginSession.created_at < horizon))
+    return result.rowcount or 0
+
+
 def check(token: str, now: datetime) -> tuple[LoginSession | None, str | None]:
     """Return (the live session for ``token``, None) or (None, why it is not live)."""
     row = db.session.scalar(select(LoginSession).options(joinedload(LoginSession.user))

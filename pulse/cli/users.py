@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..auth import operations as ops
+from ..auth import sessions, throttle
 from ..auth import queries
 from ..auth.links import reset_link
 from ..extensions import db
@@ -130,3 +131,13 @@ def enable(email: str) -> None:
     ops.set_disabled(user, False, _now())
     db.session.commit()
     click.echo(f"enabled {user.email}")
+
+
+@users.command("prune")
+@with_appcontext
+def prune() -> None:
+    """Forget old sign-in failures and long-ended sessions (safe to run daily)."""
+    now = _now()
+    failures, ended = throttle.prune(now), sessions.prune_all(now)
+    db.session.commit()
+    click.echo(f"forgot {failures} sign-in failure record(s) and {ended} old session(s)")

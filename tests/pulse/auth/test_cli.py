@@ -71,3 +71,30 @@ def test_reset_and_disable(app, runner, client, tree):
     missing = runner.invoke(args=["users", "reset", "--email", "nobody@example.org"])
     assert missing.exit_code != 0 and "no account" in missing.output
     assert runner.invoke(args=["users", "enable", "--email", "o@example.org"]).exit_code == 0
+
+
+def test_prune_forgets_old_failures_and_sessions(app, runner, client, tree):
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from pulse.extensions import db
+    from pulse.models import LoginSession, LoginThrottle
+
+    runner.invoke(args=["users", "create", "--email", "o@example.org", "--role", "officer",
+                        "--area", tree.ward_a, "--password-stdin"],
+                  input="lantern orbit gravel meadow\n")
+    sign_in(client, "o@example.org")
+    sign_in(app.test_client(), "o@example.org", "a wrong password here")
+    assert "forgot 0 sign-in failure record(s) and 0 old session(s)" in \
+        runner.invoke(args=["users", "prune"]).output
+    with app.app_context():
+        for row in db.session.scalars(select(LoginThrottle)):
+            row.last_failure_at -= timedelta(days=2)
+        for row in db.session.scalars(select(LoginSession)):
+            row.created_at -= timedelta(days=2)
+        db.session.commit()
+    assert "forgot 1 sign-in failure record(s) and 1 old session(s)" in \
+        runner.invoke(args=["users", "prune"]).output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LoginSession)) == 0
