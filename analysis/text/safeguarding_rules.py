@@ -160,3 +160,25 @@ def matched_categories(text: str) -> tuple[str, ...]:
     """Return the categories (in CATEGORIES order) whose rules match the text."""
     text = (text or "").replace("\u2019", "'")
     return tuple(c for c in CATEGORIES if any(p.search(text) for p in COMPILED[c]))
+
+
+# A wish about the area ("Stop the racist abuse", "Less knife crime") that names no person and
+# no event is a concern, not a disclosure: the phrase rules stand aside and only the learned
+# screen (which has seen such wishes as negatives) decides. Children keep the rules on.
+_WISH_OPENING = re.compile(
+    r"^\s*(?:stop|stopping|less|fewer|more|tackl\w*|reduce|get rid|getting rid|deal with|"
+    r"dealing with|do something|something (?:about|done)|catch|catching|crack down|action on|"
+    r"address|intervention|no more|take|enforce|arrest|police|better|safer|knife arches|"
+    r"knife bins|respect|shut down|clear out|sort out|target|disperse)\b", re.IGNORECASE)
+_PERSONAL_OR_EVENT = re.compile(
+    r"\b(?:i|i'm|i'd|i've|me|my|we|we've|us|our|was|were|got|last (?:night|week|month|year)|"
+    r"yesterday|today|tonight|just now|been)\b", re.IGNORECASE)
+_CHILDREN = re.compile(r"\b(?:kids?|children|child|school|girls?|boys?|son|daughter|young)\b",
+                       re.IGNORECASE)
+
+
+def is_general_wish(text: str) -> bool:
+    """True for a wish about the area that names no person, no event and no child."""
+    text = (text or "").replace("\u2019", "'")
+    return (bool(_WISH_OPENING.search(text)) and not _PERSONAL_OR_EVENT.search(text)
+            and not _CHILDREN.search(text))

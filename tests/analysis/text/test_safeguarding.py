@@ -14,7 +14,7 @@ from analysis.text.safeguarding import (
     precision_recall,
     read_examples,
 )
-from analysis.text.safeguarding_rules import CATEGORIES, matched_categories
+from analysis.text.safeguarding_rules import CATEGORIES, is_general_wish, matched_categories
 
 HELDOUT = Path(__file__).resolve().parents[3] / "data" / "text" / "safeguarding_heldout.csv"
 
@@ -109,3 +109,17 @@ def test_examples_ship_with_both_classes():
 def test_precision_recall_edge_cases():
     assert precision_recall([], []) == (1.0, 1.0)
     assert precision_recall([True, False], [True, True]) == (0.5, 1.0)
+
+
+@pytest.mark.parametrize(
+    "text, wish",
+    [
+        ("Stop the racist abuse in the area", True),
+        ("Less assaults at night", True),
+        ("Stop the racist abuse, I was spat at last week", False),   # a person and an event
+        ("Stop people selling drugs to kids outside the school", False),  # children
+        ("My husband hits me", False),
+    ],
+)
+def test_general_wishes_are_told_apart_from_disclosures(text, wish):
+    assert is_general_wish(text) is wish
