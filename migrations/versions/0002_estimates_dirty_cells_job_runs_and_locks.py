@@ -71,15 +71,9 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_estimate')),
     sa.UniqueConstraint('area_id', 'period', 'measure', 'group_label', name=op.f('uq_estimate_area_id'))
     )
-    with op.batch_alter_table('estimate', schema=None) as batch_op:
-        batch_op.create_index('ix_estimate_period_measure', ['period', 'measure'], unique=False)
-
 
 
 def downgrade():
-    with op.batch_alter_table('estimate', schema=None) as batch_op:
-        batch_op.drop_index('ix_estimate_period_measure')
-
     op.drop_table('estimate')
     op.drop_table('job_run')
     op.drop_table('job_lock')

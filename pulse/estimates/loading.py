@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from analysis.cells import DIMENSIONS, Measure, Responses, Tree, measures_for
 from analysis.periods import month_of
@@ -103,46 +103,61 @@ def _category_sql(column: str, categories: tuple[str, ...]) -> str:
     return f"CASE {column} {whens} ELSE -1 END"
 
 
-def _scope(area_ids: list[int] | None, months: tuple[int, int] | None) -> tuple[str, dict]:
-    where, params = ["NOT r.excluded"], {}
+def _literal(at: datetime) -> str:
+    return "'" + at.replace(tzinfo=None).isoformat(sep=" ") + "'"
+
+
+def _scope(area_ids: list[int] | None, months: tuple[int, int] | None) -> list[str]:
+    # Only integers and timestamps we make ourselves are written into the SQL.
+    where = []
     if area_ids is not None:
         where.append(f"r.area_id IN ({', '.join(str(int(a)) for a in area_ids) or 'NULL'})")
     if months is not None:
-        where.append("r.submitted_at >= :since AND r.submitted_at < :until")
-        params["since"] = month_start(months[0]).replace(tzinfo=None)
-        params["until"] = month_start(months[1] + 1).replace(tzinfo=None)
-    return " AND ".join(where), params
+        where.append(f"r.submitted_at >= {_literal(month_start(months[0]))} "
+                     f"AND r.submitted_at < {_literal(month_start(months[1] + 1))}")
+    return where
 
 
-def _fetch(sql: str, params: dict, width: int, dtype) -> np.ndarray:
-    result = db.session.execute(text(sql), params)
-    parts = []
-    while rows := result.fetchmany(CHUNK):
-        parts.append(np.array(rows, dtype=dtype).reshape(-1, width))
+def _fetch(sql: str, width: int, dtype) -> np.ndarray:
+    """Run SQL on the session's connection through the driver's own cursor (plain tuples,
+    no result objects per row) and stack the rows in chunks."""
+    raw = db.session.connection().connection.driver_connection
+    cur = raw.cursor()
+    try:
+        cur.execute(sql)
+        parts = []
+        while rows := cur.fetchmany(CHUNK):
+            parts.append(np.array(rows, dtype=dtype).reshape(-1, width))
+    finally:
+        cur.close()
     return np.concatenate(parts) if parts else np.empty((0, width), dtype=dtype)
 
 
 def load_responses(ctx: Context, area_ids: list[int] | None = None,
                    months: tuple[int, int] | None = None) -> Responses:
     """Counted responses (not excluded) in the given areas and months, as arrays."""
-    where, params = _scope(area_ids, months)
+    scope = _scope(area_ids, months)
     demo = ", ".join(_category_sql(f"r.{name}", cats) for name, cats in DIMENSIONS)
     people = _fetch(
-        f"SELECT r.id, r.area_id, {month_sql('r.submitted_at')}, {demo} "
-        f"FROM response r WHERE {where} ORDER BY r.id", params, 6, np.int64)
+        f"SELECT r.id, r.area_id, {month_sql('r.submitted_at')}, {demo} FROM response r "
+        f"WHERE {' AND '.join(['NOT r.excluded'] + scope)} ORDER BY r.id", 6, np.int64)
     values = np.full((len(people), len(ctx.question_codes)), np.nan)
     if len(people) and ctx.question_codes:
         pivots = ", ".join(
             f"MAX(CASE WHEN a.question_id IN ({', '.join(map(str, ids))}) THEN a.value END)"
             for ids in ctx.question_ids)
-        every = ", ".join(str(i) for ids in ctx.question_ids for i in ids)
-        answers = _fetch(
-            f"SELECT a.response_id, {pivots} FROM answer a JOIN response r "
-            f"ON r.id = a.response_id WHERE {where} AND a.value IS NOT NULL "
-            f"AND a.question_id IN ({every}) GROUP BY a.response_id",
-            params, 1 + len(ctx.question_codes), np.float64)
-        rows = np.searchsorted(people[:, 0], answers[:, 0].astype(np.int64))
-        values[rows] = answers[:, 1:]
+        # The whole table is read in response order with no join; a scoped read joins the
+        # responses it needs. Free-text and "don't know" answers have no value.
+        source = ("answer a" if not scope else
+                  f"answer a JOIN response r ON r.id = a.response_id WHERE {' AND '.join(scope)}")
+        glue = " AND " if scope else " WHERE "
+        answers = _fetch(f"SELECT a.response_id, {pivots} FROM {source}{glue}"
+                         "a.value IS NOT NULL GROUP BY a.response_id",
+                         1 + len(ctx.question_codes), np.float64)
+        ids = answers[:, 0].astype(np.int64)
+        rows = np.searchsorted(people[:, 0], ids)
+        counted = (rows < len(people)) & (people[np.minimum(rows, len(people) - 1), 0] == ids)
+        values[rows[counted]] = answers[counted, 1:]      # excluded responses drop out here
     # Area ids are loaded in ascending order, so a binary search maps ids to tree indices.
     area = np.searchsorted(ctx.area_ids, people[:, 1])
     return Responses(area=area, month=people[:, 2].astype(np.int64),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -23,10 +23,9 @@ class Estimate(db.Model):
     """
 
     __tablename__ = "estimate"
-    __table_args__ = (
-        UniqueConstraint("area_id", "period", "measure", "group_label"),
-        Index("ix_estimate_period_measure", "period", "measure"),
-    )
+    # The unique key also serves every read (by area, then period); no second index, because
+    # a rebuild writes millions of rows and each index is maintained for every one of them.
+    __table_args__ = (UniqueConstraint("area_id", "period", "measure", "group_label"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"))
