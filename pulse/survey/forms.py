@@ -44,11 +44,13 @@ class AnswerField(Field):
 
 
 class SurveyForm(FlaskForm):
+    # Labels are given (and empty where unused) because a missing label is translated again
+    # for every field of every request; the templates word the questions themselves.
     # Signed token carrying this form's submission key and the time it was shown.
-    started = HiddenField()
+    started = HiddenField(label="")
     # Honeypot: hidden from people and assistive technology, tempting to form-filling bots.
-    website = StringField()
-    via = HiddenField()
+    website = StringField(label="")
+    via = HiddenField(label="")
 
     def question_fields(self) -> list[AnswerField]:
         return [f for f in self if isinstance(f, AnswerField)]
@@ -67,5 +69,19 @@ class SurveyForm(FlaskForm):
 
 
 def survey_form_class(definition: Instrument) -> type[SurveyForm]:
-    attrs = {q.code: AnswerField(question=q) for q in definition.questions}
+    attrs = {q.code: AnswerField(label=q.code, question=q) for q in definition.questions}
     return type("InstrumentSurveyForm", (SurveyForm,), attrs)
+
+
+_FORM_CLASSES: dict[tuple[int, str], type[SurveyForm]] = {}
+
+
+def form_class_for(version_id: int, digest: str, definition: Instrument) -> type[SurveyForm]:
+    """The form class of a stored version, built once per process: versions never change."""
+    key = (version_id, digest)
+    cls = _FORM_CLASSES.get(key)
+    if cls is None:
+        if len(_FORM_CLASSES) >= 64:
+            _FORM_CLASSES.clear()
+        cls = _FORM_CLASSES[key] = survey_form_class(definition)
+    return cls

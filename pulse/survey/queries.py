@@ -1,17 +1,50 @@
 """Reads for the resident survey."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import defer, joinedload
 
 from ..extensions import db
-from ..models import Area, Wave
+from ..models import Area, InstrumentVersion, Question, Wave
 
 
 def active_area(code: str) -> Area | None:
-    area = db.session.scalar(select(Area).where(Area.code == code))
+    # The parent comes in the same query (open_wave walks up the tree); boundaries, which
+    # can be large, stay in the database until something asks for them.
+    area = db.session.scalar(
+        select(Area).where(Area.code == code)
+        .options(defer(Area.boundary), joinedload(Area.parent).defer(Area.boundary)))
     return area if area is not None and area.active else None
+
+
+@dataclass(frozen=True)
+class VersionRef:
+    """The current version of an instrument as plain values: what a submission needs.
+
+    ``id`` and ``digest`` are what :func:`pulse.instruments.queries.definition_of` reads.
+    """
+
+    id: int
+    digest: str
+    question_ids: dict[str, int]
+
+
+def current_version(instrument_id: int) -> VersionRef | None:
+    """The latest version of an instrument with its question ids, in one query."""
+    latest = (select(InstrumentVersion.id)
+              .where(InstrumentVersion.instrument_id == instrument_id)
+              .order_by(InstrumentVersion.version.desc()).limit(1).scalar_subquery())
+    rows = db.session.execute(
+        select(InstrumentVersion.id, InstrumentVersion.digest, Question.code, Question.id)
+        .join(Question, Question.version_id == InstrumentVersion.id)
+        .where(InstrumentVersion.id == latest)).all()
+    if not rows:
+        return None
+    return VersionRef(id=rows[0][0], digest=rows[0][1],
+                      question_ids={code: question_id for _, _, code, question_id in rows})
 
 
 def open_wave(area: Area, at: datetime) -> Wave | None:

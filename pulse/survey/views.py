@@ -14,11 +14,11 @@ from surveys.integrity import quality_flags
 
 from ..codes import access as code_access
 from ..extensions import csrf, db, limiter
-from ..instruments.queries import definition_of, latest_version
+from ..instruments.queries import definition_of
 from ..text import queries as text_queries
 from . import queries, summary, tokens
-from .forms import CONTROL_FIELDS, survey_form_class
-from .operations import Meta, record_response
+from .forms import CONTROL_FIELDS, form_class_for
+from .operations import Meta, add_response
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
 
@@ -112,12 +112,12 @@ def questions(code: str):
     if request.method == "GET" and request.args.get("consent") != "yes":
         via = _channel()
         return redirect(url_for(".intro", code=area.code, **({"via": via} if via != "web" else {})))
-    version = latest_version(wave.instrument.code)
+    version = queries.current_version(wave.instrument_id)
     if version is None:
         abort(410)
     definition = definition_of(version)
     language = str(get_locale())
-    form = survey_form_class(definition)()
+    form = form_class_for(version.id, version.digest, definition)()
 
     if request.method == "POST":
         unknown = sorted((set(request.form) | set(request.files))
@@ -142,9 +142,12 @@ def questions(code: str):
                 answers=submission.answers.values(),
                 min_seconds=current_app.config["PULSE_MIN_COMPLETION_SECONDS"])),
         )
+        # Plain values for after the commit, which expires the ORM objects.
+        area_code, answered = area.code, tokens.answered_key(area.id, wave.id)
         try:
             code_access.spend(passage)  # in the same transaction as the response
-            response_id = record_response(area, wave, version, submission, meta).id
+            response_id = add_response(area.id, wave.id, version.id, version.question_ids,
+                                       submission, meta)
             db.session.commit()
         except code_access.CodeSpent:
             db.session.rollback()
@@ -156,8 +159,8 @@ def questions(code: str):
             return _already(area)
         # A comment that tells of a crime or a risk gets the how-to-report message first.
         report = {"report": 1} if text_queries.response_flagged(response_id) else {}
-        response = redirect(url_for(".thanks", code=area.code, **report))
-        tokens.remember_answered(request, response, tokens.answered_key(area.id, wave.id))
+        response = redirect(url_for(".thanks", code=area_code, **report))
+        tokens.remember_answered(request, response, answered)
         return response
 
     status = 200

@@ -27,9 +27,10 @@ from pulse.models import Response
 from tests.support import GOOD_ANSWERS, form_tokens
 
 ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT = 30
+START_TIMEOUT = 60
 STOP_TIMEOUT = 15
-REQUEST_TIMEOUT = 10
+# Generous: the first answer a worker stores loads the comment screening model.
+REQUEST_TIMEOUT = 60
 
 pytestmark = pytest.mark.slow
 
