@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import DBAPIError
 
 from surveys.validation import Answer as ValidAnswer
 from surveys.validation import Submission
@@ -114,11 +115,39 @@ def record_responses(version: InstrumentVersion, items: Sequence[NewResponse],
                     **_answer_columns(question_ids, a)}
                    for item in chunk for a in item.submission.answers.values()]
         if answers:
-            db.session.execute(insert(Answer.__table__), answers)
+            _insert_answers(answers)
         add_comments([comment for item in chunk for comment in _comments(
             ids[item.meta.submission_key], item.area_id, item.meta, question_ids,
             item.submission)])
     return len(items)
+
+
+def _insert_answers(rows: list[dict]) -> None:
+    """Insert answer rows, the largest table of a bulk load, by the backend's fastest path.
+
+    On PostgreSQL that is COPY, inside the session's transaction: a 50,000-response import has
+    about 470,000 answers, and psycopg's executemany sends them one statement each (about 7
+    times slower, measured). Answers hold only integers, booleans and text, which COPY takes
+    as they are. SQLite's executemany is already a C loop.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(Answer.__table__), rows)
+        return
+    import psycopg
+    from psycopg import sql
+
+    columns = list(rows[0])
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(Answer.__table__.name), sql.SQL(", ").join(map(sql.Identifier, columns)))
+    try:
+        with connection.connection.driver_connection.cursor() as cursor:
+            with cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row([row[c] for c in columns])
+    except psycopg.Error as err:
+        # Callers handle SQLAlchemy's errors; a refused COPY must look like any refused INSERT.
+        raise DBAPIError.instance("COPY answer", None, err, psycopg.Error) from err
 
 
 def _response_columns(submission: Submission, meta: Meta) -> dict:

@@ -1,11 +1,18 @@
 """`flask responses import`: good rows stored together, bad rows reported, nothing half-done."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import pytest
 from sqlalchemy import func, select, text
 
 from pulse.extensions import db
 from pulse.instruments.queries import latest_version
-from pulse.models import Answer, Response
+from pulse.models import Answer, Area, Response
+from pulse.survey.operations import Meta, NewResponse, record_responses
+from surveys.core import CORE
+from surveys.validation import validate_submission
+from tests.support import GOOD_ANSWERS
 
 HEADER = ("area_code,submitted_at,safe_day,safe_night,respect,listen,fair,relied_on,"
           "things_that_matter,informed,good_job,top_issue,age_band,sex,ethnicity")
@@ -154,3 +161,22 @@ def _drop_refusing_trigger() -> None:
         else:
             conn.execute(text("DROP TRIGGER IF EXISTS refuse_answer ON answer"))
             conn.execute(text("DROP FUNCTION IF EXISTS refuse_answer()"))
+
+
+def test_bulk_writes_need_a_distinct_key_per_response(app, survey_area):
+    with app.app_context():
+        version = latest_version("core")
+        area = db.session.scalar(select(Area).where(Area.code == survey_area.ward))
+        submission = validate_submission(CORE, GOOD_ANSWERS)
+
+        def item(key):
+            return NewResponse(area.id, submission, Meta(datetime.now(UTC), "en", "import",
+                                                         submission_key=key))
+
+        for keys in ([None], ["a", "a"]):
+            with pytest.raises(ValueError, match="distinct submission_key"):
+                record_responses(version, [item(k) for k in keys])
+        assert record_responses(version, [item("a"), item("b")]) == 2
+        stored = db.session.scalars(select(Response.submission_key).order_by(Response.id)).all()
+        assert stored == ["a", "b"] and count(Answer) == 2 * len(submission.answers)
+        db.session.rollback()
