@@ -5,6 +5,8 @@ old rows for new ones is committed whole or not at all.
 """
 from __future__ import annotations
 
+import csv
+import io
 from datetime import datetime
 
 import numpy as np
@@ -55,9 +57,14 @@ def insert_rows(rows: list[tuple]) -> int:
     raw = db.session.connection().connection.driver_connection
     names = ", ".join(COLUMNS)
     if db.engine.dialect.name == "postgresql":
-        with raw.cursor() as cur, cur.copy(f"COPY estimate ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        # CSV made by the csv module (C code) in chunks: writing row by row through the
+        # driver costs several times as much for millions of rows. Empty unquoted = NULL.
+        with raw.cursor() as cur, cur.copy(
+                f"COPY estimate ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
+            for start in range(0, len(rows), 100_000):
+                buffer = io.StringIO()
+                csv.writer(buffer, lineterminator="\n").writerows(rows[start:start + 100_000])
+                copy.write(buffer.getvalue())
     else:
         marks = ", ".join("?" * len(COLUMNS))
         cur = raw.cursor()
