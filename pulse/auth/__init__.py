@@ -44,10 +44,19 @@ def _load_user(user_id: str):
     return row.user
 
 
-def _no_store(response):
+ACCOUNT_PATHS = ("/login", "/logout", "/reset", "/account", "/admin/users")
+
+
+def _staff_headers(response):
     # Staff pages show personal and scoped data; shared computers must not keep copies.
-    if "_user_id" in session or request.path.startswith(("/login", "/reset", "/account")):
+    account_page = request.path.startswith(ACCOUNT_PATHS)
+    if "_user_id" in session or account_page:
         response.headers.setdefault("Cache-Control", "no-store")
+    if account_page:
+        # Password and user forms may not be framed (clickjacking) nor post anywhere else.
+        response.headers.setdefault("Content-Security-Policy",
+                                    "frame-ancestors 'none'; form-action 'self'")
+        response.headers.setdefault("X-Frame-Options", "DENY")
     return response
 
 
@@ -63,6 +72,6 @@ def init_app(app: Flask) -> None:
     # Server-side sessions decide who is signed in; no address-derived marker in the cookie.
     login_manager.session_protection = None
     login_manager.user_loader(_load_user)
-    app.after_request(_no_store)
+    app.after_request(_staff_headers)
     for bp in (auth_bp, admin_users_bp, officer_bp):
         app.register_blueprint(bp)

@@ -54,6 +54,8 @@ def roles_required(*roles: str, allow_unenrolled: bool = False) -> Callable:
             if not current_user.is_authenticated:
                 return _to_login()
             if current_user.must_enrol_totp and not allow_unenrolled:
+                if _wants_json():
+                    return jsonify(error=_("Set up a second factor first."), status=403), 403
                 flash(_("Your account needs a second factor. Set up an authenticator app to go on."),
                       "info")
                 return redirect(url_for("auth.totp_page"))

@@ -220,3 +220,12 @@ def test_change_password_rejects_wrong_current_and_weak_new(app, client, tree):
         "csrf_token": csrf_from(client, "/account"), "current_password": STAFF_PASSWORD,
         "new_password": "password1234", "confirm": "password1234"})
     assert weak.status_code == 422 and "common passwords" in weak.get_data(as_text=True)
+
+
+def test_account_pages_cannot_be_framed(client):
+    for path in ("/login", "/reset?token=x"):
+        response = client.get(path)
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+        assert response.headers["Cache-Control"] == "no-store"
+    assert "Content-Security-Policy" not in client.get("/privacy").headers

@@ -79,6 +79,8 @@ def test_required_second_factor_must_be_set_up_before_anything_else(app, client,
     sign_in(client, "officer@example.org")
     response = client.get("/officer/")
     assert response.status_code == 302 and response.headers["Location"] == "/account/totp"
+    api = client.get("/officer/", headers={"Accept": "application/json"})
+    assert api.status_code == 403 and api.is_json
     _enrol(client)
     assert client.get("/officer/").status_code == 200
     # And it cannot be removed while required.
