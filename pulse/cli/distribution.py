@@ -105,6 +105,9 @@ def _print(kind, area_code, wave_id, langs, base_url, out: Path) -> None:
     _write_new(out, data)
     click.echo(f"{out}: {len(materials)} page(s) for {area.code} "
                f"({', '.join(m.language for m in materials)}), QR code -> {materials[0].url}")
+    if wave is not None and wave.access == "code":
+        click.echo(f"note: wave {wave.id} takes answers only with a single-use code; this link "
+                   "asks residents for one (`codes generate` prints leaflets with codes)", err=True)
 
 
 @distribute.command("poster")

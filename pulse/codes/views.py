@@ -18,7 +18,8 @@ bp = Blueprint("codes", __name__, url_prefix="/s")
 # Guessing is futile at 55 bits a code, and a limit per client keeps it so.
 @limiter.limit("10 per minute;60 per hour", methods=["POST"])
 def enter(code: str):
-    area = survey_queries.active_area(code)
+    # As the survey's own pages do: a code no area could have never reaches the database.
+    area = survey_queries.active_area(code) if len(code) <= 32 and code.isprintable() else None
     if area is None:
         abort(404, description=_("We could not find an area with the code %(code)s.", code=code))
     wave = survey_queries.open_wave(area, datetime.now(UTC))

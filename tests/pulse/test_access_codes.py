@@ -281,6 +281,8 @@ def test_code_entry_is_rate_limited(app, client, survey_area):
 
 def test_unknown_area_and_closed_survey(app, client, survey_area):
     assert client.get("/s/NOWHERE/code").status_code == 404
+    assert client.get("/s/%00/code").status_code == 404
+    assert client.get(f"/s/{'X' * 40}/code").status_code == 404
     with app.app_context():
         db.session.get(Wave, survey_area.wave_id).closes_at = datetime(2020, 1, 1, tzinfo=UTC)
         db.session.commit()

@@ -204,3 +204,12 @@ def test_area_names_print_with_the_embedded_font(app, survey_area):
     text = flat(read_pdf(data).pages[0].extract_text())
     assert "Ystâd Ŵyn a Thŷ Gwyn" in text
     assert b"DejaVu" in data  # the font is embedded, not substituted by the viewer
+
+
+def test_poster_for_a_code_only_wave_says_so(app, runner, survey_area, tmp_path):
+    with app.app_context():
+        db.session.get(Wave, survey_area.wave_id).access = "code"
+        db.session.commit()
+    result = runner.invoke(args=["distribute", "poster", "--area", survey_area.ward,
+                                 "--base-url", BASE, "--out", str(tmp_path / "p.pdf")])
+    assert result.exit_code == 0 and "takes answers only with a single-use code" in result.output
