@@ -13,7 +13,7 @@ from sklearn.pipeline import FeatureUnion
 # little on one-sentence comments.
 WORD_FEATURES = 60_000
 CHAR_FEATURES = 120_000
-HEAD_CHARS = 300
+HEAD_CHARS = 150
 
 
 def build_features(word_features: int = WORD_FEATURES, char_features: int = CHAR_FEATURES,

@@ -44,7 +44,7 @@ CANDIDATES: dict[str, Callable[[], object]] = {
                                               tol=1e-4, random_state=0),
     "complementnb_a0.3": lambda: ComplementNB(alpha=0.3),
 }
-DEFAULT_CANDIDATE = "linearsvc_c0.3"
+DEFAULT_CANDIDATE = "linearsvc_c0.1"
 
 
 def build_pipeline(candidate: str = DEFAULT_CANDIDATE, **feature_options) -> Pipeline:
