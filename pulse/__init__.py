@@ -64,6 +64,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(codes_bp)
     from .auth import init_app as init_auth  # sign-in, /account, /admin/users, /officer/
     init_auth(app)
+    from .admin.views import bp as admin_bp  # the admin console under /admin/
+    app.register_blueprint(admin_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -87,3 +87,48 @@ def channels(area_code: str | None, wave_id: int | None) -> None:
                               *(str(row.counts.get(n, 0)) for n in names), str(row.total)]))
     if not rows:
         click.echo("no responses")
+
+
+def _review(response_id: int, excluded: bool, reason: str, by: str | None) -> None:
+    from datetime import UTC, datetime
+
+    from ..admin.operations import ReviewError, set_excluded
+    from ..auth.queries import user_by_email
+    from ..models import Response
+
+    response = db.session.get(Response, response_id)
+    if response is None:
+        raise click.UsageError(f"no response {response_id}")
+    user = None
+    if by:
+        user = user_by_email(by)
+        if user is None:
+            raise click.UsageError(f"no user with the address {by}")
+    try:
+        set_excluded(response, excluded, reason, by=user, now=datetime.now(UTC))
+    except ReviewError as err:
+        db.session.rollback()
+        raise click.UsageError(str(err)) from None
+    db.session.commit()
+    click.echo(f"response {response_id} {'excluded' if excluded else 'restored'}; "
+               "estimates change on the next aggregation")
+
+
+@responses.command("exclude")
+@click.argument("response_id", type=int)
+@click.option("--reason", required=True, help="Why; kept with the decision.")
+@click.option("--by", "by", help="Email address of the admin deciding (recorded).")
+@with_appcontext
+def exclude(response_id: int, reason: str, by: str | None) -> None:
+    """Leave a response out of every estimate, recording why."""
+    _review(response_id, True, reason, by)
+
+
+@responses.command("restore")
+@click.argument("response_id", type=int)
+@click.option("--reason", required=True, help="Why; kept with the decision.")
+@click.option("--by", "by", help="Email address of the admin deciding (recorded).")
+@with_appcontext
+def restore(response_id: int, reason: str, by: str | None) -> None:
+    """Count an excluded response again, recording why."""
+    _review(response_id, False, reason, by)

@@ -6,13 +6,14 @@ from .estimate import DirtyCell, Estimate
 from .job import JobLock, JobRun
 from .instrument import Instrument, InstrumentVersion, Question
 from .response import CHANNELS, Answer, Response
+from .review import ResponseReview
 from .topic import TextModel, Topic
 from .user import LoginSession, LoginThrottle, PasswordReset, User, UserArea
 from .wave import Wave
 
 __all__ = [
     "Area", "PopulationMargin", "Instrument", "InstrumentVersion", "Question",
-    "Wave", "Response", "Answer", "CHANNELS", "AccessCode",
+    "Wave", "Response", "Answer", "CHANNELS", "AccessCode", "ResponseReview",
     "User", "UserArea", "LoginSession", "LoginThrottle", "PasswordReset",
     "Estimate", "DirtyCell", "JobRun", "JobLock",
     "Comment", "TopicPrediction", "TopicLabel", "Topic", "TextModel",

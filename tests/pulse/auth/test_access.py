@@ -32,6 +32,15 @@ MATRIX = {
     "admin_users.enable": ("POST", "/admin/users/{target}/enable", E(302, 302, 403, 403, 403)),
     "admin_users.reset": ("POST", "/admin/users/{target}/reset", E(302, 200, 403, 403, 403)),
     "officer.index": ("GET", "/officer/", E(302, 200, 200, 200, 200)),
+    "admin.index": ("GET", "/admin/", E(302, 200, 403, 403, 403)),
+    "admin.flagged": ("GET", "/admin/responses/flagged", E(302, 200, 403, 403, 403)),
+    "admin.review": ("GET", "/admin/responses/999999", E(302, 404, 403, 403, 403)),
+    "admin.exclude": ("POST", "/admin/responses/999999/exclude", E(302, 404, 403, 403, 403)),
+    "admin.restore": ("POST", "/admin/responses/999999/restore", E(302, 404, 403, 403, 403)),
+    "admin.waves": ("GET", "/admin/waves/", E(302, 200, 403, 403, 403)),
+    "admin.open_wave": ("POST", "/admin/waves/", E(302, 422, 403, 403, 403)),
+    "admin.wave": ("GET", "/admin/waves/999999", E(302, 404, 403, 403, 403)),
+    "admin.close_wave": ("POST", "/admin/waves/999999/close", E(302, 404, 403, 403, 403)),
     "auth.logout": ("POST", "/logout", E(302, 302, 302, 302, 302)),
 }
 
@@ -52,7 +61,7 @@ def test_every_route_has_an_access_rule(app):
 
 def test_every_account_route_is_in_the_matrix(app):
     ours = {rule.endpoint for rule in app.url_map.iter_rules()
-            if rule.endpoint.split(".")[0] in ("auth", "admin_users", "officer")}
+            if rule.endpoint.split(".")[0] in ("auth", "admin_users", "officer", "admin")}
     assert ours == set(MATRIX), f"add to MATRIX: {sorted(ours - set(MATRIX))}"
 
 

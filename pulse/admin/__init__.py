@@ -1,0 +1,1 @@
+"""Admin console: flagged responses, waves and their progress (admin role only)."""

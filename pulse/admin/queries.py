@@ -1,0 +1,103 @@
+"""Reads for the admin console: flagged responses in scope, reviews, wave progress."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from analysis.representation import GroupShare, progress, representation
+
+from ..auth.scope import restrict_to_scope
+from ..extensions import db
+from ..models import Area, Comment, PopulationMargin, Response, ResponseReview, User, Wave
+from ..responses.queries import area_and_below
+
+PAGE = 100
+
+
+def flagged_responses(*, include_excluded: bool = True, limit: int = PAGE) -> list[Response]:
+    """Responses with at least one quality flag, newest first, in the signed-in admin's scope.
+
+    Flags are a JSON list; an empty list is stored as ``[]`` on both backends, so a text
+    comparison finds the flagged ones without JSON operators that differ between them.
+    """
+    stmt = (select(Response).join(Area, Area.id == Response.area_id)
+            .where(Response.quality_flags.is_not(None),
+                   func.length(func.cast(Response.quality_flags, db.String)) > 2)
+            .order_by(Response.submitted_at.desc(), Response.id.desc()).limit(limit))
+    if not include_excluded:
+        stmt = stmt.where(Response.excluded.is_(False))
+    return list(db.session.scalars(restrict_to_scope(stmt, Response.area_id)))
+
+
+def response_in_scope(response_id: int) -> Response | None:
+    stmt = select(Response).where(Response.id == response_id)
+    return db.session.scalar(restrict_to_scope(stmt, Response.area_id))
+
+
+def redacted_comments(response: Response) -> list[str]:
+    """Only the redacted text: the raw words never reach a page."""
+    return list(db.session.scalars(select(Comment.redacted_text)
+                                   .where(Comment.response_id == response.id)
+                                   .order_by(Comment.id)))
+
+
+def reviews_of(response: Response) -> list[tuple[ResponseReview, str | None]]:
+    rows = db.session.execute(
+        select(ResponseReview, User.email).outerjoin(User, User.id == ResponseReview.user_id)
+        .where(ResponseReview.response_id == response.id).order_by(ResponseReview.id))
+    return [(review, email) for review, email in rows]
+
+
+def all_waves() -> list[Wave]:
+    return list(db.session.scalars(select(Wave).order_by(Wave.opens_at.desc(), Wave.id.desc())))
+
+
+def active_areas() -> list[Area]:
+    return list(db.session.scalars(select(Area).where(Area.retired_at.is_(None))
+                                   .order_by(Area.name, Area.code)))
+
+
+def counted_per_wave() -> dict[int, int]:
+    rows = db.session.execute(select(Response.wave_id, func.count())
+                              .where(Response.excluded.is_(False), Response.wave_id.is_not(None))
+                              .group_by(Response.wave_id))
+    return {wave_id: n for wave_id, n in rows}
+
+
+@dataclass(frozen=True)
+class WaveProgress:
+    wave: Wave
+    count: int
+    reached: float | None           # share of the target, None without one
+    groups: list[GroupShare]
+    margins_known: bool
+
+    def is_open(self, at: datetime) -> bool:
+        return self.wave.is_open(at)
+
+
+def wave_progress(wave: Wave) -> WaveProgress:
+    demo = list(db.session.execute(select(Response.age_band, Response.sex)
+                                   .where(Response.wave_id == wave.id,
+                                          Response.excluded.is_(False))).tuples())
+    margins: dict[str, dict[str, float]] = {}
+    rows = db.session.execute(
+        select(PopulationMargin.dimension, PopulationMargin.category,
+               func.sum(PopulationMargin.population))
+        .where(PopulationMargin.area_id.in_(_margin_areas(wave.area)),
+               PopulationMargin.dimension.in_(("age_band", "sex")))
+        .group_by(PopulationMargin.dimension, PopulationMargin.category))
+    for dimension, category, population in rows:
+        margins.setdefault(dimension, {})[category] = float(population or 0)
+    return WaveProgress(wave, len(demo), progress(len(demo), wave.target_responses),
+                        representation(demo, margins),
+                        margins_known="age_band" in margins and "sex" in margins)
+
+
+def _margin_areas(area: Area) -> list[int]:
+    """The area's own margins if it has any, else the sum of those below it."""
+    own = db.session.scalar(select(func.count()).select_from(PopulationMargin)
+                            .where(PopulationMargin.area_id == area.id))
+    return [area.id] if own else area_and_below(area)
