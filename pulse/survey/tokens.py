@@ -7,7 +7,7 @@ from __future__ import annotations
 import secrets
 import time
 
-from flask import Request, Response, current_app
+from flask import Request, Response, current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 
 from surveys.integrity import hash_token
@@ -22,8 +22,9 @@ def _secret() -> str:
 
 
 def _cookie_args() -> dict:
-    return {"httponly": True, "samesite": "Lax",
-            "secure": current_app.config["SESSION_COOKIE_SECURE"], "max_age": YEAR}
+    # Secure when configured, and whenever the request came over TLS (as the session cookie).
+    secure = bool(current_app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+    return {"httponly": True, "samesite": "Lax", "secure": secure, "max_age": YEAR}
 
 
 def device_token(request: Request) -> str | None:
