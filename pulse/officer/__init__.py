@@ -1,1 +1,1 @@
-"""The officer workspace. For now only its entry page; trend views, maps and priorities follow."""
+"""The officer workspace: overview, area pages, comments, labelling and priorities."""

@@ -32,6 +32,7 @@ MATRIX = {
     "admin_users.enable": ("POST", "/admin/users/{target}/enable", E(302, 302, 403, 403, 403)),
     "admin_users.reset": ("POST", "/admin/users/{target}/reset", E(302, 200, 403, 403, 403)),
     "officer.index": ("GET", "/officer/", E(302, 200, 200, 200, 200)),
+    "officer.area": ("GET", "/officer/area/E05000437", E(302, 200, 200, 200, 200)),
     "admin.index": ("GET", "/admin/", E(302, 200, 403, 403, 403)),
     "admin.flagged": ("GET", "/admin/responses/flagged", E(302, 200, 403, 403, 403)),
     "admin.review": ("GET", "/admin/responses/999999", E(302, 404, 403, 403, 403)),

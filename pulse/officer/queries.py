@@ -1,0 +1,174 @@
+"""Reads for the officer workspace: stored estimates, comments and counts, always within scope.
+
+Every page is served from the stored estimates; nothing here touches raw answers.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from analysis.periods import KINDS, ROLLING12
+
+from ..auth.scope import in_scope_clause
+from ..extensions import db
+from ..models import Area, Comment, Estimate, Topic, TopicPrediction
+
+MEASURES = ("safe_day", "safe_night", "trust", "respect", "listen", "fair", "relied_on",
+            "things_that_matter", "informed", "good_job")
+MEASURE_LABELS = {
+    "safe_day": "Safety (day)", "safe_night": "Safety (after dark)",
+    "trust": "Trust (composite)", "respect": "Treat with respect", "listen": "Listen",
+    "fair": "Treat fairly", "relied_on": "Relied on", "things_that_matter":
+    "Deal with things that matter", "informed": "Kept informed", "good_job": "Good job"}
+KIND_LABELS = {"month": "month", "quarter": "quarter", "r12": "rolling year"}
+SUBGROUP_DIMENSIONS = ("age_band", "sex", "ethnicity")
+MIN_COMMENTS = 10
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One estimate as the pages show it (plain values, not an ORM row)."""
+
+    area_id: int
+    period: str
+    period_end: int
+    measure: str
+    group_label: str
+    unit: str
+    n: int | None
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    suppressed: bool
+    change: float | None
+    change_significant: bool | None
+    modelled: float | None
+
+    @property
+    def unit_label(self) -> str:
+        return "points" if self.unit == "score" else "percentage points"
+
+
+_CELL_COLUMNS = (Estimate.area_id, Estimate.period, Estimate.period_end, Estimate.measure,
+                 Estimate.group_label, Estimate.unit, Estimate.n, Estimate.estimate,
+                 Estimate.ci_low, Estimate.ci_high, Estimate.suppressed, Estimate.change,
+                 Estimate.change_significant, Estimate.modelled_estimate)
+
+
+def _cells(stmt) -> list[Cell]:
+    return [Cell(*row) for row in db.session.execute(stmt)]
+
+
+def parse_kind(kind: str | None) -> str:
+    return kind if kind in KINDS else ROLLING12
+
+
+def latest_period(kind: str, area_ids: list[int] | None = None) -> tuple[str, int] | None:
+    """The newest stored period of ``kind`` (label, end month) among the areas in scope."""
+    stmt = select(Estimate.period, Estimate.period_end).where(Estimate.period_kind == kind)
+    if area_ids is not None:
+        stmt = stmt.where(Estimate.area_id.in_(area_ids))
+    row = db.session.execute(stmt.order_by(Estimate.period_end.desc()).limit(1)).first()
+    return (row[0], row[1]) if row else None
+
+
+def periods_of_kind(kind: str, limit: int = 36) -> list[str]:
+    stmt = (select(Estimate.period).where(Estimate.period_kind == kind).distinct()
+            .order_by(Estimate.period.desc()).limit(limit))
+    return list(db.session.scalars(stmt))
+
+
+def scoped_areas() -> list[Area]:
+    stmt = select(Area).where(in_scope_clause(Area.id)).order_by(Area.name)
+    return list(db.session.scalars(stmt))
+
+
+def overview_cells(period: str, area_ids: list[int]) -> dict[int, dict[str, Cell]]:
+    """Area id -> measure -> "all" cell for one period."""
+    out: dict[int, dict[str, Cell]] = defaultdict(dict)
+    if not area_ids:
+        return out
+    stmt = select(*_CELL_COLUMNS).where(Estimate.period == period,
+                                        Estimate.group_label == "all",
+                                        Estimate.area_id.in_(area_ids))
+    for cell in _cells(stmt):
+        out[cell.area_id][cell.measure] = cell
+    return out
+
+
+def area_series(area_id: int, kind: str, measures=MEASURES) -> dict[str, list[Cell]]:
+    """Measure -> cells of group "all", oldest first, for every period of ``kind``."""
+    stmt = (select(*_CELL_COLUMNS).where(Estimate.area_id == area_id,
+                                         Estimate.period_kind == kind,
+                                         Estimate.group_label == "all",
+                                         Estimate.measure.in_(measures))
+            .order_by(Estimate.period_end))
+    out: dict[str, list[Cell]] = defaultdict(list)
+    for cell in _cells(stmt):
+        out[cell.measure].append(cell)
+    return out
+
+
+def subgroup_cells(area_id: int, period: str) -> dict[str, tuple[list[str], dict]]:
+    """Dimension -> (categories, measure -> category -> cell), measures in the usual order."""
+    stmt = (select(*_CELL_COLUMNS).where(Estimate.area_id == area_id, Estimate.period == period,
+                                         Estimate.group_label != "all")
+            .order_by(Estimate.group_label))
+    groups: dict[str, list[str]] = defaultdict(list)
+    cells: dict[str, dict[str, dict[str, Cell]]] = defaultdict(lambda: defaultdict(dict))
+    for cell in _cells(stmt):
+        dimension, _, category = cell.group_label.partition("=")
+        if category not in groups[dimension]:
+            groups[dimension].append(category)
+        cells[dimension][cell.measure][category] = cell
+    order = {m: i for i, m in enumerate(MEASURES)}
+    return {d: (groups[d], dict(sorted(cells[d].items(), key=lambda mc: order.get(mc[0], 99))))
+            for d in groups}
+
+
+def area_comment_rows(area_ids: list[int]) -> list[tuple[int, str]]:
+    """(month index, topic code) for each classified comment in the areas."""
+    stmt = (select(Comment.submitted_at, Topic.code)
+            .join(TopicPrediction, TopicPrediction.comment_id == Comment.id)
+            .join(Topic, Topic.id == TopicPrediction.topic_id)
+            .where(Comment.area_id.in_(area_ids)))
+    return [(when.year * 12 + when.month - 1, code) for when, code in db.session.execute(stmt)]
+
+
+def topic_shares(rows: list[tuple[int, str]]) -> dict[int, dict[str, float] | None]:
+    """Month -> topic -> share of that month's comments; None for months under the minimum."""
+    by_month: dict[int, Counter] = defaultdict(Counter)
+    for month, code in rows:
+        by_month[month][code] += 1
+    out: dict[int, dict[str, float] | None] = {}
+    for month in sorted(by_month):
+        counts = by_month[month]
+        total = sum(counts.values())
+        out[month] = None if total < MIN_COMMENTS else {
+            code: count / total for code, count in counts.items()}
+    return out
+
+
+def quotes(area_ids: list[int], topic: str | None, limit: int = 20) -> list[tuple[str, str, str]]:
+    """(redacted text, topic label, month) of recent comments; raw text is never read."""
+    stmt = (select(Comment.redacted_text, Topic.label, Comment.submitted_at)
+            .join(TopicPrediction, TopicPrediction.comment_id == Comment.id)
+            .join(Topic, Topic.id == TopicPrediction.topic_id)
+            .where(Comment.area_id.in_(area_ids), Comment.safeguarding_flag.is_(False),
+                   Comment.redacted_text != "")
+            .order_by(Comment.submitted_at.desc()).limit(limit))
+    if topic:
+        stmt = stmt.where(Topic.code == topic)
+    return [(text, label, when.strftime("%Y-%m")) for text, label, when in db.session.execute(stmt)]
+
+
+def flagged_count(area_ids: list[int]) -> int:
+    return db.session.scalar(select(func.count()).select_from(Comment).where(
+        Comment.area_id.in_(area_ids), Comment.safeguarding_flag.is_(True))) or 0
+
+
+def topics() -> list[Topic]:
+    return list(db.session.scalars(select(Topic).where(Topic.retired.is_(False))
+                                   .order_by(Topic.position, Topic.label)))

@@ -1,0 +1,71 @@
+"""The officer overview and area pages on known stored estimates."""
+from __future__ import annotations
+
+import re
+
+from tests.pulse.officer.conftest import XSS
+
+
+def test_overview_table_map_and_significant_changes(auth, client, workspace):
+    auth.login("officer", areas=[workspace.borough])
+    page = client.get("/officer/?kind=quarter&measure=trust").get_data(as_text=True)
+    assert "Trust (composite) in Bellingham fell 12 points since last quarter — significant" in page
+    # Only the significant change is spelt out; the others say there is none.
+    assert "no significant change" in page
+    assert "-1 points" not in page
+    # Blackheath is suppressed: the table says why, the map hatches it.
+    assert "fewer than 10 responses" in page
+    assert 'fill="url(#hatch)"' in page and "<title>Blackheath (E05000438)" in page
+    # Out of scope areas appear nowhere.
+    assert "Peckham" not in page and "E05000552" not in page
+    assert re.search(r"<path d=\"M[0-9., LMZ]+\" fill=\"#[0-9a-f]{6}\"", page)
+
+
+def test_overview_period_and_filters(auth, client, workspace):
+    auth.login("analyst", areas=[workspace.borough])
+    page = client.get("/officer/?kind=quarter&period=2026-Q3").get_data(as_text=True)
+    assert "Figures for 2026-Q3" in page and "No significant changes this period." in page
+    assert client.get("/officer/?kind=quarter&period=1999-Q1").status_code == 400
+    assert client.get("/officer/?measure=nope").status_code == 400
+    month = client.get("/officer/?kind=month").get_data(as_text=True)
+    assert "Figures for 2026-12" in month
+
+
+def test_area_page_charts_tables_and_subgroups(auth, client, comments):
+    auth.login("viewer", areas=[comments.ward_a])
+    page = client.get(f"/officer/area/{comments.ward_a}").get_data(as_text=True)
+    assert page.count('<svg xmlns="http://www.w3.org/2000/svg"') == 10
+    assert "<polygon points=" in page            # the confidence band
+    assert "modelled (empirical Bayes)" in page and "parent area" in page
+    assert "Lewisham" in page                     # the parent compared against
+    # A suppressed month breaks the line and says why in the table.
+    assert "fewer than 10 responses" in page
+    assert "R12-2026-12" in page and "16-24" in page
+    # Topic shares: November has 12 comments, all antisocial behaviour; October 4 (suppressed).
+    assert "fewer than 10 comments" in page and "100%" in page
+    assert "Flagged for safeguarding: 0" in page
+
+
+def test_quotes_filter_by_topic_and_never_show_raw_text(auth, client, comments):
+    auth.login("officer", areas=[comments.borough])
+    page = client.get(f"/officer/area/{comments.ward_a}?topic=litter").get_data(as_text=True)
+    assert "Rubbish on the corner" in page and "Noisy groups" not in page
+    assert "RAW-SECRET" not in page
+    assert client.get(f"/officer/area/{comments.ward_a}?topic=nope").status_code == 400
+
+
+def test_xss_in_comments_is_escaped(auth, client, comments):
+    auth.login("analyst", areas=[comments.borough])
+    for path in (f"/officer/area/{comments.ward_a}", f"/officer/area/{comments.ward_a}?topic=asb"):
+        page = client.get(path).get_data(as_text=True)
+        assert XSS not in page and "<script>alert" not in page
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page, path
+
+
+def test_scope_by_guessed_codes(auth, client, workspace):
+    auth.login("officer", areas=[workspace.ward_a])
+    assert client.get(f"/officer/area/{workspace.ward_a}").status_code == 200
+    for code in (workspace.ward_b, workspace.borough, workspace.other_ward, "NOPE", "%27--"):
+        assert client.get(f"/officer/area/{code}").status_code == 404, code
+    page = client.get("/officer/?kind=quarter").get_data(as_text=True)
+    assert "Blackheath" not in page and "Peckham" not in page
