@@ -81,7 +81,7 @@ class WaveProgress:
 def wave_progress(wave: Wave) -> WaveProgress:
     demo = list(db.session.execute(select(Response.age_band, Response.sex)
                                    .where(Response.wave_id == wave.id,
-                                          Response.excluded.is_(False))).tuples())
+                                          Response.excluded.is_(False))))
     margins: dict[str, dict[str, float]] = {}
     rows = db.session.execute(
         select(PopulationMargin.dimension, PopulationMargin.category,
@@ -100,4 +100,9 @@ def _margin_areas(area: Area) -> list[int]:
     """The area's own margins if it has any, else the sum of those below it."""
     own = db.session.scalar(select(func.count()).select_from(PopulationMargin)
                             .where(PopulationMargin.area_id == area.id))
-    return [area.id] if own else area_and_below(area)
+    if own:
+        return [area.id]
+    below = area_and_below(area)
+    # Only the lowest areas: a ward and its neighbourhoods both holding margins would count twice.
+    parents = set(db.session.scalars(select(Area.parent_id).where(Area.id.in_(below))))
+    return [a for a in below if a not in parents]

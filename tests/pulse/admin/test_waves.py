@@ -1,0 +1,99 @@
+"""Waves from the admin console: open with access and target, progress, population mix, close."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from tests.support import csrf_from
+
+
+def _margins(app, code: str) -> None:
+    from pulse.extensions import db
+    from pulse.models import Area, PopulationMargin
+
+    with app.app_context():
+        area = db.session.scalar(select(Area).where(Area.code == code))
+        for dimension, category, population in (
+                ("sex", "female", 500), ("sex", "male", 500),
+                ("age_band", "16-24", 200), ("age_band", "25-34", 200), ("age_band", "35-44", 200),
+                ("age_band", "45-54", 200), ("age_band", "55-64", 100), ("age_band", "65+", 100)):
+            db.session.add(PopulationMargin(area_id=area.id, dimension=dimension,
+                                            category=category, population=population))
+        db.session.commit()
+
+
+def _responses(app, wave_id: int, code: str, people) -> None:
+    from pulse.extensions import db
+    from pulse.instruments.queries import latest_version
+    from pulse.models import Area, Response
+
+    with app.app_context():
+        area = db.session.scalar(select(Area).where(Area.code == code))
+        version = latest_version("core")
+        for age, sex in people:
+            db.session.add(Response(area_id=area.id, wave_id=wave_id, version_id=version.id,
+                                    age_band=age, sex=sex,
+                                    submitted_at=datetime(2026, 11, 2, tzinfo=UTC)))
+        db.session.commit()
+
+
+def test_open_wave_with_access_and_target_then_progress_and_close(app, client, auth, survey_area):
+    from pulse.extensions import db
+    from pulse.models import Wave
+
+    auth.login("admin")
+    token = csrf_from(client, "/admin/waves/")
+    opened = client.post("/admin/waves/", data={
+        "csrf_token": token, "area": survey_area.ward, "name": "Autumn doors",
+        "access": "code", "target": "10"})
+    assert opened.status_code == 302, opened.get_data(as_text=True)[:800]
+    with app.app_context():
+        wave = db.session.scalar(select(Wave).where(Wave.name == "Autumn doors"))
+        assert (wave.access, wave.target_responses, wave.closes_at) == ("code", 10, None)
+        wave_id = wave.id
+    _margins(app, survey_area.ward)
+    _responses(app, wave_id, survey_area.ward,
+               [("45-54", "female")] * 3 + [("55-64", "female")] + [(None, None)])
+    page = client.get(f"/admin/waves/{wave_id}").get_data(as_text=True)
+    assert '<progress id="reached" max="100" value="50">' in page
+    # Men 16-24: 0 of 5 responses against 10% of residents (20% of ages x 50% men).
+    assert "Men 16-24: 0% of responses, 10% of residents" in page
+    assert "Women 45-54" in page and "60%" in page
+    token = csrf_from(client, f"/admin/waves/{wave_id}")
+    assert client.post(f"/admin/waves/{wave_id}/close", data={"csrf_token": token}).status_code == 302
+    with app.app_context():
+        assert db.session.get(Wave, wave_id).closes_at is not None
+    again = client.post(f"/admin/waves/{wave_id}/close", data={"csrf_token": token},
+                        follow_redirects=True)
+    assert "already closed" in again.get_data(as_text=True)
+
+
+def test_bad_wave_form_keeps_what_was_typed(app, client, auth, survey_area):
+    auth.login("admin")
+    token = csrf_from(client, "/admin/waves/")
+    page = client.post("/admin/waves/", data={
+        "csrf_token": token, "area": "NOPE", "name": "Spring street stalls",
+        "access": "both", "target": "-3"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert "Spring street stalls" in text and "There is a problem" in text
+
+
+def test_retired_area_cannot_open(app, client, auth, survey_area):
+    from pulse.admin.operations import start_wave
+    from pulse.extensions import db
+    from pulse.instruments.operations import ensure_core
+    from pulse.models import Area
+
+    with app.app_context():
+        area = db.session.scalar(select(Area).where(Area.code == survey_area.ward))
+        area.retired_at = datetime.now(UTC)
+        try:
+            start_wave(area, ensure_core().instrument, name="x", access="open", target=None,
+                       closes_at=None, now=datetime.now(UTC))
+        except ValueError as err:
+            assert "retired" in str(err)
+        else:
+            raise AssertionError("a retired area opened for collection")
+        db.session.rollback()
