@@ -43,9 +43,13 @@ run: install
 	PULSE_DEMO=1 ./scripts/demo.sh
 
 ## Run the whole test suite (SQLite, and PostgreSQL when PULSE_TEST_DATABASE_URL is set)
-test: install-dev
+test: install-dev lint
 	./scripts/test-deps.sh
 	$(BIN)/python -m pytest
+
+## Static checks: bandit must report no medium or high finding (each "# nosec" says why)
+lint: install-dev
+	$(BIN)/bandit --quiet --recursive --severity-level medium pulse surveys analysis wsgi.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
