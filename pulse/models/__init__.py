@@ -5,6 +5,7 @@ from .comment import Comment, TopicLabel, TopicPrediction
 from .estimate import DirtyCell, Estimate
 from .job import JobLock, JobRun
 from .instrument import Instrument, InstrumentVersion, Question
+from .priority import ACTION_STATUSES, Action, PriorityDecision
 from .response import CHANNELS, Answer, Response
 from .review import ResponseReview
 from .topic import TextModel, Topic
@@ -17,4 +18,5 @@ __all__ = [
     "User", "UserArea", "LoginSession", "LoginThrottle", "PasswordReset",
     "Estimate", "DirtyCell", "JobRun", "JobLock",
     "Comment", "TopicPrediction", "TopicLabel", "Topic", "TextModel",
+    "Action", "PriorityDecision", "ACTION_STATUSES",
 ]

@@ -33,6 +33,9 @@ class Comment(db.Model):
     safeguarding_reasons: Mapped[list] = mapped_column(JSON, default=list)
     safeguarding_score: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # An officer or analyst approved the redacted text for publication (briefing packs).
+    quote_approved_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    quote_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     prediction: Mapped[TopicPrediction | None] = relationship(
         back_populates="comment", cascade="all, delete-orphan", uselist=False)
@@ -76,6 +79,8 @@ class TopicLabel(db.Model):
     text: Mapped[str | None] = mapped_column(Text)
     topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"), index=True)
     labelled_by: Mapped[str] = mapped_column(String(120))
+    # The account that labelled on screen; NULL for labels from files (``labelled_by`` names those).
+    labelled_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     labelled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     source: Mapped[str] = mapped_column(String(16), default="screen")  # screen, file
 
