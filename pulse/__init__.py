@@ -63,6 +63,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(survey_bp)
     app.register_blueprint(codes_bp)
+    from .officer.public import bp as you_said_bp  # "you said, we did" for residents
+    app.register_blueprint(you_said_bp)
+    from .collect.api import bp as collect_api_bp  # assisted mode, offline queue, web app
+    from .collect.views import bp as collect_bp
+
+    app.register_blueprint(collect_bp)
+    app.register_blueprint(collect_api_bp)
     from .auth import init_app as init_auth  # sign-in, /account, /admin/users, /officer/
     init_auth(app)
     from .admin.views import bp as admin_bp  # the admin console under /admin/

@@ -22,6 +22,10 @@ DEFAULTS = {
     # Published figures need at least this many responses; never configurable below 10.
     "PULSE_MIN_RESPONSES": 10,
     "PULSE_SUBMIT_LIMIT": "10 per minute;30 per hour",
+    # Assisted mode: a tablet sends many residents' answers from one address, often in a burst
+    # when it comes back online; its signed token (area only, no officer) lasts this long.
+    "PULSE_ASSIST_SUBMIT_LIMIT": "60 per minute;1000 per hour",
+    "PULSE_ASSIST_TOKEN_HOURS": 12,
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "SESSION_COOKIE_HTTPONLY": True,

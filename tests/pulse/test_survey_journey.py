@@ -1,6 +1,8 @@
 """The resident journey through the Flask test client."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from pulse.extensions import db
@@ -96,11 +98,13 @@ def test_qr_channel_recorded(app, client, survey_area):
 
 def test_page_weight_under_50kb(client, survey_area):
     page = client.get(f"/s/{survey_area.ward}/questions?consent=yes")
-    css = client.get("/static/pulse.css")
-    size = len(page.data) + len(css.data)
-    css.close()
+    size = len(page.data)
+    for path in ("/static/pulse.css", "/static/collect.js"):
+        with client.get(path) as asset:
+            size += len(asset.data)
     assert size < 50 * 1024
-    assert b"<script" not in page.data  # the survey itself needs no JavaScript
+    # The survey itself needs no JavaScript; the offline queue comes from a file, never inline.
+    assert re.findall(rb"<script[^>]*>", page.data) == [b'<script src="/static/collect.js" defer>']
 
 
 def test_health_reports_database(client):

@@ -1,0 +1,1 @@
+"""Door-to-door and offline collection: assisted mode, the JSON submit endpoint, the web app."""
