@@ -117,3 +117,6 @@ def area(code: str):
         shares=[(month_label(m), s) for m, s in shares.items()][-12:],
         quotes=q.quotes(below, topic), flagged=q.flagged_count(below),
         channels=channel_counts(place), since=SINCE[kind])
+
+
+from . import priority_views  # noqa: E402,F401  (more routes on this blueprint)

@@ -1,0 +1,99 @@
+"""Suggested priorities, decisions on them and the actions that follow, per area."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from analysis.periods import Period
+
+from ..auth.decorators import login_required, roles_required
+from ..auth.scope import area_in_scope, scoped_area_or_404
+from ..extensions import db
+from ..models import ACTION_STATUSES, Action, Area, Topic
+from ..responses.queries import area_and_below
+from . import operations as ops
+from . import priorities as pq
+from . import queries as q
+from .views import bp
+
+EDITORS = ("admin", "analyst", "officer")
+
+
+def _period(kind: str, area_ids: list[int]) -> Period | None:
+    latest = q.latest_period(kind, area_ids)
+    return Period(kind, latest[1]) if latest else None
+
+
+@bp.get("/area/<code>/priorities")
+@login_required
+def priorities(code: str):
+    area = scoped_area_or_404(code)
+    kind = q.parse_kind(request.args.get("kind") or "quarter")
+    ids = area_and_below(area)
+    period = _period(kind, ids)
+    return render_template(
+        "officer/priorities.html", area=area, kind=kind, kinds=q.KIND_LABELS, period=period,
+        suggestions=pq.suggestions(ids, period) if period else [],
+        decisions=pq.decisions(ids), actions=pq.actions(ids), statuses=ACTION_STATUSES,
+        can_edit=current_user.role in EDITORS)
+
+
+@bp.post("/area/<code>/priorities")
+@roles_required(*EDITORS)
+def decide(code: str):
+    area = scoped_area_or_404(code)
+    kind = q.parse_kind(request.form.get("kind") or "quarter")
+    ids = area_and_below(area)
+    period = _period(kind, ids)
+    target = db.session.scalar(select(Area).where(Area.code == request.form.get("area", "")))
+    topic = db.session.scalar(select(Topic).where(Topic.code == request.form.get("topic", "")))
+    if target is None or target.id not in ids or topic is None or period is None:
+        abort(404)
+    # The suggestion is worked out again here: a score posted by the browser is never trusted.
+    match = [s for s in pq.suggestions(ids, period)
+             if s.area_code == target.code and s.topic_code == topic.code]
+    if not match:
+        abort(409, description="This suggestion has already been decided or is no longer made.")
+    back = url_for("officer.priorities", code=code, kind=kind)
+    try:
+        if request.form.get("decision") == "accept":
+            ops.accept(current_user, target, topic, period.label, match[0],
+                       owner=request.form.get("owner", ""), due=request.form.get("due", ""),
+                       notes=request.form.get("notes", ""),
+                       public=request.form.get("public") == "1",
+                       public_text=request.form.get("public_text", ""))
+            message = f"Accepted: {topic.label} in {target.name} is now an action."
+        elif request.form.get("decision") == "dismiss":
+            ops.dismiss(current_user, target, topic, period.label, match[0],
+                        request.form.get("reason", ""))
+            message = f"Dismissed: {topic.label} in {target.name}."
+        else:
+            abort(400, description="Choose accept or dismiss.")
+    except ops.ActionError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(back, 303)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(back, 303)
+
+
+@bp.post("/actions/<int:action_id>")
+@roles_required(*EDITORS)
+def update_action(action_id: int):
+    action = db.session.get(Action, action_id)
+    if action is None or not area_in_scope(action.area_id):
+        abort(404)
+    try:
+        ops.update_action(action, status=request.form.get("status", ""),
+                          notes=request.form.get("notes", ""),
+                          public=request.form.get("public") == "1",
+                          public_text=request.form.get("public_text", ""))
+    except ops.ActionError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash("Action updated.", "success")
+    return redirect(url_for("officer.priorities", code=action.area.code), 303)

@@ -1,0 +1,103 @@
+"""Suggested priorities in the app: ranked and explained, accepted or dismissed, told to residents."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from tests.pulse.officer.conftest import XSS
+from tests.support import csrf_from
+
+PAGE = "/officer/area/E09000023/priorities?kind=quarter"
+
+
+def _post(client, data):
+    token = csrf_from(client, PAGE)
+    return client.post("/officer/area/E09000023/priorities",
+                       data={"csrf_token": token, "kind": "quarter", **data})
+
+
+def _count(app, model):
+    from pulse.extensions import db
+
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_ranked_and_explained(auth, client, comments):
+    auth.login("viewer", areas=[comments.borough])
+    page = client.get(PAGE).get_data(as_text=True)
+    asb = page.index("Antisocial behaviour — Bellingham")
+    litter = page.index("Litter &amp; fly-tipping — Bellingham")
+    assert asb < litter
+    assert ("Antisocial behaviour in Bellingham: 12 of 16 comments in 2026-Q4 (75%), no earlier "
+            "period with enough comments to compare; severity 0.8; safety after dark 61; "
+            "trust 50. Score 0.8 × (75 + 2 × 0) + 7.8 (safety) + 10.0 (trust) = 77.8.") in page
+    # Viewers read; they get no forms and cannot post.
+    assert "Accept as an action" not in page
+    assert _post(client, {"area": comments.ward_a, "topic": "asb",
+                          "decision": "accept", "owner": "Sgt Patel"}).status_code == 403
+
+
+def test_accept_then_public_you_said_we_did(app, auth, client, comments):
+    from pulse.models import Action, PriorityDecision
+
+    auth.login("officer", areas=[comments.borough])
+    bad = _post(client, {"area": comments.ward_a, "topic": "asb", "decision": "accept",
+                         "owner": "Sgt Patel", "due": "next week"})
+    assert bad.status_code == 303
+    assert "YYYY-MM-DD" in client.get(PAGE).get_data(as_text=True)
+    assert _count(app, Action) == 0 and _count(app, PriorityDecision) == 0
+    ok = _post(client, {"area": comments.ward_a, "topic": "asb", "decision": "accept",
+                        "owner": "Sgt Patel", "due": "2027-01-31", "notes": "evening patrols",
+                        "public": "1", "public_text": "Extra evening patrols by the shops. " + XSS})
+    assert ok.status_code == 303
+    page = client.get(PAGE).get_data(as_text=True)
+    assert "Antisocial behaviour — Bellingham" not in page     # decided, so no longer suggested
+    assert "Antisocial behaviour in Bellingham" in page and "Sgt Patel" in page
+    assert "accepted" in page
+    again = _post(client, {"area": comments.ward_a, "topic": "asb", "decision": "accept",
+                           "owner": "Sgt Patel"})
+    assert again.status_code == 409
+    public = client.get(f"/s/{comments.ward_a}/you-said-we-did").get_data(as_text=True)
+    assert "Extra evening patrols by the shops." in public and XSS not in public
+    assert "&lt;script&gt;" in public
+    # The neighbourhood below sees the ward's action too; an unknown code is a 404.
+    assert "Extra evening patrols" in client.get(
+        f"/s/{comments.ward_a_child}/you-said-we-did").get_data(as_text=True)
+    assert client.get("/s/NOPE/you-said-we-did").status_code == 404
+    with app.app_context():
+        from pulse.extensions import db
+
+        action = db.session.scalar(select(Action))
+        assert (action.owner, str(action.due_date), action.status) == (
+            "Sgt Patel", "2027-01-31", "planned")
+        decision = db.session.scalar(select(PriorityDecision))
+        assert decision.decision == "accepted" and decision.score == 77.8
+        assert "12 of 16 comments" in decision.explanation
+        action_id = action.id
+    token = csrf_from(client, PAGE)
+    client.post(f"/officer/actions/{action_id}", data={
+        "csrf_token": token, "status": "done", "notes": "done", "public_text": ""})
+    assert "Extra evening patrols" not in client.get(
+        f"/s/{comments.ward_a}/you-said-we-did").get_data(as_text=True)
+
+
+def test_dismiss_needs_a_reason_and_is_recorded(app, auth, client, comments):
+    from pulse.models import PriorityDecision
+
+    auth.login("analyst", areas=[comments.borough])
+    _post(client, {"area": comments.ward_a, "topic": "litter", "decision": "dismiss"})
+    assert _count(app, PriorityDecision) == 0
+    _post(client, {"area": comments.ward_a, "topic": "litter", "decision": "dismiss",
+                   "reason": "Council street cleaning already scheduled"})
+    page = client.get(PAGE).get_data(as_text=True)
+    assert "dismissed (Council street cleaning already scheduled)" in page
+
+
+def test_decisions_outside_scope_are_404(auth, client, comments):
+    auth.login("officer", areas=[comments.ward_b])
+    assert client.get(PAGE).status_code == 404
+    token = csrf_from(client, "/officer/")
+    response = client.post(f"/officer/area/{comments.ward_b}/priorities", data={
+        "csrf_token": token, "area": comments.ward_a, "topic": "asb", "decision": "accept",
+        "owner": "x"})
+    assert response.status_code == 404
