@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -36,3 +37,29 @@ class OpenWaveForm(FlaskForm):
 
 class CloseWaveForm(FlaskForm):
     pass
+
+
+class AreaForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Give the area a name.")),
+                                               Length(max=200)])
+    parent = SelectField(_l("Inside"), validate_choice=False,
+                         description=_l("The area this one sits in. Leave empty for a top-level area."))
+
+
+class BoundaryUploadForm(FlaskForm):
+    file = FileField(_l("GeoJSON file"), description=_l(
+        "A FeatureCollection of polygons, each with a code and a name property (up to 20 MB)."))
+    parent = SelectField(_l("Put new areas inside"), validate_choice=False)
+    level = StringField(_l("Level of the areas in the file"), default="neighbourhood",
+                        validators=[DataRequired(_l("Say what level these areas are.")),
+                                    Length(max=32)],
+                        description=_l("For example ward, neighbourhood or precinct."))
+
+
+class MarginsUploadForm(FlaskForm):
+    file = FileField(_l("CSV file"), description=_l(
+        "Columns area_code, dimension, category, population (up to 5 MB)."))
+
+
+class ConfirmForm(FlaskForm):
+    token = HiddenField()

@@ -145,3 +145,7 @@ def close_wave(wave_id: int):
         db.session.commit()
         flash(_("Collection for %(name)s is closed.", name=found.name), "success")
     return redirect(url_for(".wave", wave_id=found.id))
+
+
+# The area pages add their routes to this blueprint.
+from . import area_views  # noqa: E402,F401

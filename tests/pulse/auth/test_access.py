@@ -49,6 +49,15 @@ MATRIX = {
     "admin.open_wave": ("POST", "/admin/waves/", E(302, 422, 403, 403, 403)),
     "admin.wave": ("GET", "/admin/waves/999999", E(302, 404, 403, 403, 403)),
     "admin.close_wave": ("POST", "/admin/waves/999999/close", E(302, 404, 403, 403, 403)),
+    "admin.areas": ("GET", "/admin/areas/", E(302, 200, 403, 403, 403)),
+    "admin.area": ("GET", "/admin/areas/E05000437", E(302, 200, 403, 403, 403)),
+    "admin.retire_area_view": ("POST", "/admin/areas/NO-SUCH/retire", E(302, 404, 403, 403, 403)),
+    "admin.restore_area_view": ("POST", "/admin/areas/NO-SUCH/restore", E(302, 404, 403, 403, 403)),
+    "admin.boundaries": ("GET", "/admin/areas/boundaries", E(302, 200, 403, 403, 403)),
+    "admin.boundaries_confirm": ("POST", "/admin/areas/boundaries/confirm",
+                                 E(302, 302, 403, 403, 403)),
+    "admin.margins": ("GET", "/admin/areas/margins", E(302, 200, 403, 403, 403)),
+    "admin.margins_confirm": ("POST", "/admin/areas/margins/confirm", E(302, 302, 403, 403, 403)),
     "auth.logout": ("POST", "/logout", E(302, 302, 302, 302, 302)),
 }
 

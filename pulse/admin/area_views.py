@@ -1,0 +1,250 @@
+"""Admin console: the area tree, edits, retiring, and boundary and margins uploads.
+
+Uploads go through a preview (what will be created or updated, every rejected row) and a
+confirm step that applies the file kept on the server under the preview's token.
+"""
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
+from wtforms.fields.choices import SelectChoice
+
+from ..areas.margins import MarginsFileError, check_file, replace_margins
+from ..areas.operations import ImportError_, import_geojson
+from ..auth.decorators import roles_required
+from ..estimates.operations import mark_areas_dirty
+from ..extensions import csrf, db
+from ..models import Area
+from ..models.user import ADMIN
+from . import uploads
+from .areas import AreaError, edit_area, restore_area, retire_area
+from .forms import AreaForm, BoundaryUploadForm, CloseWaveForm, ConfirmForm, MarginsUploadForm
+from .views import bp
+
+PATH = re.compile(r"\S*/[A-Za-z0-9_-]+\.(?:geojson|csv)")
+GEOJSON_MAX = 20 * 1024 * 1024
+CSV_MAX = 5 * 1024 * 1024
+
+
+def _area_or_404(code: str) -> Area:
+    return db.session.scalar(select(Area).where(Area.code == code)) or abort(404)
+
+
+def _all_areas() -> list[Area]:
+    return list(db.session.scalars(select(Area).order_by(Area.name, Area.code)))
+
+
+def _parent_choices(exclude: Area | None = None) -> list[SelectChoice]:
+    return [SelectChoice("", _("None (top level)"))] + [
+        SelectChoice(a.code, f"{a.name} ({a.code})") for a in _all_areas()
+        if exclude is None or a.id != exclude.id]
+
+
+def _parent_from(code: str | None, field) -> tuple[bool, Area | None]:
+    if not code:
+        return True, None
+    parent = db.session.scalar(select(Area).where(Area.code == code))
+    if parent is None:
+        field.errors.append(_("No area has that code."))
+        return False, None
+    return True, parent
+
+
+@bp.get("/areas/")
+@roles_required(ADMIN)
+def areas():
+    rows = _all_areas()
+    children: dict[int | None, list[Area]] = {}
+    for area in rows:
+        children.setdefault(area.parent_id, []).append(area)
+    tree, stack = [], [(a, 0) for a in reversed(children.get(None, []))]
+    while stack:
+        area, depth = stack.pop()
+        tree.append((area, depth))
+        stack.extend((c, depth + 1) for c in reversed(children.get(area.id, [])))
+    return render_template("admin/areas.html", tree=tree)
+
+
+@bp.route("/areas/<code>", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def area(code: str):
+    found = _area_or_404(code)
+    form = AreaForm(obj=found)
+    form.parent.choices = _parent_choices(found)
+    if not form.is_submitted():
+        form.parent.data = found.parent.code if found.parent else ""
+    if form.validate_on_submit():
+        ok, parent = _parent_from(form.parent.data, form.parent)
+        if ok:
+            try:
+                edit_area(found, name=form.name.data, parent=parent)
+            except AreaError as err:
+                db.session.rollback()
+                getattr(form, err.field or "name").errors.append(str(err))
+            else:
+                db.session.commit()
+                flash(_("Saved %(name)s.", name=found.name), "success")
+                return redirect(url_for(".area", code=found.code))
+    status = 422 if form.is_submitted() else 200
+    return render_template("admin/area.html", area=found, form=form,
+                           state_form=CloseWaveForm()), status
+
+
+@bp.post("/areas/<code>/retire")
+@roles_required(ADMIN)
+def retire_area_view(code: str):
+    return _set_state(_area_or_404(code), retire=True)
+
+
+@bp.post("/areas/<code>/restore")
+@roles_required(ADMIN)
+def restore_area_view(code: str):
+    return _set_state(_area_or_404(code), retire=False)
+
+
+def _set_state(found: Area, retire: bool):
+    try:
+        retire_area(found, datetime.now(UTC)) if retire else restore_area(found)
+    except AreaError as err:
+        db.session.rollback()
+        flash(str(err), "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s is retired: no new collection; its history stays.", name=found.name)
+              if retire else _("%(name)s is active again.", name=found.name), "success")
+    return redirect(url_for(".area", code=found.code))
+
+
+def _upload_form(form_class, limit: int):
+    """Build the form with a larger body limit for this request only; None when too large."""
+    request.max_content_length = limit + 64 * 1024
+    if request.content_length is not None and request.content_length > request.max_content_length:
+        return None     # refused before reading a byte of it
+    try:
+        form = form_class()
+        form.validate_on_submit()
+    except RequestEntityTooLarge:
+        return None
+    return form
+
+
+@bp.route("/areas/boundaries", methods=["GET", "POST"])
+@csrf.exempt   # the form's own CSRF field is checked, after the larger body limit is set
+@roles_required(ADMIN)
+def boundaries():
+    if request.method == "GET":
+        form = BoundaryUploadForm()
+        form.parent.choices = _parent_choices()
+        return render_template("admin/boundaries.html", form=form, report=None)
+    form = _upload_form(BoundaryUploadForm, GEOJSON_MAX)
+    if form is None:
+        return _too_large("admin/boundaries.html", BoundaryUploadForm, GEOJSON_MAX)
+    form.parent.choices = _parent_choices()
+    report = token = None
+    if not form.errors:
+        ok, parent = _parent_from(form.parent.data, form.parent)
+        upload = request.files.get("file")
+        if ok and (upload is None or not upload.filename):
+            form.file.errors.append(_("Choose a GeoJSON file."))
+        elif ok:
+            try:
+                token, path = uploads.keep(upload.stream, "geojson",
+                                           {"parent": form.parent.data or "",
+                                            "level": form.level.data.strip()}, GEOJSON_MAX)
+                # The preview runs the real import and throws it away: it reports exactly
+                # what the confirm step will do to the tree as it stands.
+                report = import_geojson(path, parent=parent, level=form.level.data.strip())
+            except (uploads.UploadError, ImportError_) as err:
+                form.file.errors.append(_short(err))
+            finally:
+                db.session.rollback()
+    status = 200 if report is not None else 422
+    return render_template("admin/boundaries.html", form=form, report=report, token=token,
+                           confirm=ConfirmForm(token=token)), status
+
+
+@bp.post("/areas/boundaries/confirm")
+@roles_required(ADMIN)
+def boundaries_confirm():
+    form = ConfirmForm()
+    try:
+        path, meta = uploads.find(form.token.data, "geojson")
+        parent = (db.session.scalar(select(Area).where(Area.code == meta["parent"]))
+                  if meta.get("parent") else None)
+        if meta.get("parent") and parent is None:
+            raise uploads.UploadError("The parent area chosen at preview no longer exists.")
+        report = import_geojson(path, parent=parent, level=meta.get("level") or "neighbourhood")
+    except (uploads.UploadError, ImportError_) as err:
+        db.session.rollback()
+        flash(_short(err), "error")
+        return redirect(url_for(".boundaries"))
+    db.session.commit()
+    uploads.forget(form.token.data, "geojson")
+    flash(_("Boundaries loaded: %(c)d created, %(u)d updated, %(r)d rejected.",
+            c=len(report.created), u=len(report.updated), r=len(report.rejected)), "success")
+    return redirect(url_for(".areas"))
+
+
+@bp.route("/areas/margins", methods=["GET", "POST"])
+@csrf.exempt   # the form's own CSRF field is checked, after the larger body limit is set
+@roles_required(ADMIN)
+def margins():
+    if request.method == "GET":
+        return render_template("admin/margins.html", form=MarginsUploadForm(), report=None)
+    form = _upload_form(MarginsUploadForm, CSV_MAX)
+    if form is None:
+        return _too_large("admin/margins.html", MarginsUploadForm, CSV_MAX)
+    report = token = None
+    upload = request.files.get("file")
+    if not form.errors:
+        if upload is None or not upload.filename:
+            form.file.errors.append(_("Choose a CSV file."))
+        else:
+            try:
+                token, path = uploads.keep(upload.stream, "csv", {}, CSV_MAX)
+                report = check_file(path)
+            except (uploads.UploadError, MarginsFileError) as err:
+                form.file.errors.append(_short(err))
+    status = 200 if report is not None else 422
+    names = {a.id: a for a in _all_areas()} if report else {}
+    return render_template("admin/margins.html", form=form, report=report, token=token,
+                           names=names, confirm=ConfirmForm(token=token)), status
+
+
+@bp.post("/areas/margins/confirm")
+@roles_required(ADMIN)
+def margins_confirm():
+    form = ConfirmForm()
+    try:
+        path, _meta = uploads.find(form.token.data, "csv")
+        report = check_file(path)
+        if report.errors:
+            raise uploads.UploadError("The file has rows with problems; nothing was stored.")
+    except (uploads.UploadError, MarginsFileError) as err:
+        flash(_short(err), "error")
+        return redirect(url_for(".margins"))
+    stored = replace_margins(report)
+    mark_areas_dirty(report.areas)
+    db.session.commit()
+    uploads.forget(form.token.data, "csv")
+    flash(_("%(n)d margins stored for %(a)d areas; estimates change on the next aggregation.",
+            n=stored, a=len(report.areas)), "success")
+    return redirect(url_for(".areas"))
+
+
+def _short(err: Exception) -> str:
+    # Messages from the readers name the server-side temp file; the admin needs only the reason.
+    return PATH.sub("the file", str(err))[:300]
+
+
+def _too_large(template: str, form_class, limit: int):
+    form = form_class(formdata=None)
+    if hasattr(form, "parent"):
+        form.parent.choices = _parent_choices()
+    form.file.errors = [_("The file is larger than %(mb)d MB.", mb=limit // (1024 * 1024))]
+    return render_template(template, form=form, report=None), 413
