@@ -120,3 +120,4 @@ def area(code: str):
 
 
 from . import priority_views  # noqa: E402,F401  (more routes on this blueprint)
+from . import comment_views  # noqa: E402,F401

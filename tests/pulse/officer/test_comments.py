@@ -1,0 +1,105 @@
+"""Comment explorer and labelling queue: filters, scope, labels by account, quote approval."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tests.pulse.officer.conftest import XSS
+from tests.support import csrf_from
+
+
+def _ids(app):
+    from pulse.extensions import db
+    from pulse.models import Comment
+
+    with app.app_context():
+        return {c.redacted_text: c.id for c in db.session.scalars(select(Comment))}
+
+
+def test_filters_search_and_pages(auth, client, comments):
+    auth.login("viewer", areas=[comments.borough])
+    page = client.get("/officer/comments?topic=litter").get_data(as_text=True)
+    assert page.count('<li class="comment">') == 4 and "Noisy groups" not in page
+    page = client.get("/officer/comments?q=corner+3").get_data(as_text=True)
+    assert page.count('<li class="comment">') == 1 and "Rubbish on the corner 3" in page
+    page = client.get("/officer/comments?period=2026-10").get_data(as_text=True)
+    assert page.count('<li class="comment">') == 4
+    page = client.get("/officer/comments?confidence=high").get_data(as_text=True)
+    # Confidence 0.4 + 0.03 i reaches 0.8 from the 15th comment.
+    assert page.count('<li class="comment">') == 2
+    assert "Page 1 of 1" in page and "Label this comment" not in page   # viewers read only
+    for bad in ("period=soon", "topic=nope", "confidence=very", "page=x"):
+        assert client.get(f"/officer/comments?{bad}").status_code == 400, bad
+    assert "RAW-SECRET" not in client.get("/officer/comments").get_data(as_text=True)
+
+
+def test_scope_of_comments(app, auth, client, comments):
+    auth.login("officer", areas=[comments.ward_b])
+    page = client.get("/officer/comments").get_data(as_text=True)
+    assert "No comments match." in page
+    assert client.get(f"/officer/comments?area={comments.ward_a}").status_code == 404
+    assert "Nothing to label." in client.get("/officer/labelling").get_data(as_text=True)
+    comment_id = next(iter(_ids(app).values()))
+    token = csrf_from(client, "/officer/comments")
+    for action in ("label", "approve"):
+        response = client.post(f"/officer/comments/{comment_id}/{action}",
+                               data={"csrf_token": token, "topic": "asb"})
+        assert response.status_code == 404, action
+
+
+def test_xss_escaped_in_explorer_and_queue(auth, client, comments):
+    auth.login("analyst", areas=[comments.borough])
+    for path in ("/officer/comments", "/officer/labelling", "/officer/comments?q=script"):
+        page = client.get(path).get_data(as_text=True)
+        assert XSS not in page and "<img src=x" not in page, path
+        assert "&lt;script&gt;" in page, path
+
+
+def test_labelling_queue_least_confident_first_and_who_labelled(app, auth, client, comments):
+    from pulse.extensions import db
+    from pulse.models import TopicLabel
+
+    auth.login("officer", areas=[comments.borough])
+    page = client.get("/officer/labelling").get_data(as_text=True)
+    assert page.index(XSS.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")) \
+        < page.index("Noisy groups outside the shops 0")
+    assert 'data-key="1"' in page and "labelling.js" in page
+    ids = _ids(app)
+    token = csrf_from(client, "/officer/labelling")
+    response = client.post(f"/officer/comments/{ids[XSS]}/label",
+                           data={"csrf_token": token, "topic": "litter", "back": "labelling"})
+    assert response.status_code == 303 and response.location.endswith("/officer/labelling")
+    page = client.get("/officer/labelling").get_data(as_text=True)
+    assert "officer@example.org" in page and "Litter &amp; fly-tipping" in page
+    # Labelled comments leave the queue; the next least confident is first.
+    assert page.index("Noisy groups outside the shops 0") < page.index("Noisy groups outside the shops 1")
+    with app.app_context():
+        row = db.session.scalar(select(TopicLabel))
+        assert row.labelled_by_user_id is not None and row.source == "screen"
+    bad = client.post(f"/officer/comments/{ids[XSS]}/label",
+                      data={"csrf_token": token, "topic": "nope", "back": "https://evil.example"})
+    assert bad.status_code == 303 and bad.location.endswith("/officer/comments")
+
+
+def test_approve_quote_one_click(app, auth, client, comments):
+    from pulse.extensions import db
+    from pulse.models import Comment
+
+    auth.login("officer", areas=[comments.borough])
+    ids = _ids(app)
+    comment_id = ids["Rubbish on the corner 0"]
+    token = csrf_from(client, "/officer/comments")
+    client.post(f"/officer/comments/{comment_id}/approve", data={"csrf_token": token})
+    with app.app_context():
+        comment = db.session.get(Comment, comment_id)
+        assert comment.quote_approved_at is not None and comment.quote_approved_by is not None
+        flagged = db.session.get(Comment, ids["Rubbish on the corner 1"])
+        flagged.safeguarding_flag = True
+        db.session.commit()
+    client.post(f"/officer/comments/{ids['Rubbish on the corner 1']}/approve",
+                data={"csrf_token": token})
+    with app.app_context():
+        assert db.session.get(Comment, ids["Rubbish on the corner 1"]).quote_approved_at is None
+    client.post(f"/officer/comments/{comment_id}/approve",
+                data={"csrf_token": token, "approved": "0"})
+    with app.app_context():
+        assert db.session.get(Comment, comment_id).quote_approved_at is None
