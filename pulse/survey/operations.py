@@ -45,6 +45,7 @@ def record_response(area: Area, wave: Wave | None, version: InstrumentVersion,
     db.session.add(response)
     db.session.flush()
     add_comments(_comments(response.id, area.id, meta, question_ids, submission))
+    mark_dirty([(area.id, meta.submitted_at)])
     return response
 
 
@@ -119,6 +120,7 @@ def record_responses(version: InstrumentVersion, items: Sequence[NewResponse],
         add_comments([comment for item in chunk for comment in _comments(
             ids[item.meta.submission_key], item.area_id, item.meta, question_ids,
             item.submission)])
+    mark_dirty((item.area_id, item.meta.submitted_at) for item in items)
     return len(items)
 
 
