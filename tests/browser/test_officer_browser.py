@@ -1,0 +1,66 @@
+"""The officer workspace in a real browser: sign in, open the overview, click into an area, see
+its chart (Debian's Chromium driven by Playwright, the app on a free port of 127.0.0.1)."""
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.browser.test_survey_browser import ARGS, CHROMIUM, TIMEOUT_MS, QuietHandler
+from tests.pulse.officer.conftest import comments, tree, workspace  # noqa: F401
+from tests.support import STAFF_PASSWORD, make_user
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason=f"{CHROMIUM} is missing"),
+]
+
+
+@pytest.fixture
+def officer_server(app, comments):  # noqa: F811
+    with app.app_context():
+        make_user("officer@example.org", "officer", [comments.borough])
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+def test_officer_signs_in_opens_overview_and_an_area_chart(officer_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=60_000)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.set_default_timeout(TIMEOUT_MS)
+            errors: list[str] = []
+            # Every page and file the pages ask for is served (the browser's own favicon aside).
+            page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
+                    if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+            page.goto(officer_server + "/login")
+            page.fill("input[name=email]", "officer@example.org")
+            page.fill("input[name=password]", STAFF_PASSWORD)
+            page.click("button[type=submit]")
+            page.goto(officer_server + "/officer/?kind=quarter")
+            assert page.locator("h1").inner_text() == "Overview of your areas"
+            assert page.locator("svg.map path").count() == 2          # Bellingham, Blackheath
+            assert "fell 12 points since last quarter" in page.locator("ul.changes").inner_text()
+            page.get_by_role("link", name="Bellingham", exact=True).click()
+            page.wait_for_url("**/officer/area/E05000437")
+            chart = page.locator("svg.chart").first
+            chart.wait_for(state="visible")
+            box = chart.bounding_box()
+            assert box and box["width"] > 300 and box["height"] > 100
+            assert page.locator("svg.chart polyline").count() > 0
+            assert page.locator("svg.chart polygon").count() > 0      # the 95% band
+            assert not errors, errors
+        finally:
+            browser.close()
