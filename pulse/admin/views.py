@@ -148,4 +148,4 @@ def close_wave(wave_id: int):
 
 
 # The area pages add their routes to this blueprint.
-from . import area_views  # noqa: E402,F401
+from . import area_views, instrument_views  # noqa: E402,F401

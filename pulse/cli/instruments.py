@@ -20,3 +20,46 @@ def sync() -> None:
     version = ensure_core()
     db.session.commit()
     click.echo(f"core instrument at version {version.version}")
+
+
+@instruments.command("local")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def local(file: str) -> None:
+    """Publish local questions and collect them in areas between dates, from a JSON file.
+
+    {"name": "ladywell", "areas": ["E05000444"], "starts": "2026-12-01", "ends": "2027-02-01",
+     "questions": [{"code": "ladywell_dark", "kind": "scale", "scale": "s10",
+                    "wording": {"en": "...", "cy": "..."}}]}
+    A changed file publishes a new version; unchanged, it keeps the current one.
+    """
+    import json
+    from pathlib import Path
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from ..admin.local import LocalError, publish_local, question_from, schedule
+    from ..models import Area
+
+    try:
+        spec = json.loads(Path(file).read_text(encoding="utf-8"))
+        questions = [question_from(q) for q in spec["questions"]]
+        version = publish_local(spec["name"], questions)
+        areas = []
+        for code in spec.get("areas") or []:
+            area = db.session.scalar(select(Area).where(Area.code == code))
+            if area is None:
+                raise LocalError(f"no area with code {code}")
+            areas.append(area)
+        if areas:
+            starts = datetime.fromisoformat(spec["starts"]).replace(tzinfo=UTC)
+            ends = datetime.fromisoformat(spec["ends"]).replace(tzinfo=UTC)
+            schedule(version, areas, starts=starts, ends=ends, label=f"Local: {spec['name']}")
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError,
+            ValueError) as err:
+        db.session.rollback()
+        raise click.ClickException(f"{err}; nothing published") from None
+    db.session.commit()
+    click.echo(f"{version.instrument.code} at version {version.version}; "
+               f"collecting in {len(areas)} areas")

@@ -62,6 +62,8 @@ MATRIX = {
                                  E(302, 302, 403, 403, 403)),
     "admin.margins": ("GET", "/admin/areas/margins", E(302, 200, 403, 403, 403)),
     "admin.margins_confirm": ("POST", "/admin/areas/margins/confirm", E(302, 302, 403, 403, 403)),
+    "admin.instruments": ("GET", "/admin/instruments/", E(302, 200, 403, 403, 403)),
+    "admin.preview": ("GET", "/admin/instruments/none/preview", E(302, 404, 403, 403, 403)),
     "auth.logout": ("POST", "/logout", E(302, 302, 302, 302, 302)),
 }
 
