@@ -16,7 +16,7 @@ from analysis.text.redact import redact
 from ..estimates.operations import mark_dirty
 from ..extensions import db
 from ..models import Area, Answer, InstrumentVersion, Response, Wave
-from ..text.operations import NewComment, add_comments
+from ..text.operations import NewComment, add_comments, screen_comments
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,8 @@ def add_response(area_id: int, wave_id: int | None, version_id: int,
     """
     if not submission.ok:
         raise ValueError("add_response takes only a valid submission")
+    # Screen the free text before the first INSERT takes SQLite's write lock.
+    screened = screen_comments([a.text for a in submission.answers.values() if a.text])
     response_id = db.session.scalar(
         insert(Response.__table__).returning(Response.__table__.c.id),
         {"area_id": area_id, "wave_id": wave_id, "version_id": version_id, "excluded": False,
@@ -67,7 +69,7 @@ def add_response(area_id: int, wave_id: int | None, version_id: int,
                for a in submission.answers.values()]
     if answers:
         db.session.execute(insert(Answer.__table__), answers)
-    add_comments(_comments(response_id, area_id, meta, question_ids, submission))
+    add_comments(_comments(response_id, area_id, meta, question_ids, submission), screened)
     mark_dirty([(area_id, meta.submitted_at)])
     return response_id
 

@@ -45,12 +45,26 @@ def retention_days() -> int:
     return int(current_app.config.get("PULSE_COMMENT_RETENTION_DAYS", RETENTION_DAYS))
 
 
-def add_comments(items: Sequence[NewComment]) -> list[bool]:
-    """Add comments, redacted and screened; return each one's safeguarding flag, in order."""
+def screen_comments(texts: Sequence[str]) -> list:
+    """Safeguarding results for comment texts, in order (pure computation, no database)."""
+    texts = [text for text in texts if text and text.strip()]
+    return assess_many(texts) if texts else []
+
+
+def add_comments(items: Sequence[NewComment], screened: Sequence | None = None) -> list[bool]:
+    """Add comments, redacted and screened; return each one's safeguarding flag, in order.
+
+    ``screened`` takes results computed earlier by :func:`screen_comments`, so that a caller
+    can run the model before its transaction writes anything: on SQLite the first INSERT
+    takes the database's write lock, and screening under it made every other resident wait.
+    """
     items = [item for item in items if item.text and item.text.strip()]
     if not items:
         return []
-    screened = assess_many([item.text for item in items])
+    if screened is None:
+        screened = assess_many([item.text for item in items])
+    if len(screened) != len(items):
+        raise ValueError("one screening result is needed per comment")
     keep = timedelta(days=retention_days())
     now = datetime.now(UTC)
     db.session.execute(insert(Comment.__table__), [
