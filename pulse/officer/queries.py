@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from analysis.periods import KINDS, ROLLING12
+from analysis.periods import KINDS, QUARTER, ROLLING12, Period
 
 from ..auth.scope import in_scope_clause
 from ..extensions import db
@@ -66,7 +66,11 @@ def parse_kind(kind: str | None) -> str:
 
 
 def latest_period(kind: str, area_ids: list[int] | None = None) -> tuple[str, int] | None:
-    """The newest stored period of ``kind`` (label, end month) among the areas in scope."""
+    """The newest stored period of ``kind`` (label, end month) of the given areas.
+
+    Callers pass the roots of a scope: they hold the most responses, and each is found through
+    the unique index's leading area id, not by scanning every estimate.
+    """
     stmt = select(Estimate.period, Estimate.period_end).where(Estimate.period_kind == kind)
     if area_ids is not None:
         stmt = stmt.where(Estimate.area_id.in_(area_ids))
@@ -74,10 +78,16 @@ def latest_period(kind: str, area_ids: list[int] | None = None) -> tuple[str, in
     return (row[0], row[1]) if row else None
 
 
-def periods_of_kind(kind: str, limit: int = 36) -> list[str]:
-    stmt = (select(Estimate.period).where(Estimate.period_kind == kind).distinct()
-            .order_by(Estimate.period.desc()).limit(limit))
-    return list(db.session.scalars(stmt))
+def periods_of_kind(kind: str, latest_end: int | None, limit: int = 36) -> list[str]:
+    """Labels of the ``limit`` periods of ``kind`` up to the latest, newest first.
+
+    Worked out from the latest end month rather than read with SELECT DISTINCT, which would
+    scan every stored estimate (no index leads with the period kind).
+    """
+    if latest_end is None:
+        return []
+    step = 3 if kind == QUARTER else 1
+    return [Period(kind, latest_end - step * i).label for i in range(limit)]
 
 
 def scoped_areas() -> list[Area]:

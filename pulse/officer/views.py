@@ -18,15 +18,17 @@ SINCE = {"month": "since last month", "quarter": "since last quarter",
          "r12": "since the year before"}
 
 
-def _period(kind: str, area_ids: list[int]) -> tuple[str | None, list[str]]:
-    """The period asked for (it must exist), else the newest; 400 for a period never stored."""
-    choices = q.periods_of_kind(kind)
+def _period(kind: str, areas: list) -> tuple[str | None, list[str]]:
+    """The period asked for (it must be one offered), else the newest; 400 otherwise."""
+    in_view = {a.id for a in areas}
+    roots = [a.id for a in areas if a.parent_id not in in_view]
+    latest = q.latest_period(kind, roots)
+    choices = q.periods_of_kind(kind, latest[1] if latest else None)
     wanted = request.args.get("period")
     if wanted:
         if wanted not in choices:
             abort(400, description=f"There are no figures for the period {wanted!r}.")
         return wanted, choices
-    latest = q.latest_period(kind, area_ids)
     return (latest[0] if latest else None), choices
 
 
@@ -61,7 +63,7 @@ def index():
         abort(400, description=f"There is no measure called {measure!r}.")
     areas = q.scoped_areas()
     ids = [a.id for a in areas]
-    period, choices = _period(kind, ids)
+    period, choices = _period(kind, areas)
     cells = q.overview_cells(period, ids) if period else {}
     changes = [change_sentence(a.name, c, kind) for a in areas
                for m, c in sorted(cells.get(a.id, {}).items(), key=lambda mc: q.MEASURES.index(mc[0])
