@@ -37,8 +37,15 @@ HEADERS = {
 }
 
 
+#: Headers a view may set more strictly for itself (a password-reset page whose URL carries
+#: a token sends no Referer at all); every other header is the site-wide policy.
+VIEW_MAY_TIGHTEN = frozenset({"Referrer-Policy"})
+
+
 def add_security_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
+        if name in VIEW_MAY_TIGHTEN and name in response.headers:
+            continue
         response.headers[name] = value
     # request.is_secure follows X-Forwarded-Proto only when PULSE_PROXY_HOPS trusts the proxy.
     if request.is_secure:
