@@ -1,10 +1,13 @@
 """Database models, one module per aggregate."""
 from .access_code import AccessCode
+from .api_token import ApiToken
 from .area import Area, PopulationMargin
+from .audit import AuditEvent
 from .comment import Comment, TopicLabel, TopicPrediction
 from .estimate import DirtyCell, Estimate
 from .job import JobLock, JobRun
 from .instrument import Instrument, InstrumentVersion, Question
+from .pack import PackRun, PackSubscription
 from .priority import ACTION_STATUSES, Action, PriorityDecision
 from .response import CHANNELS, Answer, Response
 from .review import ResponseReview
@@ -19,4 +22,5 @@ __all__ = [
     "Estimate", "DirtyCell", "JobRun", "JobLock",
     "Comment", "TopicPrediction", "TopicLabel", "Topic", "TextModel",
     "Action", "PriorityDecision", "ACTION_STATUSES",
+    "AuditEvent", "ApiToken", "PackRun", "PackSubscription",
 ]
