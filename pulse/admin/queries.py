@@ -51,15 +51,24 @@ def reviews_of(response: Response) -> list[tuple[ResponseReview, str | None]]:
 
 
 def all_waves() -> list[Wave]:
-    return list(db.session.scalars(select(Wave).order_by(Wave.opens_at.desc(), Wave.id.desc())))
+    """Every wave in the signed-in admin's areas, newest first."""
+    stmt = select(Wave).order_by(Wave.opens_at.desc(), Wave.id.desc())
+    return list(db.session.scalars(restrict_to_scope(stmt, Wave.area_id)))
+
+
+def wave_in_scope(wave_id: int) -> Wave | None:
+    return db.session.scalar(restrict_to_scope(select(Wave).where(Wave.id == wave_id),
+                                               Wave.area_id))
 
 
 def active_areas() -> list[Area]:
-    return list(db.session.scalars(select(Area).where(Area.retired_at.is_(None))
-                                   .order_by(Area.name, Area.code)))
+    """Areas the signed-in admin may open collection in: active and in their scope."""
+    stmt = select(Area).where(Area.retired_at.is_(None)).order_by(Area.name, Area.code)
+    return list(db.session.scalars(restrict_to_scope(stmt, Area.id)))
 
 
 def counted_per_wave() -> dict[int, int]:
+    # Not narrowed: the page shows counts only beside the waves all_waves() let through.
     rows = db.session.execute(select(Response.wave_id, func.count())
                               .where(Response.excluded.is_(False), Response.wave_id.is_not(None))
                               .group_by(Response.wave_id))

@@ -10,9 +10,10 @@ from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db
 from ..instruments.operations import ensure_core
-from ..models import Area, Wave
+from ..models import Area
 from ..models.user import ADMIN
 from ..auth.decorators import roles_required
+from ..auth.scope import restrict_to_scope
 from . import operations as ops
 from . import queries
 from .forms import CloseWaveForm, OpenWaveForm, ReviewForm
@@ -104,7 +105,9 @@ def waves():
 def open_wave():
     form = _wave_form()
     if form.validate_on_submit():
-        area = db.session.scalar(db.select(Area).where(Area.code == form.area.data))
+        # Outside the admin's areas reads exactly as "no such area".
+        area = db.session.scalar(restrict_to_scope(db.select(Area).where(Area.code == form.area.data),
+                                                   Area.id))
         try:
             if area is None:
                 raise ValueError(_("No area has that code."))
@@ -124,7 +127,7 @@ def open_wave():
 @bp.get("/waves/<int:wave_id>")
 @roles_required(ADMIN)
 def wave(wave_id: int):
-    found = db.session.get(Wave, wave_id) or abort(404)
+    found = queries.wave_in_scope(wave_id) or abort(404)
     return render_template("admin/wave.html", progress=queries.wave_progress(found), now=_now(),
                            close_form=CloseWaveForm())
 
@@ -132,7 +135,7 @@ def wave(wave_id: int):
 @bp.post("/waves/<int:wave_id>/close")
 @roles_required(ADMIN)
 def close_wave(wave_id: int):
-    found = db.session.get(Wave, wave_id) or abort(404)
+    found = queries.wave_in_scope(wave_id) or abort(404)
     form = CloseWaveForm()
     if not form.validate_on_submit():
         abort(400)
@@ -149,3 +152,4 @@ def close_wave(wave_id: int):
 
 # The area pages add their routes to this blueprint.
 from . import area_views, instrument_views  # noqa: E402,F401
+from . import audit_views  # noqa: E402,F401  (the audit log page)

@@ -63,7 +63,7 @@ class UserForm(FlaskForm):
     areas = TextAreaField(_l("Area codes"), validators=[Length(max=4000)],
                           description=_l("One or more area codes, separated by spaces, commas "
                                          "or new lines. The user sees each area and everything "
-                                         "inside it. Admins see all areas."))
+                                         "inside it. An admin given no areas sees all of them."))
     totp_required = BooleanField(_l("Require a second factor (authenticator app)"))
 
     @property

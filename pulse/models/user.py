@@ -69,8 +69,12 @@ class User(db.Model):
 
     @property
     def sees_all_areas(self) -> bool:
-        """Admins manage every area, so their scope is the whole tree."""
-        return self.role == ADMIN
+        """An admin linked to no area manages the whole tree; one linked to areas, only those.
+
+        A council's admin for one borough of a shared deployment is narrowed exactly as an
+        officer is; the scope helpers only ever narrow, so linking areas never widens access.
+        """
+        return self.role == ADMIN and not self.areas
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles

@@ -97,3 +97,58 @@ def test_retired_area_cannot_open(app, client, auth, survey_area):
         else:
             raise AssertionError("a retired area opened for collection")
         db.session.rollback()
+
+
+def test_admin_scoped_to_a_subtree_sees_only_their_areas_waves(app, client, auth, tree):
+    """An admin linked to Bellingham manages Bellingham and what lies inside it, nothing else."""
+    from pulse.areas.operations import open_wave
+    from pulse.extensions import db
+    from pulse.instruments.operations import ensure_core
+    from pulse.models import Area
+
+    with app.app_context():
+        instrument = ensure_core().instrument
+        ids = {}
+        for code, name in ((tree.ward_a, "Bellingham doors"), (tree.ward_a_child, "North stalls"),
+                           (tree.ward_b, "Blackheath doors"), (tree.borough, "Borough-wide")):
+            area = db.session.scalar(select(Area).where(Area.code == code))
+            ids[name] = open_wave(area, instrument, name=name,
+                                  opens_at=datetime(2026, 11, 1, tzinfo=UTC)).id
+        db.session.commit()
+    auth.login("admin", areas=[tree.ward_a], email="bellingham.admin@example.org")
+    page = client.get("/admin/waves/").get_data(as_text=True)
+    assert "Bellingham doors" in page and "North stalls" in page
+    assert "Blackheath doors" not in page and "Borough-wide" not in page
+    # The open-collection form offers only their areas.
+    assert f'value="{tree.ward_a_child}"' in page and f'value="{tree.ward_b}"' not in page
+    assert client.get(f"/admin/waves/{ids['North stalls']}").status_code == 200
+    for outside in ("Blackheath doors", "Borough-wide"):
+        assert client.get(f"/admin/waves/{ids[outside]}").status_code == 404
+    token = csrf_from(client, "/admin/waves/")
+    assert client.post(f"/admin/waves/{ids['Blackheath doors']}/close",
+                       data={"csrf_token": token}).status_code == 404
+    refused = client.post("/admin/waves/", data={"csrf_token": token, "area": tree.ward_b,
+                                                 "name": "Sneaky", "access": "open"})
+    assert refused.status_code == 422 and "Sneaky" in refused.get_data(as_text=True)
+    with app.app_context():
+        from pulse.models import Wave
+
+        assert db.session.get(Wave, ids["Blackheath doors"]).closes_at is None
+        assert db.session.scalar(select(Wave).where(Wave.name == "Sneaky")) is None
+
+
+def test_admin_without_areas_sees_every_wave(app, client, auth, tree):
+    from pulse.areas.operations import open_wave
+    from pulse.extensions import db
+    from pulse.instruments.operations import ensure_core
+    from pulse.models import Area
+
+    with app.app_context():
+        instrument = ensure_core().instrument
+        for code, name in ((tree.ward_a, "Bellingham doors"), (tree.other_ward, "Peckham doors")):
+            area = db.session.scalar(select(Area).where(Area.code == code))
+            open_wave(area, instrument, name=name, opens_at=datetime(2026, 11, 1, tzinfo=UTC))
+        db.session.commit()
+    auth.login("admin")
+    page = client.get("/admin/waves/").get_data(as_text=True)
+    assert "Bellingham doors" in page and "Peckham doors" in page
