@@ -64,6 +64,8 @@ MATRIX = {
     "admin.margins_confirm": ("POST", "/admin/areas/margins/confirm", E(302, 302, 403, 403, 403)),
     "admin.instruments": ("GET", "/admin/instruments/", E(302, 200, 403, 403, 403)),
     "admin.preview": ("GET", "/admin/instruments/none/preview", E(302, 404, 403, 403, 403)),
+    "admin.audit": ("GET", "/admin/audit/", E(302, 200, 403, 403, 403)),
+    "admin.audit_csv": ("POST", "/admin/audit/export.csv", E(302, 200, 403, 403, 403)),
     "auth.logout": ("POST", "/logout", E(302, 302, 302, 302, 302)),
 }
 
@@ -107,6 +109,9 @@ def test_role_route_matrix(app, client, tree, who):
         else:
             token = csrf_from(client, "/login" if who == "anon" else "/account")
             response = client.post(path, data={"csrf_token": token})
+        # A streamed download keeps its request context until the body is closed, as a WSGI
+        # server always does; left open, it would pop that context in the middle of a later request.
+        response.close()
         if response.status_code != expected[who]:
             wrong.append(f"{method} {path}: {response.status_code}, expected {expected[who]}")
     assert not wrong, f"as {who}: " + "; ".join(wrong)
