@@ -24,3 +24,5 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(command)
     from .text import text
     app.cli.add_command(text)
+    from .packs import pack
+    app.cli.add_command(pack)
