@@ -26,9 +26,17 @@ COMPILED   := $(CATALOGUES:.po=.mo)
 pulse/translations/%/LC_MESSAGES/messages.mo: pulse/translations/%/LC_MESSAGES/messages.po | $(BIN)/python
 	$(BIN)/pybabel -q compile -i $< -o $@
 
-install: $(VENV)/.installed $(COMPILED)
+# The safeguarding screen compiled to plain weights, so that no worker imports scikit-learn or
+# fits anything before screening its first comment (a stale or missing file is rebuilt on use).
+SCREEN := analysis/text/data/build/safeguarding_screen.json
 
-install-dev: $(VENV)/.installed-dev $(COMPILED)
+$(SCREEN): analysis/text/data/safeguarding_examples.csv analysis/text/safeguarding.py analysis/text/fast_screen.py | $(VENV)/.installed
+	$(BIN)/python -c "from analysis.text.safeguarding import fast_default_screen; fast_default_screen()"
+	touch $@
+
+install: $(VENV)/.installed $(COMPILED) $(SCREEN)
+
+install-dev: $(VENV)/.installed-dev $(COMPILED) $(SCREEN)
 
 ## Extract the interface strings, merge them into every catalogue, compile (see README: Languages)
 translations: $(VENV)/.installed

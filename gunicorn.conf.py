@@ -85,3 +85,11 @@ def when_ready(server) -> None:
         server.log.warning(
             "%d workers and no REDIS_URL: rate limits are counted per worker. "
             "Set REDIS_URL so that every worker shares them.", server.cfg.workers)
+
+
+def post_worker_init(worker) -> None:
+    # Load the compiled safeguarding screen now, not inside the first resident's submit
+    # (building it, if `make install` did not, imports scikit-learn and fits: seconds).
+    from analysis.text.safeguarding import fast_default_screen
+
+    fast_default_screen()

@@ -12,14 +12,20 @@ seen such wishes as negatives, decides alone.
 from __future__ import annotations
 
 import csv
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from analysis.text.safeguarding_rules import CATEGORIES, is_general_wish, matched_categories
 
 EXAMPLES_FILE = Path(__file__).with_name("data") / "safeguarding_examples.csv"
+# The compiled screen (analysis/text/fast_screen.py), written by `make install` or on first use.
+FAST_SCREEN_FILE = Path(__file__).with_name("data") / "build" / "safeguarding_screen.json"
+# Bump when build_screen() changes, so that a screen compiled from the old one is rebuilt.
+SCREEN_VERSION = 1
 # Chosen for recall: on the held-apart set the learned screen keeps recall near 1 down to
 # here while precision stays above 0.8 (docs/TEXT-MODELS.md has the curve).
 THRESHOLD = 0.4
@@ -68,14 +74,40 @@ def default_screen():
     return build_screen().fit(texts, labels)
 
 
+def screen_key(path: Path = EXAMPLES_FILE) -> str:
+    """What the default screen is fitted from: the examples, the recipe, scikit-learn's version."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return f"examples={digest};recipe={SCREEN_VERSION};sklearn={package_version('scikit-learn')}"
+
+
+@lru_cache(maxsize=1)
+def fast_default_screen():
+    """The default screen compiled to plain weights: loaded if built, else fitted and saved.
+
+    Loading takes a fraction of a second and imports no scikit-learn; call it when a worker
+    starts (gunicorn.conf.py does) so that no resident's submit pays for it.
+    """
+    from analysis.text.fast_screen import FastScreen
+
+    key = screen_key()
+    screen = FastScreen.load(FAST_SCREEN_FILE, key)
+    if screen is None:
+        screen = FastScreen.from_pipeline(default_screen(), key)
+        try:
+            screen.save(FAST_SCREEN_FILE)
+        except OSError:
+            pass  # a read-only install still works: this process keeps it in memory
+    return screen
+
+
 def assess_many(texts: Sequence[str], screen=None, threshold: float = THRESHOLD
                 ) -> list[SafeguardingResult]:
-    """Assess a batch of comments (one model call for the batch)."""
+    """Assess a batch of comments; ``screen`` defaults to the compiled default screen."""
     texts = [t or "" for t in texts]
     if not texts:
         return []
-    screen = screen if screen is not None else default_screen()
-    scores = screen.predict_proba(texts)[:, 1]
+    screen = screen if screen is not None else fast_default_screen()
+    scores = [row[1] for row in screen.predict_proba(texts)]
     results = []
     for text, score in zip(texts, scores):
         reasons = () if is_general_wish(text) else matched_categories(text)
