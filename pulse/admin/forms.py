@@ -1,14 +1,23 @@
 """Forms for the admin console."""
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (BooleanField, DateField, FieldList, Form, FormField, HiddenField,
+                     IntegerField, SelectField, StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
+                                Regexp, ValidationError)
 
+from surveys.core import CORE
+
+from .local import CODE, NAME
 from .operations import REASON_MAX
+
+OPTION_VALUE = re.compile(r"^[a-z0-9_]{1,40}$")
 
 ACCESS_LABELS = [SelectChoice("open", _l("Anyone with the link")),
                  SelectChoice("code", _l("Only holders of a single-use code")),
@@ -63,3 +72,118 @@ class MarginsUploadForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     token = HiddenField()
+
+
+# Local questions. The question types a resident can meet: three closed scales, one choice
+# with the admin's own options, and free text. The value is what the form posts.
+LOCAL_TYPES = [SelectChoice("s10", _l("0–10 scale")),
+               SelectChoice("agree5", _l("Agree or disagree (5 points)")),
+               SelectChoice("rate5", _l("Rating from very poor to very good (5 points)")),
+               SelectChoice("choice", _l("Single choice from your options")),
+               SelectChoice("text", _l("Free text"))]
+LANGUAGE_NAMES = {"en": _l("English"), "cy": _l("Welsh")}
+WORDING_MAX = 500
+OPTIONS_MAX = 20
+QUESTIONS_MAX = 20
+
+
+def _options_check(form, field) -> None:
+    """Options are for single choice only; each line a value and a label per language."""
+    lines = [line for line in (field.data or "").splitlines() if line.strip()]
+    if form.kind.data != "choice":
+        if lines:
+            raise ValidationError(_l("Only a single-choice question has options: clear this box "
+                                     "or choose “Single choice”."))
+        return
+    if len(lines) < 2:
+        raise ValidationError(_l("Give at least two options, one a line."))
+    if len(lines) > OPTIONS_MAX:
+        raise ValidationError(_l("Keep to %(n)d options.", n=OPTIONS_MAX))
+    seen = set()
+    for number, line in enumerate(lines, 1):
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) != 1 + len(CORE.languages) or not all(parts):
+            raise ValidationError(_l("Line %(n)d: write a value, then a label in each language, "
+                                     "separated by “|”.", n=number))
+        if not OPTION_VALUE.match(parts[0]):
+            raise ValidationError(_l("Line %(n)d: a value is lower-case letters, digits and "
+                                     "underscores, e.g. most_days.", n=number))
+        if parts[0] in seen:
+            raise ValidationError(_l("Line %(n)d: the value %(value)s is used twice.",
+                                     n=number, value=parts[0]))
+        seen.add(parts[0])
+
+
+class LocalQuestionForm(Form):
+    """One local question; a sub-form of :class:`LocalSetForm` (the outer form holds the token)."""
+
+    code = StringField(_l("Code"), validators=[
+        DataRequired(_l("Give the question a code, e.g. ladywell_dark.")),
+        Regexp(CODE, message=_l(
+            "A code is 2-41 lower-case letters, digits and underscores, starting with a letter."))],
+        description=_l("Stays the same across versions: results are kept under it. Core "
+                       "questions' codes cannot be used."))
+    kind = SelectField(_l("Type"), choices=LOCAL_TYPES)
+    optional = BooleanField(_l("Residents may skip this question"), default=True)
+    options = TextAreaField(_l("Options (single choice only)"), validators=[_options_check],
+                            description=_l("One a line: a value, then the label in each language, "
+                                           "separated by “|”, e.g. most_days | Most days | "
+                                           "Y rhan fwyaf o ddyddiau."))
+
+
+for _lang in CORE.languages:
+    setattr(LocalQuestionForm, f"wording_{_lang}", TextAreaField(
+        _l("Wording in %(language)s", language=LANGUAGE_NAMES.get(_lang, _lang)),
+        validators=[DataRequired(_l("Give the wording in %(language)s.",
+                                    language=LANGUAGE_NAMES.get(_lang, _lang))),
+                    Length(max=WORDING_MAX, message=_l("Keep the wording to %(max)d characters.",
+                                                       max=WORDING_MAX))]))
+
+
+class LocalSetForm(FlaskForm):
+    name = StringField(_l("Name of the set"), validators=[
+        DataRequired(_l("Give the set a name, e.g. ladywell.")),
+        Regexp(NAME, message=_l(
+            "A name is 2-41 lower-case letters, digits or hyphens, e.g. ladywell."))],
+        description=_l("Short and lower-case; it names the variant core+name."))
+    questions = FieldList(FormField(LocalQuestionForm), min_entries=1, max_entries=QUESTIONS_MAX)
+    areas = TextAreaField(_l("Area codes"), validators=[
+        DataRequired(_l("Give at least one area code.")), Length(max=4000)],
+        description=_l("Residents of these areas (and the areas inside them) see the local "
+                       "questions. Separate codes by spaces, commas or new lines."))
+    starts = DateField(_l("First day of collection"), validators=[
+        InputRequired(_l("Give the first day, e.g. 2026-12-01."))])
+    ends = DateField(_l("Last day of collection"), validators=[
+        InputRequired(_l("Give the last day, e.g. 2027-01-31."))])
+
+    def validate_ends(self, field) -> None:
+        if self.starts.data and field.data and field.data < self.starts.data:
+            raise ValidationError(_l("The last day cannot come before the first day."))
+
+
+def local_spec(entry: dict) -> dict:
+    """The plain question data of one sub-form's values, as the CLI's JSON file gives it."""
+    kind = entry.get("kind") or ""
+    options = []
+    if kind == "choice":
+        for line in (entry.get("options") or "").splitlines():
+            if line.strip():
+                value, *labels = [p.strip() for p in line.split("|")]
+                options.append({"value": value, "labels": dict(zip(CORE.languages, labels))})
+    return {"code": (entry.get("code") or "").strip(),
+            "kind": kind if kind in ("choice", "text") else "scale",
+            "scale": kind if kind not in ("choice", "text") else None,
+            "optional": bool(entry.get("optional")),
+            "wording": {lang: (entry.get(f"wording_{lang}") or "").strip()
+                        for lang in CORE.languages},
+            "options": options}
+
+
+def local_entry(spec: dict) -> dict:
+    """The sub-form values of one stored question (the inverse of :func:`local_spec`)."""
+    return {"code": spec["code"], "kind": spec["scale"] or spec["kind"],
+            "optional": spec["optional"],
+            "options": "\n".join(" | ".join([o["value"], *(o["labels"].get(lang, "")
+                                                            for lang in CORE.languages)])
+                                 for o in spec["options"]),
+            **{f"wording_{lang}": spec["wording"].get(lang, "") for lang in CORE.languages}}

@@ -14,9 +14,9 @@ scale a code was first given) carries closed-scale local questions as measures o
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from surveys.core import CORE, DEMOGRAPHICS
 from surveys.instrument import Instrument as Definition
@@ -25,6 +25,7 @@ from surveys.instrument import Question as QuestionDef
 from ..areas.operations import open_wave
 from ..extensions import db
 from ..instruments.operations import publish
+from ..instruments.queries import latest_version
 from ..models import Area, InstrumentVersion, Question, Wave
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
@@ -32,12 +33,21 @@ CODE = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 
 
 class LocalError(ValueError):
-    """A local question set that cannot be published as asked."""
+    """A local question set that cannot be published as asked.
+
+    ``index`` (the local question's place, from 0) and ``field`` say where the problem is, so
+    the admin console can put the message by the field; the CLI prints the message alone.
+    """
+
+    def __init__(self, message: str, *, index: int | None = None, field: str | None = None):
+        super().__init__(message)
+        self.index, self.field = index, field
 
 
 def variant_code(name: str) -> str:
     if not NAME.match(name or ""):
-        raise LocalError("A name is 2-41 lower-case letters, digits or hyphens, e.g. ladywell.")
+        raise LocalError("A name is 2-41 lower-case letters, digits or hyphens, e.g. ladywell.",
+                         field="name")
     return f"core+{name}"
 
 
@@ -48,17 +58,25 @@ def _signature(q: QuestionDef) -> tuple:
 def build(name: str, local: list[QuestionDef]) -> Definition:
     """The variant's definition: core questions, then ``local`` in the given order, then demographics."""
     core_codes = set(CORE.codes)
-    for q in local:
+    seen: set[str] = set()
+    for i, q in enumerate(local):
         if q.code in core_codes:
-            raise LocalError(f"{q.code} is a core question's code; local questions need new codes.")
+            raise LocalError(f"{q.code} is a core question's code; local questions need new codes.",
+                             index=i, field="code")
         if not CODE.match(q.code):
-            raise LocalError(f"{q.code!r}: a code is lower-case letters, digits and underscores.")
+            raise LocalError(f"{q.code!r}: a code is lower-case letters, digits and underscores.",
+                             index=i, field="code")
+        if q.code in seen:
+            raise LocalError(f"{q.code} is used twice; each question needs its own code.",
+                             index=i, field="code")
+        seen.add(q.code)
         if q.demographic:
-            raise LocalError("Local questions cannot be demographic questions.")
+            raise LocalError("Local questions cannot be demographic questions.", index=i)
         missing = [lang for lang in CORE.languages if not q.wording.get(lang, "").strip()]
         if missing:
             raise LocalError(f"{q.code}: give the wording in every enabled language "
-                             f"(missing: {', '.join(missing)}).")
+                             f"(missing: {', '.join(missing)}).", index=i,
+                             field=f"wording_{missing[0]}")
     head = tuple(q for q in CORE.questions if q.code not in DEMOGRAPHICS)
     tail = tuple(q for q in CORE.questions if q.code in DEMOGRAPHICS)
     try:
@@ -82,13 +100,12 @@ def check_core_fixed(definition: Definition) -> None:
 
 def check_codes_unclaimed(definition: Definition) -> None:
     """A local code already stored with another scale would be merged wrongly in estimates."""
-    core = set(CORE.codes)
-    for q in definition.questions:
-        if q.code in core:
-            continue
+    local = local_questions(definition)
+    for i, q in enumerate(local):
         stored = db.session.scalars(select(Question.scale).where(Question.code == q.code)).all()
         if any(s != q.scale for s in stored):
-            raise LocalError(f"{q.code} is already used with another scale; choose a new code.")
+            raise LocalError(f"{q.code} is already used with another scale; choose a new code.",
+                             index=i, field="code")
 
 
 def publish_local(name: str, local: list[QuestionDef]) -> InstrumentVersion:
@@ -100,14 +117,45 @@ def publish_local(name: str, local: list[QuestionDef]) -> InstrumentVersion:
 
 
 def schedule(version: InstrumentVersion, areas: list[Area], *, starts: datetime,
-             ends: datetime, label: str) -> list[Wave]:
-    """Collect with the variant in each area from ``starts`` until ``ends``."""
+             ends: datetime, label: str, now: datetime | None = None,
+             managed: list[Area] | None = None) -> list[Wave]:
+    """Collect with the variant in each area from ``starts`` until ``ends``.
+
+    An area that already has a wave of this variant not yet over keeps that wave with the new
+    dates, so publishing again never collects twice in one place. With ``managed`` (the areas
+    the caller may change), waves of the variant in those areas but no longer chosen end now.
+    """
     if not areas:
-        raise LocalError("Choose at least one area.")
+        raise LocalError("Choose at least one area.", field="areas")
     if ends <= starts:
-        raise LocalError("The end date must come after the start date.")
-    return [open_wave(area, version.instrument, name=label, opens_at=starts, closes_at=ends)
-            for area in areas]
+        raise LocalError("The end date must come after the start date.", field="ends")
+    now = now or datetime.now(UTC)
+    current = {w.area_id: w for w in scheduled(version, now)}
+    chosen = {a.id for a in areas}
+    for area in managed or []:
+        wave = current.get(area.id)
+        if area.id not in chosen and wave is not None:
+            # Ending a wave that has not begun would leave it closing before it opens.
+            wave.opens_at = min(wave.opens_at, now)
+            wave.closes_at = now
+    waves = []
+    for area in areas:
+        wave = current.get(area.id)
+        if wave is None:
+            wave = open_wave(area, version.instrument, name=label, opens_at=starts, closes_at=ends)
+        else:
+            wave.opens_at, wave.closes_at = starts, ends
+        waves.append(wave)
+    db.session.flush()
+    return waves
+
+
+def scheduled(version: InstrumentVersion, now: datetime) -> list[Wave]:
+    """The variant's waves not yet over, earliest first: what the console shows as chosen."""
+    return list(db.session.scalars(
+        select(Wave).where(Wave.instrument_id == version.instrument_id,
+                           or_(Wave.closes_at.is_(None), Wave.closes_at > now))
+        .order_by(Wave.opens_at, Wave.id)))
 
 
 def question_from(spec: dict) -> QuestionDef:
@@ -127,6 +175,27 @@ def question_from(spec: dict) -> QuestionDef:
         raise LocalError(f"question {spec.get('code', '?')!r}: {err}") from None
 
 
+def spec_of(q: QuestionDef) -> dict:
+    """The plain data of a local question (the inverse of :func:`question_from`)."""
+    return {"code": q.code, "kind": q.kind, "scale": q.scale, "optional": q.optional,
+            "wording": dict(q.wording),
+            "options": [{"value": o.value, "labels": dict(o.labels)} for o in q.options]}
+
+
 def local_questions(definition: Definition) -> list[QuestionDef]:
     core = set(CORE.codes)
     return [q for q in definition.questions if q.code not in core]
+
+
+def publish_and_schedule(name: str, local: list[QuestionDef], areas: list[Area], *,
+                         starts: datetime, ends: datetime, now: datetime,
+                         managed: list[Area]) -> tuple[InstrumentVersion, bool]:
+    """Publish the set and collect it in ``areas``: the admin console's one write.
+
+    Returns the version and whether it is new (an unchanged set keeps its version).
+    """
+    before = latest_version(variant_code(name))
+    version = publish_local(name, local)
+    schedule(version, areas, starts=starts, ends=ends, label=f"Local: {name}", now=now,
+             managed=managed)
+    return version, before is None or before.id != version.id

@@ -151,5 +151,5 @@ def close_wave(wave_id: int):
 
 
 # The area pages add their routes to this blueprint.
-from . import area_views, instrument_views  # noqa: E402,F401
+from . import area_views, instrument_views, local_views  # noqa: E402,F401
 from . import audit_views  # noqa: E402,F401  (the audit log page)

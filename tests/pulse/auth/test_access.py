@@ -44,6 +44,11 @@ MATRIX = {
     "officer.labelling": ("GET", "/officer/labelling", E(302, 200, 200, 200, 200)),
     "officer.label": ("POST", "/officer/comments/999999/label", E(302, 404, 404, 404, 403)),
     "officer.approve": ("POST", "/officer/comments/999999/approve", E(302, 404, 404, 404, 403)),
+    "packs.request_form": ("GET", "/officer/area/E05000437/pack", E(302, 200, 200, 200, 403)),
+    # No period given: refused with a reason (422); viewers may not build packs at all.
+    "packs.request_pack": ("POST", "/officer/area/E05000437/pack", E(302, 422, 422, 422, 403)),
+    "packs.run": ("GET", "/officer/packs/999999", E(302, 404, 404, 404, 404)),
+    "packs.download": ("GET", "/officer/packs/999999/download", E(302, 404, 404, 404, 404)),
     "admin.index": ("GET", "/admin/", E(302, 200, 403, 403, 403)),
     "admin.flagged": ("GET", "/admin/responses/flagged", E(302, 200, 403, 403, 403)),
     "admin.review": ("GET", "/admin/responses/999999", E(302, 404, 403, 403, 403)),
@@ -64,6 +69,8 @@ MATRIX = {
     "admin.margins_confirm": ("POST", "/admin/areas/margins/confirm", E(302, 302, 403, 403, 403)),
     "admin.instruments": ("GET", "/admin/instruments/", E(302, 200, 403, 403, 403)),
     "admin.preview": ("GET", "/admin/instruments/none/preview", E(302, 404, 403, 403, 403)),
+    "admin.local_new": ("GET", "/admin/instruments/new", E(302, 200, 403, 403, 403)),
+    "admin.local_edit": ("GET", "/admin/instruments/none/edit", E(302, 404, 403, 403, 403)),
     "admin.audit": ("GET", "/admin/audit/", E(302, 200, 403, 403, 403)),
     "admin.audit_csv": ("POST", "/admin/audit/export.csv", E(302, 200, 403, 403, 403)),
     "auth.logout": ("POST", "/logout", E(302, 302, 302, 302, 302)),
@@ -87,7 +94,7 @@ def test_every_route_has_an_access_rule(app):
 def test_every_account_route_is_in_the_matrix(app):
     ours = {rule.endpoint for rule in app.url_map.iter_rules()
             if rule.endpoint.split(".")[0] in ("auth", "admin_users", "officer", "admin",
-                                                  "collect")}
+                                                  "collect", "packs")}
     assert ours == set(MATRIX), f"add to MATRIX: {sorted(ours - set(MATRIX))}"
 
 
