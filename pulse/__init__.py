@@ -74,6 +74,8 @@ def register_blueprints(app: Flask) -> None:
     init_auth(app)
     from .admin.views import bp as admin_bp  # the admin console under /admin/
     app.register_blueprint(admin_bp)
+    from .packs.views import bp as packs_bp  # briefing packs under /officer/
+    app.register_blueprint(packs_bp)
 
 
 def register_security(app: Flask) -> None:

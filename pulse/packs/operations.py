@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import update
 
 from .. import audit
+from ..audit.operations import SCHEDULER
 from ..extensions import db
 from ..models import Area, PackRun
 from ..models.pack import PACK_DONE, PACK_FAILED, PACK_QUEUED, PACK_RUNNING
@@ -151,7 +152,7 @@ def run_pack(run_id: int) -> bool:
 
     user = db.session.get(User, run.requested_by) if run.requested_by else None
     # A run left behind by a deleted account is still built, in the scheduler's name.
-    actor = None if user is not None else audit.SCHEDULER
+    actor = None if user is not None else SCHEDULER
     area = db.session.get(Area, run.area_id)
     folder = pack_folder()
     try:

@@ -73,6 +73,11 @@ MATRIX = {
     "admin.local_edit": ("GET", "/admin/instruments/none/edit", E(302, 404, 403, 403, 403)),
     "admin.audit": ("GET", "/admin/audit/", E(302, 200, 403, 403, 403)),
     "admin.audit_csv": ("POST", "/admin/audit/export.csv", E(302, 200, 403, 403, 403)),
+    # Exports: estimates for every role; comments and responses for analysts and admins.
+    "exports.index": ("GET", "/exports/", E(302, 200, 200, 200, 200)),
+    "exports.estimates": ("POST", "/exports/estimates", E(302, 200, 200, 200, 200)),
+    "exports.comments": ("POST", "/exports/comments", E(302, 200, 200, 403, 403)),
+    "exports.responses": ("POST", "/exports/responses", E(302, 200, 200, 403, 403)),
     "auth.logout": ("POST", "/logout", E(302, 302, 302, 302, 302)),
 }
 
