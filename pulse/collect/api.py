@@ -17,20 +17,14 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, jsonify, make_response, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
-
-from surveys.integrity import quality_flags
-from surveys.validation import validate_submission
 
 from ..auth.decorators import public
 from ..codes import access as code_access
 from ..extensions import csrf, db, limiter
 from ..i18n import languages
-from ..instruments.queries import definition_of
 from ..survey import queries as survey_queries
-from ..survey import summary, tokens
+from ..survey import intake, tokens
 from ..survey.messages import error_message
-from ..survey.operations import Meta, add_response
 from ..text import queries as text_queries
 from . import queries
 from .tokens import assist_token_valid
@@ -59,8 +53,9 @@ def _same_origin() -> bool:
     return request.headers.get("Origin", "") == request.host_url.rstrip("/")
 
 
-def _receipt(key: str, area_code: str, response_id: int) -> dict:
-    report = text_queries.response_flagged(response_id)
+def _receipt(key: str, area_code: str, response_id: int, report: bool | None = None) -> dict:
+    if report is None:  # a receipt sent again: read the flag back
+        report = text_queries.response_flagged(response_id)
     return {"key": key, "area": area_code, "status": "recorded", "report": report,
             "next": url_for("survey.thanks", code=area_code, **({"report": 1} if report else {}))}
 
@@ -119,62 +114,51 @@ def submit():
 
     now = datetime.now(UTC)
     wave = survey_queries.open_wave(area, now)
-    if wave is None:
+    where = intake.target(area, wave) if wave is not None else None
+    if where is None:
         return _error(410, _("The survey for %(area)s is closed.", area=area.name))
-    version = survey_queries.current_version(wave.instrument_id)
-    if version is None:
-        return _error(410, _("The survey for %(area)s is closed.", area=area.name))
-    definition = definition_of(version)
     raw = _raw_answers(data.get("answers"))
     if raw is None:
         return _error(400, _("Send the answers as an object of question codes and values."))
-    submission = validate_submission(definition, raw)
+    submission = intake.from_json(where, raw)
     if not submission.ok:
         errors = {code: {"reason": err.reason, "message": error_message(err)}
                   for code, err in submission.errors.items()}
         return _error(422, _("Some answers need checking."), errors=errors)
 
     passage = code_access.Passage()
-    device = None
     if not assisted:
         passage = code_access.admit(area, wave)
         if passage.refusal is not None:
             return _error(403, _("This survey needs a code from a leaflet or letter."))
-        device = tokens.device_hash(request)
-        if device and summary.device_answered(device, area.id, wave.id):
-            return _error(409, _("You have already answered this survey. Thank you."))
     via = data.get("via")
     channel = ("assisted" if assisted else passage.channel
                or (via if via in PUBLIC_CHANNELS else "web"))
     language = data.get("language") if data.get("language") in languages() else "en"
-    seconds = _seconds(data.get("seconds"))
     website = data.get("website")
-    meta = Meta(
-        submitted_at=now, language=language, channel=channel,
+    meta = intake.meta(
+        where, submission, now=now, language=language, channel=channel,
         # Assisted responses come from one tablet for many residents: no device hash.
-        device_hash=device, submission_key=key,
-        duration_seconds=int(seconds) if seconds is not None else None,
-        quality_flags=tuple(quality_flags(
-            definition, honeypot=website if isinstance(website, str) else None,
-            elapsed_seconds=seconds, answers=submission.answers.values(),
-            min_seconds=current_app.config["PULSE_MIN_COMPLETION_SECONDS"])))
-    area_code, answered = area.code, tokens.answered_key(area.id, wave.id)
+        device_hash=None if assisted else tokens.device_hash(request), submission_key=key,
+        seconds=_seconds(data.get("seconds")),
+        honeypot=website if isinstance(website, str) else None)
     try:
-        code_access.spend(passage)
-        response_id = add_response(area.id, wave.id, version.id, version.question_ids,
-                                   submission, meta)
+        added = intake.receive(where, submission, meta, passage)
         db.session.commit()
     except code_access.CodeSpent:
-        db.session.rollback()
         return _error(409, _("This code has already been used."))
-    except IntegrityError:
-        # The same key sent twice at once: the other request stored it.
-        db.session.rollback()
+    except intake.Duplicate:
+        # The same key sent twice at once (the other request stored it), or this device has
+        # already answered this wave.
         previous = queries.stored(key)
-        if previous is None or previous.area_code != area_code:
+        if previous is None:
+            return _error(409, _("You have already answered this survey. Thank you."))
+        if previous.area_code != where.area_code:
             return _error(409, _("This key was already used for another response."))
-        return make_response(jsonify(_receipt(key, area_code, previous.response_id)), 200)
-    response = make_response(jsonify(_receipt(key, area_code, response_id)), 201)
+        return make_response(jsonify(_receipt(key, previous.area_code, previous.response_id)),
+                             200)
+    response = make_response(
+        jsonify(_receipt(key, where.area_code, added.response_id, added.flagged)), 201)
     if not assisted:
-        tokens.remember_answered(request, response, answered)
+        tokens.remember_answered(request, response, where.answered_key)
     return response

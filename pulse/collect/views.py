@@ -13,20 +13,15 @@ from flask import (Blueprint, Response, abort, current_app, make_response, redir
                    render_template, request, url_for)
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
-
-from surveys.integrity import quality_flags
 
 from ..auth.decorators import public, roles_required
 from ..auth.scope import scoped_area_or_404
 from ..extensions import db
-from ..instruments.queries import definition_of
 from ..models.user import ADMIN, OFFICER
+from ..survey import intake
 from ..survey import queries as survey_queries
 from ..survey import tokens as survey_tokens
 from ..survey.forms import CONTROL_FIELDS, form_class_for
-from ..survey.operations import Meta, add_response
-from ..text import queries as text_queries
 from .tokens import new_assist_token
 
 bp = Blueprint("collect", __name__)
@@ -40,12 +35,12 @@ def assist(code: str):
     wave = survey_queries.open_wave(area, now)
     if wave is None:
         return make_response(render_template("survey/closed.html", area=area), 410)
-    version = survey_queries.current_version(wave.instrument_id)
-    if version is None:
+    where = intake.target(area, wave)
+    if where is None:
         abort(410)
-    definition = definition_of(version)
+    definition = where.definition
     language = str(get_locale())
-    form = form_class_for(version.id, version.digest, definition)()
+    form = form_class_for(where.version.id, where.version.digest, definition)()
     if request.method == "POST":
         unknown = sorted(set(request.form) - CONTROL_FIELDS - set(definition.codes))
         if unknown:
@@ -54,26 +49,19 @@ def assist(code: str):
     if form.validate_on_submit():
         started = survey_tokens.read_started_token(form.started.data)
         submission = form.submission()
-        meta = Meta(
-            submitted_at=now, language=language, channel="assisted",
-            submission_key=started[0] if started else None,
-            duration_seconds=int(started[1]) if started else None,
-            quality_flags=tuple(quality_flags(
-                definition, honeypot=form.website.data,
-                elapsed_seconds=started[1] if started else None,
-                answers=submission.answers.values(),
-                min_seconds=current_app.config["PULSE_MIN_COMPLETION_SECONDS"])))
-        area_code = area.code
+        # One tablet for many residents: no device hash, and nothing about the officer.
+        meta = intake.meta(
+            where, submission, now=now, language=language, channel="assisted",
+            device_hash=None, submission_key=started[0] if started else None,
+            seconds=started[1] if started else None, honeypot=form.website.data)
         try:
-            response_id = add_response(area.id, wave.id, version.id, version.question_ids,
-                                       submission, meta)
+            added = intake.receive(where, submission, meta)
             db.session.commit()
-        except IntegrityError:
+        except intake.Duplicate:
             # The same form sent twice (a double tap): the first copy is stored.
-            db.session.rollback()
-            return redirect(url_for(".assist", code=area_code, saved=1))
-        report = {"report": 1} if text_queries.response_flagged(response_id) else {}
-        return redirect(url_for(".assist", code=area_code, saved=1, **report))
+            return redirect(url_for(".assist", code=where.area_code, saved=1))
+        report = {"report": 1} if added.flagged else {}
+        return redirect(url_for(".assist", code=where.area_code, saved=1, **report))
 
     status = 200
     if request.method == "POST":

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -17,6 +17,11 @@ CHANNELS = ("web", "qr", "code", "assisted", "import")
 
 class Response(db.Model):
     __tablename__ = "response"
+    # One response per device per area per wave, enforced by the database: it holds across
+    # processes and between two tabs, where a SELECT before the INSERT did not. NULLs are
+    # distinct, so assisted and imported responses (no device) are not limited.
+    __table_args__ = (Index("uq_response_device_area_wave", "device_hash", "area_id", "wave_id",
+                            unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)

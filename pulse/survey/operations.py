@@ -49,29 +49,42 @@ def record_response(area: Area, wave: Wave | None, version: InstrumentVersion,
     return response
 
 
-def add_response(area_id: int, wave_id: int | None, version_id: int,
-                 question_ids: dict[str, int], submission: Submission, meta: Meta) -> int:
-    """Add one resident's validated response and its answers; return the response's id.
+@dataclass(frozen=True)
+class Added:
+    """A response just added: its id, and whether a comment in it was flagged for safeguarding."""
 
-    The same rows as :func:`record_response`, written with two plain INSERTs (the answers as
-    one executemany) instead of the ORM's unit of work: this is the submit hot path, and the
-    ORM inserted the answers one statement at a time.
+    response_id: int
+    flagged: bool
+
+
+def add_response(area_id: int, wave_id: int | None, version_id: int,
+                 question_ids: dict[str, int], submission: Submission, meta: Meta) -> Added:
+    """Add one resident's validated response, its answers and comments; return what was added.
+
+    The same rows as :func:`record_response`, written as plain Core INSERTs on the session's
+    connection (the answers as one executemany) instead of the ORM's unit of work: this is the
+    submit hot path. The free text is screened before the first INSERT (on SQLite that takes
+    the write lock, which every other resident would then wait behind) and redacted once for
+    both the answer row and the comment.
     """
     if not submission.ok:
         raise ValueError("add_response takes only a valid submission")
-    # Screen the free text before the first INSERT takes SQLite's write lock.
-    screened = screen_comments([a.text for a in submission.answers.values() if a.text])
-    response_id = db.session.scalar(
+    texts = [a.text for a in submission.answers.values() if a.text]
+    screened = screen_comments(texts)
+    redacted = {text: redact(text) for text in texts}
+    connection = db.session.connection()
+    response_id = connection.execute(
         insert(Response.__table__).returning(Response.__table__.c.id),
         {"area_id": area_id, "wave_id": wave_id, "version_id": version_id, "excluded": False,
-         **_response_columns(submission, meta)})
-    answers = [{"response_id": response_id, **_answer_columns(question_ids, a)}
+         **_response_columns(submission, meta)}).scalar_one()
+    answers = [{"response_id": response_id, **_answer_columns(question_ids, a, redacted)}
                for a in submission.answers.values()]
     if answers:
-        db.session.execute(insert(Answer.__table__), answers)
-    add_comments(_comments(response_id, area_id, meta, question_ids, submission), screened)
+        connection.execute(insert(Answer.__table__), answers)
+    flags = add_comments(_comments(response_id, area_id, meta, question_ids, submission),
+                         screened, redacted)
     mark_dirty([(area_id, meta.submitted_at)])
-    return response_id
+    return Added(response_id, any(flags))
 
 
 @dataclass(frozen=True)
@@ -165,11 +178,15 @@ def _response_columns(submission: Submission, meta: Meta) -> dict:
     }
 
 
-def _answer_columns(question_ids: dict[str, int], answer: ValidAnswer) -> dict:
+def _answer_columns(question_ids: dict[str, int], answer: ValidAnswer,
+                    redacted: dict[str, str] | None = None) -> dict:
     # Answers keep only the redacted text; the raw words go to the comment table, which
     # deletes them after the retention period.
+    text = None
+    if answer.text:
+        text = (redacted or {}).get(answer.text) or redact(answer.text)
     return {"question_id": question_ids[answer.code], "value": answer.value,
-            "dont_know": answer.dont_know, "text": redact(answer.text) if answer.text else None}
+            "dont_know": answer.dont_know, "text": text}
 
 
 def _comments(response_id: int, area_id: int, meta: Meta, question_ids: dict[str, int],

@@ -7,18 +7,13 @@ from flask import (Blueprint, abort, current_app, jsonify, make_response, redire
                    render_template, request, url_for)
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from surveys import geo
-from surveys.integrity import quality_flags
 
 from ..codes import access as code_access
 from ..extensions import csrf, db, limiter
-from ..instruments.queries import definition_of
-from ..text import queries as text_queries
-from . import queries, summary, tokens
+from . import intake, queries, summary, tokens
 from .forms import CONTROL_FIELDS, form_class_for
-from .operations import Meta, add_response
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
 
@@ -112,12 +107,12 @@ def questions(code: str):
     if request.method == "GET" and request.args.get("consent") != "yes":
         via = _channel()
         return redirect(url_for(".intro", code=area.code, **({"via": via} if via != "web" else {})))
-    version = queries.current_version(wave.instrument_id)
-    if version is None:
+    where = intake.target(area, wave)
+    if where is None:
         abort(410)
-    definition = definition_of(version)
+    definition = where.definition
     language = str(get_locale())
-    form = form_class_for(version.id, version.digest, definition)()
+    form = form_class_for(where.version.id, where.version.digest, definition)()
 
     if request.method == "POST":
         unknown = sorted((set(request.form) | set(request.files))
@@ -126,41 +121,26 @@ def questions(code: str):
             abort(400, description=_("This survey has no question called %(code)s.",
                                      code=", ".join(unknown)[:80]))
     if form.validate_on_submit():
-        device = tokens.device_hash(request)
-        if device and summary.device_answered(device, area.id, wave.id):
-            return _already(area)
         started = tokens.read_started_token(form.started.data)
         submission = form.submission()
-        meta = Meta(
-            submitted_at=now, language=language, channel=passage.channel or _channel(),
-            device_hash=device,
+        meta = intake.meta(
+            where, submission, now=now, language=language,
+            channel=passage.channel or _channel(), device_hash=tokens.device_hash(request),
             submission_key=started[0] if started else None,
-            duration_seconds=int(started[1]) if started else None,
-            quality_flags=tuple(quality_flags(
-                definition, honeypot=form.website.data,
-                elapsed_seconds=started[1] if started else None,
-                answers=submission.answers.values(),
-                min_seconds=current_app.config["PULSE_MIN_COMPLETION_SECONDS"])),
-        )
-        # Plain values for after the commit, which expires the ORM objects.
-        area_code, answered = area.code, tokens.answered_key(area.id, wave.id)
+            seconds=started[1] if started else None, honeypot=form.website.data)
         try:
-            code_access.spend(passage)  # in the same transaction as the response
-            response_id = add_response(area.id, wave.id, version.id, version.question_ids,
-                                       submission, meta)
+            added = intake.receive(where, submission, meta, passage)
             db.session.commit()
         except code_access.CodeSpent:
-            db.session.rollback()
             return code_access.spent_page(area)
-        except IntegrityError:
-            # The same form submitted twice (a double tap, a retried request): the first
-            # copy is stored, this one is not.
-            db.session.rollback()
+        except intake.Duplicate:
+            # The same form submitted twice (a double tap, a retried request), or this device
+            # already answered this wave: the first copy is stored, this one is not.
             return _already(area)
         # A comment that tells of a crime or a risk gets the how-to-report message first.
-        report = {"report": 1} if text_queries.response_flagged(response_id) else {}
-        response = redirect(url_for(".thanks", code=area_code, **report))
-        tokens.remember_answered(request, response, answered)
+        report = {"report": 1} if added.flagged else {}
+        response = redirect(url_for(".thanks", code=where.area_code, **report))
+        tokens.remember_answered(request, response, where.answered_key)
         return response
 
     status = 200

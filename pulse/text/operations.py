@@ -51,12 +51,14 @@ def screen_comments(texts: Sequence[str]) -> list:
     return assess_many(texts) if texts else []
 
 
-def add_comments(items: Sequence[NewComment], screened: Sequence | None = None) -> list[bool]:
+def add_comments(items: Sequence[NewComment], screened: Sequence | None = None,
+                 redacted: dict[str, str] | None = None) -> list[bool]:
     """Add comments, redacted and screened; return each one's safeguarding flag, in order.
 
     ``screened`` takes results computed earlier by :func:`screen_comments`, so that a caller
     can run the model before its transaction writes anything: on SQLite the first INSERT
     takes the database's write lock, and screening under it made every other resident wait.
+    ``redacted`` maps texts the caller has already redacted to their redacted form.
     """
     items = [item for item in items if item.text and item.text.strip()]
     if not items:
@@ -65,13 +67,15 @@ def add_comments(items: Sequence[NewComment], screened: Sequence | None = None) 
         screened = assess_many([item.text for item in items])
     if len(screened) != len(items):
         raise ValueError("one screening result is needed per comment")
+    redacted = redacted or {}
     keep = timedelta(days=retention_days())
     now = datetime.now(UTC)
     db.session.execute(insert(Comment.__table__), [
         {"response_id": item.response_id, "question_id": item.question_id,
          "area_id": item.area_id, "submitted_at": item.submitted_at,
          "raw_text": item.text, "purge_after": item.submitted_at + keep,
-         "redacted_text": redact(item.text), "safeguarding_flag": result.flagged,
+         "redacted_text": redacted.get(item.text) or redact(item.text),
+         "safeguarding_flag": result.flagged,
          "safeguarding_reasons": list(result.reasons), "safeguarding_score": result.score,
          "created_at": now}
         for item, result in zip(items, screened)])
