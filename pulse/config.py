@@ -49,6 +49,15 @@ DEFAULTS = {
     # redacted copy stays); trained topic models are kept here (default: instance/text-models).
     "PULSE_COMMENT_RETENTION_DAYS": 30,
     "PULSE_TEXT_MODEL_DIR": "",
+    # Briefing packs are written here (default: instance/packs); scheduled packs are e-mailed
+    # through this SMTP server when SMTP_HOST is set.
+    "PACK_FOLDER": "",
+    "SMTP_HOST": "",
+    "SMTP_PORT": 25,
+    "SMTP_FROM": "",
+    "SMTP_USER": "",
+    "SMTP_PASSWORD": "",
+    "SMTP_STARTTLS": False,
 }
 
 #: Environment variables read at start-up, and the config keys they set.
@@ -66,10 +75,17 @@ ENVIRONMENT = {
     "PULSE_LOGIN_LIMIT": "PULSE_LOGIN_LIMIT",
     "PULSE_COMMENT_RETENTION_DAYS": "PULSE_COMMENT_RETENTION_DAYS",
     "PULSE_TEXT_MODEL_DIR": "PULSE_TEXT_MODEL_DIR",
+    "PACK_FOLDER": "PACK_FOLDER",
+    "SMTP_HOST": "SMTP_HOST",
+    "SMTP_PORT": "SMTP_PORT",
+    "SMTP_FROM": "SMTP_FROM",
+    "SMTP_USER": "SMTP_USER",
+    "SMTP_PASSWORD": "SMTP_PASSWORD",
+    "SMTP_STARTTLS": "SMTP_STARTTLS",
 }
-_BOOLEANS = {"PULSE_DEMO", "SESSION_COOKIE_SECURE"}
+_BOOLEANS = {"PULSE_DEMO", "SESSION_COOKIE_SECURE", "SMTP_STARTTLS"}
 _INTEGERS = {"PULSE_MIN_RESPONSES", "PULSE_SESSION_IDLE_SECONDS", "PULSE_SESSION_MAX_SECONDS",
-             "PULSE_COMMENT_RETENTION_DAYS"}
+             "PULSE_COMMENT_RETENTION_DAYS", "SMTP_PORT"}
 
 
 def from_environment(environ: dict[str, str]) -> dict:

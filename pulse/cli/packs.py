@@ -80,3 +80,57 @@ def bulk(area_code: str, period: str, out: Path) -> None:
         raise click.ClickException(f"cannot write {out}: {err.strerror or err}") from None
     db.session.commit()
     click.echo(f"{out}: {count[0]} packs of {len(leaves)} neighbourhoods")
+
+
+@pack.command("subscribe")
+@click.option("--area", "area_code", required=True, help="Area code.")
+@click.option("--frequency", required=True, type=click.Choice(("weekly", "monthly")))
+@click.option("--email", "emails", default="",
+              help="Addresses to send the pack to, comma-separated (needs SMTP_HOST).")
+@with_appcontext
+def subscribe(area_code: str, frequency: str, emails: str) -> None:
+    """Write a weekly or monthly pack for an area to PACK_FOLDER (and e-mail it)."""
+    from ..packs.content import PackError
+    from ..packs.subscriptions import subscribe as add
+
+    try:
+        row = add(area_code, frequency, emails)
+    except PackError as err:
+        db.session.rollback()
+        raise _fail(err) from None
+    db.session.commit()
+    click.echo(f"subscription {row.id}: {frequency} pack for {area_code}"
+               + (f", e-mailed to {row.email_to}" if row.email_to else ""))
+
+
+@pack.command("unsubscribe")
+@click.argument("subscription_id", type=int)
+@with_appcontext
+def unsubscribe(subscription_id: int) -> None:
+    """Stop a subscription (kept, inactive, for the record)."""
+    from ..packs.content import PackError
+    from ..packs.subscriptions import unsubscribe as stop
+
+    try:
+        stop(subscription_id)
+    except PackError as err:
+        db.session.rollback()
+        raise _fail(err) from None
+    db.session.commit()
+    click.echo(f"subscription {subscription_id} stopped")
+
+
+@pack.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Include stopped subscriptions.")
+@with_appcontext
+def list_subscriptions(show_all: bool) -> None:
+    """List pack subscriptions."""
+    from ..packs.subscriptions import listing
+
+    rows = listing(active_only=not show_all)
+    if not rows:
+        click.echo("no subscriptions")
+    for sub, area in rows:
+        last = sub.last_sent_at.strftime("%Y-%m-%d %H:%M") if sub.last_sent_at else "never"
+        click.echo(f"{sub.id}\t{area.code}\t{sub.frequency}\t"
+                   f"{'active' if sub.active else 'stopped'}\tlast {last}\t{sub.email_to or '-'}")

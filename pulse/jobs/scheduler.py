@@ -36,4 +36,9 @@ def schedule(app: Flask, *, aggregate_seconds: int = 600) -> BlockingScheduler:
                       args=("retention", timedelta(days=1)), id="retention")
     scheduler.add_job(tick, CronTrigger(hour=2, minute=0, timezone=UTC),
                       args=("retrain", timedelta(days=1)), id="retrain")
+    # Briefing packs: runs left queued by a web process that ended, and subscriptions.
+    scheduler.add_job(tick, CronTrigger(minute="*/5", timezone=UTC),
+                      args=("packs", timedelta(minutes=5)), id="packs")
+    scheduler.add_job(tick, CronTrigger(hour=6, minute=0, timezone=UTC),
+                      args=("scheduled-packs", timedelta(days=1)), id="scheduled-packs")
     return scheduler

@@ -54,3 +54,7 @@ def retrain_job() -> int:
 
 
 JOBS = {"aggregate": aggregate_job, "retention": retention_job, "retrain": retrain_job}
+
+from .packs import pack_queue_job, scheduled_packs_job  # noqa: E402  (briefing packs)
+
+JOBS.update({"packs": pack_queue_job, "scheduled-packs": scheduled_packs_job})
