@@ -74,6 +74,11 @@ def register_blueprints(app: Flask) -> None:
     init_auth(app)
     from .admin.views import bp as admin_bp  # the admin console under /admin/
     app.register_blueprint(admin_bp)
+    from .api.token_views import bp as api_tokens_bp  # /account/tokens, /admin/api-tokens
+    from .api.views import bp as api_bp  # the open-data API under /api/v1
+
+    app.register_blueprint(api_bp)
+    app.register_blueprint(api_tokens_bp)
     from .packs.views import bp as packs_bp  # briefing packs under /officer/
     app.register_blueprint(packs_bp)
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from .api.problems import is_api_request, problem
 from .extensions import db
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,9 @@ RETRY_AFTER_SECONDS = 5
 
 
 def render_error(code: int, detail: str | None = None) -> Response:
+    if is_api_request():
+        # The open-data API has one error format of its own (pulse/api/problems.py).
+        return problem(code, detail or _default_detail(code))
     title = _titles().get(code, _("Something went wrong"))
     detail = detail or _default_detail(code)
     if _wants_json():

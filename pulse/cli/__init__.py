@@ -17,7 +17,10 @@ def init_app(app: Flask) -> None:
 
     for group in (areas, instruments, waves, responses, demo, distribute, codes):
         app.cli.add_command(group)
+    from .tokens import token
     from .users import users
+    if "token" not in users.commands:
+        users.add_command(token)
     app.cli.add_command(users)
     from .estimates import aggregate, estimates, jobs, scheduler
     for command in (aggregate, estimates, scheduler, jobs):

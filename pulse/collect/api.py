@@ -18,12 +18,12 @@ from datetime import UTC, datetime
 from flask import Blueprint, current_app, jsonify, make_response, request, url_for
 from flask_babel import gettext as _
 
+from ..api.problems import problem
 from ..auth.decorators import public
 from ..codes import access as code_access
 from ..extensions import csrf, db, limiter
 from ..i18n import languages
-from ..survey import queries as survey_queries
-from ..survey import intake, tokens
+from ..survey import intake, places, tokens
 from ..survey.messages import error_message
 from ..text import queries as text_queries
 from . import queries
@@ -36,7 +36,8 @@ PUBLIC_CHANNELS = ("web", "qr")
 
 
 def _error(status: int, message: str, **extra):
-    return make_response(jsonify(error=message, status=status, **extra), status)
+    # The API's problem format; "error" stays for queues written against the first version.
+    return problem(status, message, error=message, **extra)
 
 
 def _body() -> dict | None:
@@ -96,7 +97,7 @@ def submit():
         return _error(400, _("Each response needs its own key (a UUID)."),
                       errors={"key": {"reason": "invalid"}})
     code = data.get("area")
-    area = (survey_queries.active_area(code)
+    area = (places.place(code)
             if isinstance(code, str) and len(code) <= 32 and code.isprintable() else None)
     if area is None:
         return _error(404, _("We could not find an area with the code %(code)s.",
@@ -113,7 +114,7 @@ def submit():
         return make_response(jsonify(_receipt(key, previous.area_code, previous.response_id)), 200)
 
     now = datetime.now(UTC)
-    wave = survey_queries.open_wave(area, now)
+    wave = area.open_wave(now)
     where = intake.target(area, wave) if wave is not None else None
     if where is None:
         return _error(410, _("The survey for %(area)s is closed.", area=area.name))

@@ -1,0 +1,115 @@
+"""Reads behind the API: stored areas, estimates and actions, and what officers' pages compute.
+
+Nothing here formats JSON (``serialise``) or knows about HTTP (``views``). Topic shares and
+response counts reuse the officer workspace's own functions so the API cannot disagree with it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import aliased
+
+from ..auth.scope import area_in_scope, scope_roots
+from ..extensions import db
+from ..models import Action, Area, Estimate, Topic, User
+from ..officer import queries as officer_queries
+from ..officer.priorities import public_actions
+from ..responses.queries import ChannelRow, area_and_below, channel_counts
+from .http import Page
+
+Parent = aliased(Area)
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    code: str
+    name: str
+    level: str
+    parent: str | None
+    boundary: dict | None
+
+
+def _count(stmt: Select) -> int:
+    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+
+
+def active_area(code: str) -> Area | None:
+    return db.session.scalar(select(Area).where(Area.code == code, Area.retired_at.is_(None)))
+
+
+def areas(page: Page, *, parent: Area | None, level: str | None,
+          boundary: bool) -> tuple[list[AreaRow], int]:
+    """Active areas by code, optionally the children of ``parent`` or of one ``level``."""
+    columns = [Area.code, Area.name, Area.level, Parent.code]
+    if boundary:
+        columns.append(Area.boundary)
+    stmt = (select(*columns).outerjoin(Parent, Parent.id == Area.parent_id)
+            .where(Area.retired_at.is_(None)))
+    if parent is not None:
+        stmt = stmt.where(Area.parent_id == parent.id)
+    if level:
+        stmt = stmt.where(Area.level == level)
+    total = _count(stmt)
+    rows = db.session.execute(stmt.order_by(Area.code).offset(page.offset).limit(page.size))
+    return [AreaRow(r[0], r[1], r[2], r[3], r[4] if boundary else None) for r in rows], total
+
+
+def area_row(area: Area) -> AreaRow:
+    return AreaRow(area.code, area.name, area.level, area.parent.code if area.parent else None,
+                   area.boundary)
+
+
+def estimates(page: Page, *, area: Area | None, period: str | None, kind: str | None,
+              measure: str | None, group: str | None) -> tuple[list[tuple[str, Estimate]], int]:
+    """Stored estimates (every one is published: suppression happened when they were written)."""
+    stmt = select(Area.code, Estimate).join(Area, Area.id == Estimate.area_id)
+    if area is not None:
+        stmt = stmt.where(Estimate.area_id == area.id)
+    if period:
+        stmt = stmt.where(Estimate.period == period)
+    if kind:
+        stmt = stmt.where(Estimate.period_kind == kind)
+    if measure:
+        stmt = stmt.where(Estimate.measure == measure)
+    if group:
+        stmt = stmt.where(Estimate.group_label == group)
+    total = _count(stmt)
+    stmt = (stmt.order_by(Area.code, Estimate.period_kind, Estimate.period_end, Estimate.measure,
+                          Estimate.group_label)
+            .offset(page.offset).limit(page.size))
+    return [(code, e) for code, e in db.session.execute(stmt)], total
+
+
+def topic_shares(area: Area) -> dict[int, dict[str, float] | None]:
+    """Month -> topic code -> share, as the officer's area page computes it (with its minimum)."""
+    return officer_queries.topic_shares(officer_queries.area_comment_rows(area_and_below(area)))
+
+
+def topic_labels() -> dict[str, str]:
+    return {code: label for code, label in db.session.execute(select(Topic.code, Topic.label))}
+
+
+def actions(area: Area) -> list[Action]:
+    """What residents of ``area`` are told on its "you said, we did" page."""
+    return public_actions(area)
+
+
+# --- token-only ------------------------------------------------------------------------------
+
+def scoped_area(code: str, user: User) -> Area | None:
+    """The area if it exists and lies in ``user``'s scope; None either way, told apart by nobody."""
+    area = db.session.scalar(select(Area).where(Area.code == code))
+    if area is None or not area_in_scope(area, user):
+        return None
+    return area
+
+
+def response_counts(user: User, area: Area | None) -> list[ChannelRow]:
+    """Responses by area, wave and channel, as on the officer area page, in ``user``'s scope."""
+    roots = [area] if area is not None else scope_roots(user)
+    rows: dict[tuple[str, int | None], ChannelRow] = {}
+    for root in roots:
+        for row in channel_counts(root):
+            rows[(row.area_code, row.wave_id)] = row
+    return sorted(rows.values(), key=lambda r: (r.area_code, r.wave_id or 0))

@@ -1,0 +1,64 @@
+"""Rows to the JSON the OpenAPI document describes. Suppression is applied here once more:
+a cell marked suppressed, or resting on fewer than the minimum, carries no figure at all."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from analysis.periods import month_label
+from analysis.suppression import PRIMARY, REASONS
+
+from ..models import Action, Estimate
+from ..responses.queries import ChannelRow
+from .queries import AreaRow
+
+FIGURES = ("n", "effective_n", "estimate", "std_error", "ci_low", "ci_high", "change",
+           "change_significant", "modelled_estimate")
+
+
+def stamp(when: datetime | None) -> str | None:
+    return None if when is None else when.isoformat().replace("+00:00", "Z")
+
+
+def area(row: AreaRow, *, boundary: bool) -> dict:
+    out = {"code": row.code, "name": row.name, "level": row.level, "parent": row.parent}
+    if boundary:
+        out["boundary"] = row.boundary
+    return out
+
+
+def estimate(code: str, e: Estimate, minimum: int) -> dict:
+    primary = e.suppressed or (e.n is not None and e.n < minimum)
+    out = {
+        "area": code, "period": e.period, "period_kind": e.period_kind, "measure": e.measure,
+        "group": e.group_label, "unit": e.unit,
+        "n": e.n, "effective_n": e.effective_n, "estimate": e.estimate,
+        "std_error": e.std_error, "ci_low": e.ci_low, "ci_high": e.ci_high,
+        "change": e.change, "change_significant": e.change_significant,
+        "modelled_estimate": e.modelled_estimate, "weighted": e.weighted,
+        "suppressed": primary,
+        "reason": (e.suppressed_reason or REASONS[PRIMARY]) if primary else e.suppressed_reason,
+        "computed_at": stamp(e.computed_at),
+    }
+    if primary:
+        out.update(dict.fromkeys(FIGURES))
+    elif e.suppressed_reason:
+        # Secondary suppression: the figure stands, the counts that would reveal a small cell go.
+        out["n"] = out["effective_n"] = None
+    return out
+
+
+def shares(month: int, values: dict[str, float] | None, minimum: int) -> dict:
+    return {"period": month_label(month), "suppressed": values is None,
+            "reason": f"fewer than {minimum} comments" if values is None else None,
+            "shares": None if values is None else {k: round(v, 4) for k, v in sorted(values.items())}}
+
+
+def action(a: Action) -> dict:
+    """Only what residents read on the "you said, we did" page: no owner, notes or title."""
+    return {"id": a.id, "area": a.area.code, "topic": a.topic.code, "text": a.public_text,
+            "status": a.status, "updated_at": stamp(a.updated_at)}
+
+
+def counts(row: ChannelRow) -> dict:
+    return {"area": row.area_code, "wave": row.wave_id, "total": row.total,
+            "by_channel": dict(sorted(row.counts.items()))}

@@ -1,0 +1,128 @@
+"""Personal API tokens: issue, revoke, list, and recognise one on a request.
+
+A token is shown once, when it is made; the database keeps its SHA-256 and its first
+characters (so people can tell their tokens apart). Making and revoking a token writes an
+audit row in the caller's transaction; nothing here commits.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from ..audit import record
+from ..extensions import db
+from ..models import ApiToken, User
+
+#: Tokens start with this, so a leaked one is recognisable (secret scanners, logs).
+SCHEME = "npt_"
+PREFIX_LENGTH = 12
+MAX_DAYS = 365
+DEFAULT_DAYS = 90
+MAX_NAME = 100
+#: last_used_at is written at most this often per token, not on every request.
+TOUCH_EVERY = timedelta(minutes=5)
+
+
+class TokenError(ValueError):
+    """A token request that cannot be met; the message says why."""
+
+
+@dataclass(frozen=True)
+class Issued:
+    token: ApiToken
+    secret: str  # shown once, never stored
+
+
+def token_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def issue(user: User, name: str, *, days: int | None, now: datetime, by: User | None = None) -> Issued:
+    """A new token for ``user`` valid ``days`` days (None: the default, never unlimited)."""
+    name = (name or "").strip()
+    if not name or len(name) > MAX_NAME or not name.isprintable():
+        raise TokenError(f"Give the token a name of 1 to {MAX_NAME} printable characters.")
+    days = DEFAULT_DAYS if days is None else days
+    if not 1 <= days <= MAX_DAYS:
+        raise TokenError(f"A token lasts between 1 and {MAX_DAYS} days.")
+    if user.disabled_at is not None:
+        raise TokenError("This account is disabled.")
+    secret = SCHEME + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_hash=token_hash(secret),
+                     prefix=secret[:PREFIX_LENGTH], created_at=now,
+                     expires_at=now + timedelta(days=days))
+    db.session.add(token)
+    db.session.flush()
+    record("api.token.create", user=by or user, actor=None if by else user.email,
+           detail=f"token {token.id} ({token.prefix}) for {user.email}, {days} days")
+    return Issued(token, secret)
+
+
+def revoke(token: ApiToken, *, by: User | None, now: datetime) -> bool:
+    """Revoke ``token``; False if it already was. ``by`` None means the command line."""
+    if token.revoked_at is not None:
+        return False
+    token.revoked_at = now
+    owner = db.session.get(User, token.user_id)
+    record("api.token.revoke", user=by,
+           detail=f"token {token.id} ({token.prefix}) of {owner.email if owner else '?'}")
+    return True
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    return list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                                   .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def all_tokens() -> list[tuple[ApiToken, str]]:
+    """Every token with its owner's e-mail, newest first (for admins)."""
+    stmt = (select(ApiToken, User.email).join(User, User.id == ApiToken.user_id)
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc()))
+    return [(t, email) for t, email in db.session.execute(stmt)]
+
+
+def token_by_id(token_id: int) -> ApiToken | None:
+    return db.session.get(ApiToken, token_id)
+
+
+def token_by_prefix(prefix: str) -> list[ApiToken]:
+    return list(db.session.scalars(select(ApiToken).where(ApiToken.prefix == prefix)))
+
+
+def status(token: ApiToken, now: datetime) -> str:
+    if token.revoked_at is not None:
+        return "revoked"
+    if token.expires_at is not None and token.expires_at <= now:
+        return "expired"
+    return "active"
+
+
+def bearer(header: str | None) -> str | None:
+    """The token in an ``Authorization: Bearer ...`` header, or None."""
+    scheme, _, value = (header or "").partition(" ")
+    value = value.strip()
+    if scheme.lower() != "bearer" or not value or len(value) > 200:
+        return None
+    return value
+
+
+def authenticate(secret: str | None, now: datetime) -> tuple[User | None, str]:
+    """The user a token belongs to, or None with the reason (said to the client as is)."""
+    if not secret:
+        return None, "Send a personal token as 'Authorization: Bearer <token>'."
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(secret)))
+    if token is None:
+        return None, "The token is not recognised."
+    state = status(token, now)
+    if state != "active":
+        return None, f"The token is {state}."
+    user = db.session.get(User, token.user_id)
+    if user is None or user.disabled_at is not None:
+        return None, "The token's account is disabled."
+    if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
+        token.last_used_at = now
+    return user, ""

@@ -1,0 +1,170 @@
+"""Routes of the open-data API. Each validates its query, calls one read, shapes the answer.
+
+Public routes read only published (suppressed) aggregates and public actions, and ignore any
+credentials. Token routes need ``Authorization: Bearer <token>``; what they read is limited to
+the token owner's scope (outside it: 404, as if it did not exist) and written to the audit log.
+"""
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from functools import wraps
+
+from flask import Blueprint, current_app, g, request
+from werkzeug.exceptions import BadRequest, NotFound
+
+from analysis.periods import KINDS, MONTH, parse
+
+from ..audit import record
+from ..auth.decorators import public
+from ..extensions import db, limiter
+from ..officer.queries import MIN_COMMENTS
+from . import queries, serialise, tokens
+from .http import conditional, page_asked, paged
+from .openapi import document
+from .problems import unauthorised
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+TOKEN = "token"
+DEFAULT_LIMIT = "300 per minute"
+WORD = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+GROUP = re.compile(r"[A-Za-z0-9_.+=-]{1,64}")
+
+
+def _api_limit() -> str:
+    return current_app.config.get("PULSE_API_LIMIT", DEFAULT_LIMIT)
+
+
+# Every route of this blueprint, public or not, shares one limit per client.
+limiter.limit(_api_limit)(bp)
+
+
+def token_required(view):
+    """Let a request through with a live personal token; ``g.api_user`` is its owner."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        user, reason = tokens.authenticate(tokens.bearer(request.headers.get("Authorization")),
+                                           datetime.now(UTC))
+        if user is None:
+            db.session.rollback()
+            return unauthorised(reason)
+        g.api_user = user
+        return view(*args, **kwargs)
+
+    wrapper.pulse_access = TOKEN  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _word(name: str, pattern: re.Pattern = WORD) -> str | None:
+    value = request.args.get(name)
+    if value is None or value == "":
+        return None
+    if not pattern.fullmatch(value):
+        raise BadRequest(f"'{name}' must be 1 to 64 letters, digits or _ . - characters.")
+    return value
+
+
+def _area_arg(name: str = "area", *, required: bool = False):
+    code = _word(name)
+    if code is None:
+        if required:
+            raise BadRequest(f"Give '{name}', an area code (see /api/v1/areas).")
+        return None
+    area = queries.active_area(code)
+    if area is None:
+        raise NotFound(f"There is no area with the code {code}.")
+    return area
+
+
+def _period_arg() -> str | None:
+    raw = request.args.get("period")
+    if not raw:
+        return None
+    try:
+        return parse(raw[:32]).label
+    except ValueError as err:
+        raise BadRequest(str(err)) from None
+
+
+@bp.get("/openapi.json")
+@public
+def openapi():
+    return conditional(document())
+
+
+@bp.get("/areas")
+@public
+def areas():
+    page = page_asked()
+    include = request.args.get("include", "")
+    if include not in ("", "boundary"):
+        raise BadRequest("'include' may only be 'boundary'.")
+    rows, total = queries.areas(page, parent=_area_arg("parent"), level=_word("level"),
+                                boundary=include == "boundary")
+    body, headers = paged([serialise.area(r, boundary=bool(include)) for r in rows], total, page)
+    return conditional(body, headers=headers)
+
+
+@bp.get("/areas/<code>")
+@public
+def area(code: str):
+    place = queries.active_area(code) if WORD.fullmatch(code) else None
+    if place is None:
+        raise NotFound("There is no active area with that code.")
+    return conditional(serialise.area(queries.area_row(place), boundary=True))
+
+
+@bp.get("/estimates")
+@public
+def estimates():
+    page = page_asked()
+    kind = _word("kind")
+    if kind is not None and kind not in KINDS:
+        raise BadRequest(f"'kind' must be one of {', '.join(KINDS)}.")
+    rows, total = queries.estimates(page, area=_area_arg(), period=_period_arg(), kind=kind,
+                                    measure=_word("measure"), group=_word("group", GROUP))
+    minimum = current_app.config["PULSE_MIN_RESPONSES"]
+    body, headers = paged([serialise.estimate(code, e, minimum) for code, e in rows], total, page)
+    newest = max((e.computed_at for _, e in rows), default=None)
+    return conditional(body, headers=headers, last_modified=newest)
+
+
+@bp.get("/topics/shares")
+@public
+def topic_shares():
+    place = _area_arg(required=True)
+    period = _period_arg()
+    if period is not None and parse(period).kind != MONTH:
+        raise BadRequest("Topic shares are by month: give 'period' as YYYY-MM.")
+    months = queries.topic_shares(place)
+    items = [serialise.shares(m, s, MIN_COMMENTS) for m, s in months.items()]
+    if period is not None:
+        items = [i for i in items if i["period"] == period]
+    return conditional({"area": place.code, "topics": queries.topic_labels(), "items": items})
+
+
+@bp.get("/actions")
+@public
+def actions():
+    place = _area_arg(required=True)
+    rows = queries.actions(place)
+    newest = max((a.updated_at for a in rows), default=None)
+    return conditional({"area": place.code, "items": [serialise.action(a) for a in rows]},
+                       last_modified=newest)
+
+
+@bp.get("/responses/counts")
+@token_required
+def response_counts():
+    user = g.api_user
+    code = _word("area")
+    place = None
+    if code is not None:
+        place = queries.scoped_area(code, user)
+        if place is None:
+            raise NotFound(f"There is no area with the code {code}.")
+    rows = queries.response_counts(user, place)
+    record("api.responses.counts", user=user, actor=user.email,
+           areas=[place.code] if place else [r.area_code for r in rows], rows=len(rows))
+    db.session.commit()
+    return conditional({"items": [serialise.counts(r) for r in rows]}, public=False)
