@@ -9,6 +9,8 @@ from __future__ import annotations
 import socket
 from contextlib import contextmanager
 
+import pytest
+from flask import request
 from sqlalchemy import create_engine, event, func, select, text
 
 from pulse.extensions import db
@@ -100,3 +102,33 @@ def test_health_is_503_when_the_database_is_unreachable(tmp_path):
         assert "try again" in page.get_data(as_text=True)
         with app.app_context():
             db.engine.dispose()
+
+
+def test_a_connection_dropped_after_the_reply_is_made_still_answers(app, client, survey_area,
+                                                                     database_url):
+    """The server ends the connection between the view and the session's close (a restart).
+
+    Closing the session rolls back on that dead connection; the reply already made must still
+    go out, and the next request gets a fresh connection.
+    """
+    if not database_url.startswith("postgresql"):
+        pytest.skip("needs a server that can end a connection: runs on PostgreSQL")
+    admin = create_engine(database_url)
+    dropped = []
+
+    @app.after_request
+    def drop_connection(response):
+        if request.path.endswith("/questions") and not dropped:
+            pid = db.session.connection().connection.dbapi_connection.info.backend_pid
+            with admin.connect() as other:
+                other.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})
+            dropped.append(pid)
+        return response
+
+    try:
+        first = client.get(f"/s/{survey_area.ward}/questions?consent=yes")
+        assert dropped, "the connection was never dropped"
+        assert first.status_code == 200
+        assert client.get(f"/s/{survey_area.ward}/questions?consent=yes").status_code == 200
+    finally:
+        admin.dispose()
