@@ -60,9 +60,8 @@ def aggregate(*, full: bool = False, minimum: int = 10, now: datetime | None = N
         tables = compute_all(Prepared(responses, ctx.tree, ctx.measures), periods,
                              ctx.targets, minimum)
         seconds["compute"] = time.perf_counter() - clock - sum(seconds.values())
-        rows = [row for t in tables for row in store.rows_of(t, ctx, now)]
         store.delete_rows(None, None)
-        written = store.insert_rows(rows)
+        written = store.write(tables, ctx, now, rebuild=True)
         consumed = _consume(high_water)
         seconds["store"] = time.perf_counter() - clock - sum(seconds.values())
         return Outcome("full", len(responses), written, [p.label for p in periods],
@@ -87,9 +86,8 @@ def aggregate(*, full: bool = False, minimum: int = 10, now: datetime | None = N
                              ctx.targets, minimum, previous)
         seconds["compute"] = time.perf_counter() - clock - sum(seconds.values())
         keep = set(subtree.tolist())
-        rows = [row for t in tables for row in store.rows_of(_only(t, keep), ctx, now)]
         store.delete_rows(area_ids, [p.label for p in periods])
-        written = store.insert_rows(rows)
+        written = store.write([_only(t, keep) for t in tables], ctx, now)
     consumed = _consume(high_water)
     seconds["store"] = time.perf_counter() - clock - sum(seconds.values())
     return Outcome("incremental", responses_n, written, [p.label for p in periods], consumed,

@@ -1,81 +1,208 @@
-"""Writing and reading stored estimate rows in bulk (COPY on PostgreSQL, executemany on SQLite).
+"""Writing and reading stored estimate rows in bulk, inside the caller's transaction.
 
-Everything runs on the session's own connection, inside the caller's transaction: a swap of
-old rows for new ones is committed whole or not at all.
+Rows travel as numbers, never as Python objects per row: the period tables' columns go into
+a temporary staging table (PostgreSQL: one binary COPY made by numpy; SQLite: executemany of
+plain numeric tuples), and one ``INSERT ... SELECT`` turns them into estimate rows, joining the
+labels (period, measure, group, reason) from small lookup tables. A full rebuild on
+PostgreSQL also drops the estimate table's keys before the insert and builds them once after,
+instead of maintaining two indexes and a foreign-key check for every one of millions of rows.
+Everything runs on the session's own connection: a swap is committed whole or not at all.
 """
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import text
+from sqlalchemy import ForeignKeyConstraint, PrimaryKeyConstraint, UniqueConstraint, text
+from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from analysis import suppression
 from analysis.aggregate import PeriodTable
 from analysis.cells import GROUP_INDEX, GROUPS
 
 from ..extensions import db
+from ..models import Estimate
 from .loading import Context
 
 COLUMNS = ("area_id", "period", "period_kind", "period_end", "measure", "group_label", "unit",
            "n", "effective_n", "estimate", "std_error", "ci_low", "ci_high", "suppressed",
            "suppressed_reason", "weighted", "change", "change_significant",
            "modelled_estimate", "computed_at")
-
-
-def _nullable(values: np.ndarray, cast=float) -> list:
-    return [None if v != v else cast(v) for v in values.tolist()]
+# Staging columns: indices into the lookups, NaN for NULL floats, -1 for a NULL flag.
+_STAGE = (("area_id", "bigint", ">i8"), ("p", "integer", ">i4"), ("m", "integer", ">i4"),
+          ("g", "integer", ">i4"), ("n", "float8", ">f8"), ("n_eff", "float8", ">f8"),
+          ("est", "float8", ">f8"), ("se", "float8", ">f8"), ("lo", "float8", ">f8"),
+          ("hi", "float8", ">f8"), ("chg", "float8", ">f8"), ("modelled", "float8", ">f8"),
+          ("reason", "smallint", ">i2"), ("weighted", "smallint", ">i2"),
+          ("sig", "smallint", ">i2"))
 
 
 def rows_of(table: PeriodTable, ctx: Context, computed_at: datetime) -> list[tuple]:
+    """The rows of one table as Python tuples in COLUMNS order: the plain reference form
+    that tests compare the bulk path against (NaN written as None)."""
+    def nullable(values, cast=float):
+        return [None if v != v else cast(v) for v in values.tolist()]
+
     p = table.period
-    codes = [m.code for m in ctx.measures]
-    units = [m.unit for m in ctx.measures]
     at = computed_at.replace(tzinfo=None)
-    areas = ctx.area_ids[table.area].tolist()
-    change = _nullable(table.change)
-    significant = [None if c is None else bool(s)
-                   for c, s in zip(change, table.significant.tolist(), strict=True)]
-    return list(zip(
-        areas, [p.label] * len(table), [p.kind] * len(table), [p.end] * len(table),
-        [codes[m] for m in table.measure.tolist()],
-        [GROUPS[g].label for g in table.group.tolist()],
-        [units[m] for m in table.measure.tolist()],
-        _nullable(table.n, int), _nullable(table.n_eff), _nullable(table.estimate),
-        _nullable(table.std_error), _nullable(table.ci_low), _nullable(table.ci_high),
-        (table.reason == suppression.PRIMARY).tolist(),
-        [suppression.REASONS[r] for r in table.reason.tolist()],
-        table.weighted.tolist(), change, significant, _nullable(table.modelled),
-        [at] * len(table), strict=True))
+    change = nullable(table.change)
+    return [
+        (int(ctx.area_ids[a]), p.label, p.kind, p.end, ctx.measures[m].code, GROUPS[g].label,
+         ctx.measures[m].unit, n, ne, e, se, lo, hi, bool(r == suppression.PRIMARY),
+         suppression.REASONS[r], bool(w), c, None if c is None else bool(s), mo, at)
+        for a, m, g, n, ne, e, se, lo, hi, r, w, c, s, mo in zip(
+            table.area.tolist(), table.measure.tolist(), table.group.tolist(),
+            nullable(table.n, int), nullable(table.n_eff), nullable(table.estimate),
+            nullable(table.std_error), nullable(table.ci_low), nullable(table.ci_high),
+            table.reason.tolist(), table.weighted.tolist(), change,
+            table.significant.tolist(), nullable(table.modelled), strict=True)]
 
 
-def insert_rows(rows: list[tuple]) -> int:
-    if not rows:
+def _staged(tables: list[PeriodTable], ctx: Context) -> np.ndarray:
+    """All tables' rows as one structured array in staging-column order."""
+    dtype = np.dtype([(name, code[1:]) for name, _, code in _STAGE])
+    out = np.empty(sum(len(t) for t in tables), dtype=dtype)
+    at = 0
+    for p, t in enumerate(tables):
+        part = out[at:at + len(t)]
+        at += len(t)
+        part["area_id"] = ctx.area_ids[t.area]
+        part["p"], part["m"], part["g"] = p, t.measure, t.group
+        for name, column in (("n", t.n), ("n_eff", t.n_eff), ("est", t.estimate),
+                             ("se", t.std_error), ("lo", t.ci_low), ("hi", t.ci_high),
+                             ("chg", t.change), ("modelled", t.modelled)):
+            part[name] = column
+        part["reason"], part["weighted"] = t.reason, t.weighted
+        part["sig"] = np.where(np.isnan(t.change), -1, t.significant.astype(np.int16))
+    return out
+
+
+# Binary COPY: signature, flags (none) and header extension length (none).
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00" * 8
+
+
+def _binary_rows(rows: np.ndarray) -> bytes:
+    """Rows in PostgreSQL's binary COPY format: fixed width (no NULLs), so numpy lays out
+    each row as a field count and (length, big-endian value) pairs in one pass."""
+    fields = [("count", ">i2")]
+    for name, _, code in _STAGE:
+        fields += [(name + "_len", ">i4"), (name, code)]
+    packed = np.empty(len(rows), dtype=np.dtype(fields))
+    packed["count"] = len(_STAGE)
+    for name, _, code in _STAGE:
+        packed[name + "_len"] = np.dtype(code).itemsize
+        packed[name] = rows[name]
+    return packed.tobytes()
+
+
+def write(tables: list[PeriodTable], ctx: Context, computed_at: datetime, *,
+          rebuild: bool = False) -> int:
+    """Insert every row of ``tables``; ``rebuild`` when the estimate table was just emptied."""
+    rows = _staged(tables, ctx)
+    if not len(rows):
         return 0
+    postgres = db.engine.dialect.name == "postgresql"
     raw = db.session.connection().connection.driver_connection
-    names = ", ".join(COLUMNS)
-    if db.engine.dialect.name == "postgresql":
-        # CSV made by the csv module (C code) in chunks: writing row by row through the
-        # driver costs several times as much for millions of rows. Empty unquoted = NULL.
-        with raw.cursor() as cur, cur.copy(
-                f"COPY estimate ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
-            for start in range(0, len(rows), 100_000):
-                buffer = io.StringIO()
-                csv.writer(buffer, lineterminator="\n").writerows(rows[start:start + 100_000])
-                copy.write(buffer.getvalue())
-    else:
-        marks = ", ".join("?" * len(COLUMNS))
-        cur = raw.cursor()
-        # The unique index is updated in random order; with SQLite's default 2 MB page cache
-        # that thrashes on millions of rows. A larger cache on this connection keeps it hot.
-        cur.execute("PRAGMA cache_size = -262144")
-        # bandit B608: only integers, our own column names and timestamps we format are in the SQL.
-        cur.executemany(f"INSERT INTO estimate ({names}) VALUES ({marks})",  # nosec B608
-                        [row[:-1] + (row[-1].isoformat(sep=" "),) for row in rows])
+    columns = ", ".join(f"{name} {sql}" for name, sql, _ in _STAGE)
+    cur = raw.cursor()
+    try:
+        cur.execute("CREATE TEMP TABLE estimate_stage (" + columns + ")")
+        cur.execute("CREATE TEMP TABLE estimate_stage_period (i integer PRIMARY KEY, label text, "
+                    "kind text, period_end integer)")
+        cur.execute("CREATE TEMP TABLE estimate_stage_measure (i integer PRIMARY KEY, code text, "
+                    "unit text)")
+        cur.execute("CREATE TEMP TABLE estimate_stage_group (i integer PRIMARY KEY, label text)")
+        mark = "%s" if postgres else "?"
+        cur.executemany(f"INSERT INTO estimate_stage_period VALUES ({mark}, {mark}, {mark}, {mark})",
+                        [(i, t.period.label, t.period.kind, t.period.end)
+                         for i, t in enumerate(tables)])
+        cur.executemany(f"INSERT INTO estimate_stage_measure VALUES ({mark}, {mark}, {mark})",
+                        [(i, m.code, m.unit) for i, m in enumerate(ctx.measures)])
+        cur.executemany(f"INSERT INTO estimate_stage_group VALUES ({mark}, {mark})",
+                        [(i, g.label) for i, g in enumerate(GROUPS)])
+        if postgres:
+            with cur.copy("COPY estimate_stage FROM STDIN WITH (FORMAT binary)") as copy:
+                copy.write(_COPY_HEADER)
+                for start in range(0, len(rows), 200_000):
+                    copy.write(_binary_rows(rows[start:start + 200_000]))
+                copy.write(b"\xff\xff")          # the trailer: a row of -1 fields
+        else:
+            # Rows in the unique key's order: SQLite then appends to its index instead of
+            # updating it at random (labels compare as bytes, as Python compares them).
+            order = np.lexsort((_rank([g.label for g in GROUPS])[rows["g"]],
+                                _rank([m.code for m in ctx.measures])[rows["m"]],
+                                _rank([t.period.label for t in tables])[rows["p"]],
+                                rows["area_id"]))
+            # SQLite stores a NaN bound as a float as NULL.
+            cur.executemany("INSERT INTO estimate_stage VALUES (" + ", ".join("?" * len(_STAGE))
+                            + ")", rows[order].tolist())
+        if rebuild and postgres:
+            # Each key is then built by one sort; room for it in memory, for this transaction.
+            cur.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            keys = _keys()
+            for constraint in keys:
+                db.session.execute(DropConstraint(constraint))
+        cur.execute(_insert_sql(postgres), _reason_params(computed_at, postgres))
+        if rebuild and postgres:
+            for constraint in reversed(keys):
+                db.session.execute(AddConstraint(constraint))
+            db.session.execute(text("ANALYZE estimate"))
+        for name in ("estimate_stage", "estimate_stage_period", "estimate_stage_measure",
+                     "estimate_stage_group"):
+            cur.execute("DROP TABLE " + name)
+    finally:
         cur.close()
     return len(rows)
+
+
+def _rank(labels: list[str]) -> np.ndarray:
+    order = sorted(range(len(labels)), key=lambda i: labels[i].encode())
+    rank = np.empty(len(labels), dtype=np.int64)
+    rank[order] = np.arange(len(labels))
+    return rank
+
+
+def _keys() -> list:
+    """The estimate table's primary key, unique key and foreign key, as the models name them
+    (and migration 0002 created them), foreign key first so it is dropped before the rest."""
+    table = Estimate.__table__
+    kinds = (ForeignKeyConstraint, UniqueConstraint, PrimaryKeyConstraint)
+    return sorted((c for c in table.constraints if isinstance(c, kinds)),
+                  key=lambda c: [isinstance(c, k) for k in kinds].index(True))
+
+
+def _reason_params(computed_at: datetime, postgres: bool) -> tuple:
+    at = computed_at.replace(tzinfo=None)
+    return (suppression.REASONS[suppression.PRIMARY], suppression.REASONS[suppression.SECONDARY],
+            at if postgres else at.isoformat(sep=" "))
+
+
+def _insert_sql(postgres: bool) -> str:
+    if postgres:
+        mark = "%s"
+        def null(c):   # noqa: E306
+            return f"NULLIF(s.{c}, 'NaN'::float8)"
+        n = "CAST(NULLIF(s.n, 'NaN'::float8) AS INTEGER)"
+        weighted, sig = "s.weighted = 1", "CASE WHEN s.sig < 0 THEN NULL ELSE s.sig = 1 END"
+    else:
+        mark = "?"
+        def null(c):   # noqa: E306
+            return f"s.{c}"
+        n = "CAST(s.n AS INTEGER)"
+        weighted, sig = "s.weighted", "CASE WHEN s.sig < 0 THEN NULL ELSE s.sig END"
+    return (
+        f"INSERT INTO estimate ({', '.join(COLUMNS)}) "
+        "SELECT s.area_id, p.label, p.kind, p.period_end, m.code, g.label, m.unit, "
+        f"{n}, {null('n_eff')}, {null('est')}, {null('se')}, {null('lo')}, {null('hi')}, "
+        f"s.reason = {suppression.PRIMARY}, "
+        f"CASE s.reason WHEN {suppression.PRIMARY} THEN {mark} "
+        f"WHEN {suppression.SECONDARY} THEN {mark} END, "
+        f"{weighted}, {null('chg')}, {sig}, {null('modelled')}, {mark} "
+        # CROSS JOIN keeps the staging table the outer loop on SQLite (rows stay in key
+        # order, labels found by primary key); PostgreSQL plans it as any inner join.
+        "FROM estimate_stage s CROSS JOIN estimate_stage_period p "
+        "CROSS JOIN estimate_stage_measure m CROSS JOIN estimate_stage_group g "
+        "WHERE p.i = s.p AND m.i = s.m AND g.i = s.g")
 
 
 def delete_rows(area_ids: list[int] | None, periods: list[str] | None) -> int:
