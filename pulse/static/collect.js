@@ -24,6 +24,9 @@
   var assisted = form.getAttribute("data-collect") === "assisted";
   var shownAt = Date.now();
   var flushing = false;
+  // The key of the response this resident page queued while offline: when the queue sends it,
+  // the resident goes on exactly as if it had been sent at once (thank-you page or reasons).
+  var mine = null;
 
   function open() {
     return new Promise(function (resolve, reject) {
@@ -97,8 +100,11 @@
           if (!go) return false;
           return send(item).then(function (res) {
             if (res.outcome === "later") return false;
-            if (res.outcome === "refused") refused(1);
-            return drop(item.key).then(function () { return true; });
+            if (res.outcome === "refused" && item.key !== mine) refused(1);
+            return drop(item.key).then(function () {
+              if (item.key === mine) finish(res);
+              return true;
+            });
           });
         });
       });
@@ -114,6 +120,15 @@
       if (v === null || String(v).trim() === "") return qs[i];
     }
     return null;
+  }
+
+  // After this page's own response was sent: on to the thank-you page, or (refused) back to
+  // the form, posted plainly so the server's reasons appear by the questions.
+  function finish(res) {
+    mine = null;
+    if (res.outcome === "sent" && res.body.next) { location.assign(res.body.next); return; }
+    form.hidden = false;
+    form.submit();
   }
 
   form.addEventListener("submit", function (event) {
@@ -146,6 +161,7 @@
       }
       return send(item).then(function (res) {
         if (res.outcome === "later") {
+          mine = key;
           form.hidden = true;
           return show().then(function () {
             say(status.getAttribute("data-saved-offline") + " " + status.textContent);
