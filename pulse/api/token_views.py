@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..auth.decorators import login_required, roles_required
@@ -27,7 +28,8 @@ class TokenForm(FlaskForm):
     name = StringField(_l("Name"), description=_l("What the token is for, e.g. \"ward dashboard\"."),
                        validators=[DataRequired(_l("Give the token a name.")),
                                    Length(max=tokens.MAX_NAME)])
-    days = SelectField(_l("Valid for"), choices=DAYS, default="90")
+    days = SelectField(_l("Valid for"), choices=[SelectChoice(v, label) for v, label in DAYS],
+                       default="90")
 
 
 class RevokeForm(FlaskForm):

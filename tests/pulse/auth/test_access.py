@@ -78,6 +78,12 @@ MATRIX = {
     "exports.estimates": ("POST", "/exports/estimates", E(302, 200, 200, 200, 200)),
     "exports.comments": ("POST", "/exports/comments", E(302, 200, 200, 403, 403)),
     "exports.responses": ("POST", "/exports/responses", E(302, 200, 200, 403, 403)),
+    "api_tokens.index": ("GET", "/account/tokens", E(302, 200, 200, 200, 200)),
+    "api_tokens.create": ("POST", "/account/tokens", E(302, 422, 422, 422, 422)),
+    "api_tokens.revoke": ("POST", "/account/tokens/999999/revoke", E(302, 404, 404, 404, 404)),
+    "api_tokens.admin_index": ("GET", "/admin/api-tokens", E(302, 200, 403, 403, 403)),
+    "api_tokens.admin_revoke": ("POST", "/admin/api-tokens/999999/revoke",
+                                E(302, 404, 403, 403, 403)),
     "auth.logout": ("POST", "/logout", E(302, 302, 302, 302, 302)),
 }
 
@@ -99,7 +105,7 @@ def test_every_route_has_an_access_rule(app):
 def test_every_account_route_is_in_the_matrix(app):
     ours = {rule.endpoint for rule in app.url_map.iter_rules()
             if rule.endpoint.split(".")[0] in ("auth", "admin_users", "officer", "admin",
-                                                  "collect", "packs")}
+                                                  "collect", "packs", "api_tokens")}
     assert ours == set(MATRIX), f"add to MATRIX: {sorted(ours - set(MATRIX))}"
 
 
@@ -249,3 +255,54 @@ def test_auth_fixture_signs_in_any_role(auth, client, tree):
     assert client.get("/admin/users/").status_code == 403
     auth.logout()
     assert client.get("/officer/").status_code == 302
+
+
+# --- the API: the same matrix with personal tokens instead of sessions --------------------
+
+#: endpoint: (path, {who: status}); "anon" sends no token, the others a token of that role
+#: scoped to ward A (the admin's covers everything). Public routes ignore tokens.
+API_MATRIX = {
+    "api.openapi": ("/api/v1/openapi.json", E(200, 200, 200, 200, 200)),
+    "api.areas": ("/api/v1/areas", E(200, 200, 200, 200, 200)),
+    "api.area": ("/api/v1/areas/E05000438", E(200, 200, 200, 200, 200)),
+    "api.estimates": ("/api/v1/estimates?area=E05000438", E(200, 200, 200, 200, 200)),
+    "api.topic_shares": ("/api/v1/topics/shares?area=E05000438", E(200, 200, 200, 200, 200)),
+    "api.actions": ("/api/v1/actions?area=E05000438", E(200, 200, 200, 200, 200)),
+    "api.response_counts": ("/api/v1/responses/counts?area=E05000437",
+                            E(401, 200, 200, 200, 200)),
+    "api.response_counts(outside)": ("/api/v1/responses/counts?area=E05000438",
+                                     E(401, 200, 404, 404, 404)),
+    "api.response_counts(borough)": ("/api/v1/responses/counts?area=E09000023",
+                                     E(401, 200, 404, 404, 404)),
+}
+
+
+def test_every_api_route_is_in_the_api_matrix(app):
+    ours = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")}
+    assert ours == {e.split("(")[0] for e in API_MATRIX}, "add to API_MATRIX"
+
+
+@pytest.mark.parametrize("who", ("anon",) + ROLES)
+def test_api_role_route_matrix(app, client, tree, who):
+    from datetime import UTC, datetime
+
+    from pulse.api import tokens
+    from pulse.auth.queries import user_by_email
+    from pulse.extensions import db
+
+    headers = {}
+    if who != "anon":
+        with app.app_context():
+            make_user(f"{who}@example.org", who, [] if who == "admin" else [tree.ward_a])
+            issued = tokens.issue(user_by_email(f"{who}@example.org"), "matrix", days=1,
+                                  now=datetime.now(UTC))
+            db.session.commit()
+            headers = {"Authorization": f"Bearer {issued.secret}"}
+    wrong = []
+    for endpoint, (path, expected) in API_MATRIX.items():
+        response = client.get(path, headers=headers)
+        if response.status_code != expected[who]:
+            wrong.append(f"{path}: {response.status_code}, expected {expected[who]}")
+        if response.status_code >= 400:
+            assert response.mimetype == "application/problem+json", path
+    assert not wrong, f"as {who}: " + "; ".join(wrong)
