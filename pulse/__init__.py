@@ -81,6 +81,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_tokens_bp)
     from .packs.views import bp as packs_bp  # briefing packs under /officer/
     app.register_blueprint(packs_bp)
+    from .exports.views import bp as exports_bp  # CSV and XLSX downloads under /exports/
+    app.register_blueprint(exports_bp)
 
 
 def register_security(app: Flask) -> None:

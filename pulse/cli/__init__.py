@@ -27,5 +27,7 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(command)
     from .text import text
     app.cli.add_command(text)
+    from .exports import export
+    app.cli.add_command(export)
     from .packs import pack
     app.cli.add_command(pack)

@@ -1,7 +1,6 @@
 """``flask --app pulse aggregate``, ``estimates export``, ``scheduler`` and ``jobs history``."""
 from __future__ import annotations
 
-import csv
 import logging
 import signal
 import threading
@@ -47,33 +46,13 @@ def estimates() -> None:
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="CSV file to write.")
 @click.option("--period", help="Only this period (2026-10, 2026-Q4 or R12-2026-10).")
-@click.option("--area", "area_code", help="Only this area code.")
+@click.option("--area", "area_code", help="Only this area and the areas below it.")
 @with_appcontext
 def export(out: Path, period: str | None, area_code: str | None) -> None:
-    """Write stored estimates as CSV; suppressed cells carry no figures."""
-    from analysis.periods import parse
+    """Write stored estimates as CSV (the same as `export estimates --format csv`)."""
+    from .exports import run_export
 
-    from ..estimates.queries import EXPORT_COLUMNS, export_rows
-
-    if period:
-        try:
-            period = parse(period).label
-        except ValueError as err:
-            raise click.BadParameter(str(err), param_hint="--period") from None
-    tmp = out.with_name(out.name + ".part")
-    count = 0
-    try:
-        with open(tmp, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(EXPORT_COLUMNS)
-            for row in export_rows(period, area_code):
-                writer.writerow(row)
-                count += 1
-        tmp.replace(out)
-    except OSError as err:
-        tmp.unlink(missing_ok=True)
-        raise click.ClickException(f"cannot write {out}: {err}") from None
-    click.echo(f"{count} rows written to {out}")
+    run_export("estimates", out, "csv", area_code, period)
 
 
 @click.command("scheduler")

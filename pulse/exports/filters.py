@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select, true
+from sqlalchemy import Select, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from analysis.periods import Period, parse
 
-from ..auth.scope import in_scope_clause, scope_roots
+from ..auth.scope import area_ids_in_scope, scope_roots
 from ..models import Area
 
 KINDS = ("estimates", "comments", "responses")
@@ -22,20 +22,37 @@ FORMATS = ("csv", "xlsx")
 
 @dataclass(frozen=True)
 class ExportFilter:
-    """``area`` None means every area the user may see (everything on the command line)."""
+    """Plain values only: a CSV body is read after the view returns, in a fresh session, where
+    the view's ORM objects (the user, the area) are detached. Make one with :meth:`build`."""
 
-    area: Area | None = None
-    user: object | None = None          # the signed-in User, None on the command line
+    area_id: int | None = None          # this area and everything below it
+    area_code: str | None = None
+    # A select of the area ids the user may see; None for everything (admins, command line).
+    scope_ids: Select | None = None
+    scope_roots: tuple[str, ...] = ("all",)
     period: Period | None = None
     date_from: date | None = None
     date_to: date | None = None         # inclusive
 
+    @classmethod
+    def build(cls, *, area: Area | None = None, user=None, period: Period | None = None,
+              date_from: date | None = None, date_to: date | None = None) -> ExportFilter:
+        """``area`` None means every area ``user`` may see (everything on the command line)."""
+        scope_ids, roots = None, ("all",)
+        if area is None and user is not None and not user.sees_all_areas:
+            scope_ids = area_ids_in_scope(user)
+            roots = tuple(a.code for a in scope_roots(user))
+        return cls(area_id=area.id if area is not None else None,
+                   area_code=area.code if area is not None else None, scope_ids=scope_ids,
+                   scope_roots=(area.code,) if area is not None else roots, period=period,
+                   date_from=date_from, date_to=date_to)
+
     def area_clause(self, column: ColumnElement) -> ColumnElement:
         """Rows of the area and every area below it, or of the user's scope."""
-        if self.area is not None:
-            return column.in_(subtree_ids(self.area.id))
-        if self.user is not None:
-            return in_scope_clause(column, self.user)
+        if self.area_id is not None:
+            return column.in_(subtree_ids(self.area_id))
+        if self.scope_ids is not None:
+            return column.in_(self.scope_ids)
         return true()
 
     def time_bounds(self) -> tuple[datetime | None, datetime | None]:
@@ -54,16 +71,8 @@ class ExportFilter:
             end = day if end is None else min(end, day)
         return start, end
 
-    def scope_codes(self) -> list[str]:
-        """Area codes for the audit row: the area asked for, else the roots of the scope."""
-        if self.area is not None:
-            return [self.area.code]
-        if self.user is not None and not getattr(self.user, "sees_all_areas", False):
-            return [a.code for a in scope_roots(self.user)]
-        return ["all"]
-
     def describe(self) -> str:
-        parts = [f"area={self.area.code if self.area else 'scope'}"]
+        parts = [f"area={self.area_code or 'scope'}"]
         if self.period is not None:
             parts.append(f"period={self.period.label}")
         if self.date_from:

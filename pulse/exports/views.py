@@ -1,0 +1,86 @@
+"""The Exports page and its downloads. Thin: pulse.exports.operations does the work.
+
+Estimates are for every staff role; comments and response-level data for analysts and
+admins only (issue 6), so those routes answer 403 to officers and viewers. An area outside
+the user's scope is 404, as everywhere.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, send_file, stream_with_context
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from ..auth.decorators import login_required, roles_required
+from ..auth.scope import areas_in_scope, scoped_area_or_404
+from ..extensions import db
+from ..models.user import ADMIN, ANALYST
+from . import operations as ops
+from .filters import ExportFilter, parse_period
+from .forms import ExportForm
+
+bp = Blueprint("exports", __name__, url_prefix="/exports")
+
+#: Who may take which export (the decorators below say the same for the routes).
+ANALYSTS = (ADMIN, ANALYST)
+KIND_ROLES = {"estimates": None, "comments": ANALYSTS, "responses": ANALYSTS}
+
+
+def _form(posted: bool = False) -> ExportForm:
+    # A blank form for the page; the posted one (Flask-WTF reads request.form) for a download.
+    form = ExportForm() if posted else ExportForm(formdata=None)
+    form.area.choices = [SelectChoice("", "—")] + [
+        SelectChoice(a.code, f"{a.name} ({a.code})") for a in areas_in_scope()]
+    return form
+
+
+def _kinds() -> list[str]:
+    return [k for k, roles in KIND_ROLES.items() if roles is None or current_user.role in roles]
+
+
+def _page(failed: str | None = None, form: ExportForm | None = None, status: int = 200):
+    forms = {kind: (form if kind == failed else _form()) for kind in _kinds()}
+    return render_template("exports/index.html", forms=forms, failed=failed), status
+
+
+@bp.get("/")
+@login_required
+def index():
+    return _page()
+
+
+def _download(kind: str):
+    form = _form(posted=True)
+    if not form.validate_on_submit():
+        return _page(kind, form, 422)
+    area = scoped_area_or_404(form.area.data) if form.area.data else None
+    user = current_user._get_current_object()
+    f = ExportFilter.build(area=area, user=user, period=parse_period(form.period.data),
+                           date_from=form.date_from.data, date_to=form.date_to.data)
+    if form.format.data == "xlsx":
+        fh, name, _rows = ops.build_xlsx(kind, f, user=user)
+        db.session.commit()
+        return send_file(fh, mimetype=ops.MIMETYPES["xlsx"], as_attachment=True,
+                         download_name=name, max_age=0)
+    export = ops.stream_csv(kind, f, user=user)
+    # The audit row is committed before the first byte: a download cut short is still logged.
+    db.session.commit()
+    return Response(stream_with_context(export.chunks), mimetype=ops.MIMETYPES["csv"],
+                    headers={"Content-Disposition": f'attachment; filename="{export.filename}"'})
+
+
+@bp.post("/estimates")
+@login_required
+def estimates():
+    return _download("estimates")
+
+
+@bp.post("/comments")
+@roles_required(*ANALYSTS)
+def comments():
+    return _download("comments")
+
+
+@bp.post("/responses")
+@roles_required(*ANALYSTS)
+def responses():
+    return _download("responses")
