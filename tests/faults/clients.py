@@ -66,3 +66,21 @@ def submit_many(base: str, ward: str, count: int, answers: dict, marker: str
 
 def thanked(status: int, location: str) -> bool:
     return status == 302 and re.search(r"/s/[^/]+/thanks", location) is not None
+
+
+def submit_until(base: str, ward: str, answers: dict, marker: str, results, done,
+                 limit: int, pause: float = 0.1) -> None:
+    """Answer as new devices until ``done`` is set or ``limit`` answers were sent.
+
+    Each outcome goes on the ``results`` queue as it happens (marker, token, status, Location),
+    so the test can follow the load while it runs. A refused answer is followed by a short
+    pause, as a resident would take before trying again.
+    """
+    for n in range(limit):
+        if done.is_set():
+            break
+        token, status, location = answer_once(
+            base, ward, {**answers, "top_issue": f"Lighting {marker} {n}"})
+        results.put((marker, token, status, location))
+        if not thanked(status, location):
+            done.wait(pause)

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from pulse.extensions import db
 from pulse.models import Response
 from tests.faults.clients import Browser, answer_once, thanked
-from tests.faults.test_worker_killed import start_gunicorn
-from tests.pulse.test_live_server import _stop
+from tests.faults.support import start_gunicorn
+from tests.faults.support import stop as _stop
 from tests.support import GOOD_ANSWERS
 
 REDIS = ("127.0.0.1", 6379)
