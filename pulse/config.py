@@ -26,6 +26,9 @@ DEFAULTS = {
     # when it comes back online; its signed token (area only, no officer) lasts this long.
     "PULSE_ASSIST_SUBMIT_LIMIT": "60 per minute;1000 per hour",
     "PULSE_ASSIST_TOKEN_HOURS": 12,
+    # Areas, waves and versions a worker keeps between requests; a change made by another
+    # process is seen within this many seconds (pulse/survey/places.py). 0 turns it off.
+    "PULSE_SURVEY_CACHE_SECONDS": 10,
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "SESSION_COOKIE_HTTPONLY": True,
@@ -70,6 +73,7 @@ ENVIRONMENT = {
     "PULSE_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
     "PULSE_MIN_RESPONSES": "PULSE_MIN_RESPONSES",
     "PULSE_SUBMIT_LIMIT": "PULSE_SUBMIT_LIMIT",
+    "PULSE_SURVEY_CACHE_SECONDS": "PULSE_SURVEY_CACHE_SECONDS",
     "PULSE_SESSION_IDLE_SECONDS": "PULSE_SESSION_IDLE_SECONDS",
     "PULSE_SESSION_MAX_SECONDS": "PULSE_SESSION_MAX_SECONDS",
     "PULSE_LOGIN_LIMIT": "PULSE_LOGIN_LIMIT",

@@ -22,7 +22,7 @@ from surveys.validation import Submission, validate_submission
 from ..codes import access as code_access
 from ..extensions import db
 from ..instruments.queries import definition_of
-from . import queries
+from . import places, queries
 from .operations import Added, Meta, add_response
 
 
@@ -48,7 +48,7 @@ class Duplicate(Exception):
 
 def target(area, wave) -> Target | None:
     """The target for ``area`` and its open ``wave``; None if the instrument has no version."""
-    version = queries.current_version(wave.instrument_id)
+    version = places.current_version(wave.instrument_id)
     if version is None:
         return None
     return Target(area.id, area.code, wave.id, version, definition_of(version))

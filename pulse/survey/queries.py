@@ -67,9 +67,13 @@ def open_wave(area: Area, at: datetime) -> Wave | None:
 
 def next_wave(area: Area, at: datetime) -> Wave | None:
     """The soonest wave for ``area`` or an ancestor that opens after ``at``."""
-    ids = [a.id for a in (area, *area.ancestors())]
+    return next_wave_among([a.id for a in (area, *area.ancestors())], at)
+
+
+def next_wave_among(area_ids: list[int] | tuple[int, ...], at: datetime) -> Wave | None:
+    """The soonest wave for any of these areas that opens after ``at``."""
     return db.session.scalar(
-        select(Wave).where(Wave.area_id.in_(ids), Wave.opens_at > at)
+        select(Wave).where(Wave.area_id.in_(area_ids), Wave.opens_at > at)
         .order_by(Wave.opens_at).limit(1))
 
 

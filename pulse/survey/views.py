@@ -12,7 +12,7 @@ from surveys import geo
 
 from ..codes import access as code_access
 from ..extensions import csrf, db, limiter
-from . import intake, queries, summary, tokens
+from . import intake, places, queries, summary, tokens
 from .forms import CONTROL_FIELDS, form_class_for
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
@@ -24,10 +24,11 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _area_or_404(code: str):
+def _area_or_404(code: str, load=places.place):
+    """The cached :class:`~.places.Place` by default; pages that walk the tree pass the ORM's."""
     # A code no area could have (too long for the column, or holding a NUL that PostgreSQL
     # refuses) is answered here rather than passed to the database.
-    area = queries.active_area(code) if len(code) <= 32 and code.isprintable() else None
+    area = load(code) if len(code) <= 32 and code.isprintable() else None
     if area is None:
         abort(404, description=_("We could not find an area with the code %(code)s.", code=code))
     return area
@@ -39,7 +40,7 @@ def _channel() -> str:
 
 def _closed(area, now: datetime):
     """410 for a survey that is over; 403 and its opening date for one not yet open."""
-    upcoming = queries.next_wave(area, now)
+    upcoming = queries.next_wave_among(area.lineage, now)
     if upcoming is not None:
         page = render_template("survey/upcoming.html", area=area,
                                opens_on=format_date(upcoming.opens_at, "long"))
@@ -83,7 +84,7 @@ def locate():
 def intro(code: str):
     area = _area_or_404(code)
     now = _now()
-    if queries.open_wave(area, now) is None:
+    if area.open_wave(now) is None:
         return _closed(area, now)
     return render_template("survey/intro.html", area=area, via=_channel())
 
@@ -96,7 +97,7 @@ def intro(code: str):
 def questions(code: str):
     area = _area_or_404(code)
     now = _now()
-    wave = queries.open_wave(area, now)
+    wave = area.open_wave(now)
     if wave is None:
         return _closed(area, now)
     if tokens.answered_key(area.id, wave.id) in tokens.answered_keys(request):
@@ -158,7 +159,7 @@ def questions(code: str):
 
 @bp.get("/<code>/thanks")
 def thanks(code: str):
-    area = _area_or_404(code)
+    area = _area_or_404(code, queries.active_area)
     figures = summary.recent_figures(area, _now(), current_app.config["PULSE_MIN_RESPONSES"])
     return render_template("survey/thanks.html", area=area, figures=figures,
                            report=request.args.get("report") == "1")
