@@ -70,7 +70,9 @@ def choropleth(areas: Sequence[MapArea], *, title: str, unit_label: str,
     legend_h = 40 + 22 * (len(CLASS_COLOURS) + 2)
     total_h = height + legend_h
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {total_h}" '
-           f'class="map" role="img" aria-labelledby="map-title">',
+           # A group, not an image: each area in it is a link to its page (an image may
+           # hold nothing focusable, WCAG 4.1.2).
+           f'class="map" role="group" aria-labelledby="map-title">',
            f'<title id="map-title">{_e(title)}</title>',
            '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
            'patternTransform="rotate(45)"><rect width="6" height="6" fill="#d9d9d9"/>'
