@@ -82,8 +82,9 @@ def _period_arg() -> str | None:
         return None
     try:
         return parse(raw[:32]).label
-    except ValueError as err:
-        raise BadRequest(str(err)) from None
+    except ValueError:
+        # Not echoed: a client's bad input never comes back in the body.
+        raise BadRequest("'period' is not a period (use 2026-10, 2026-Q4 or R12-2026-10).") from None
 
 
 @bp.get("/openapi.json")
