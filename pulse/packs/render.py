@@ -8,67 +8,25 @@ only images are our own SVG charts, whose text pulse.charts.svg escapes.
 from __future__ import annotations
 
 import io
-import math
 import re
-import unicodedata
 
 from fpdf import FPDF
-from fpdf.fonts import FontFace
 
 from ..charts.svg import trend_chart
 from ..distribution.pdf import FAMILY, new_document, open_fonts, to_bytes
-from .content import Concern, PackContent, Shape
+from .content import Concern, PackContent
+from .layout import GREY, HEADING, INK, MARGIN, WIDTH, clean
+from .layout import heading as _heading
+from .layout import para as _para
+from .map import draw_map
 
-MARGIN = 15.0
-WIDTH = 210.0 - 2 * MARGIN
-INK = (0, 0, 0)
-GREY = (90, 90, 90)
-LIGHT = (225, 225, 225)
-HEADING = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
 _TITLE = re.compile(r"<title[^>]*>.*?</title>", re.S)
-
-
-def clean(pdf: FPDF, text: object) -> str:
-    """Text the embedded font can draw: control and bidi-override characters dropped,
-    characters without a glyph shown as '?' (fpdf2 would silently drop them)."""
-    cmap = getattr(pdf.current_font, "cmap", None) or {}
-    out = []
-    for ch in str(text):
-        if ch in "\n\t":
-            out.append(" " if ch == "\t" else ch)
-        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
-            continue
-        elif cmap and ord(ch) not in cmap:
-            out.append("?")
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def _fmt(value: float | None, unit: str = "score") -> str:
     if value is None:
         return "—"
     return f"{value:.0f}%" if unit == "percent" else f"{value:.0f}"
-
-
-def _heading(pdf: FPDF, text: str, size: float = 15) -> None:
-    if pdf.get_y() > 297 - MARGIN - 30:
-        pdf.add_page()
-    pdf.start_section(text)
-    pdf.set_font(FAMILY, "B", size)
-    pdf.set_x(MARGIN)
-    pdf.multi_cell(WIDTH, size * 0.5, clean(pdf, text), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
-    pdf.set_font(FAMILY, "", 10)
-
-
-def _para(pdf: FPDF, text: str, size: float = 10, colour=INK, indent: float = 0) -> None:
-    pdf.set_font(FAMILY, "", size)
-    pdf.set_text_color(*colour)
-    pdf.set_x(MARGIN + indent)
-    pdf.multi_cell(WIDTH - indent, size * 0.5, clean(pdf, text), align="L", new_x="LMARGIN",
-                   new_y="NEXT")
-    pdf.set_text_color(*INK)
 
 
 def _footer(pdf: FPDF, c: PackContent) -> None:
@@ -79,71 +37,6 @@ def _footer(pdf: FPDF, c: PackContent) -> None:
     pdf.cell(WIDTH, 4, clean(pdf, f"Briefing pack · {c.area_name} ({c.area_code}) · "
                               f"{c.period} · page {pdf.page_no()} of {{nb}}"), align="C")
     pdf.set_text_color(*INK)
-
-
-# --- map ---------------------------------------------------------------------------------
-
-def _rings(geometry: dict) -> list[list[list[float]]]:
-    if geometry.get("type") == "Feature":
-        geometry = geometry.get("geometry") or {}
-    kind, coords = geometry.get("type"), geometry.get("coordinates") or []
-    if kind == "Polygon":
-        return [list(r) for r in coords]
-    if kind == "MultiPolygon":
-        return [list(r) for polygon in coords for r in polygon]
-    return []
-
-
-def draw_map(pdf: FPDF, shapes: list[Shape], x: float, y: float, w: float, h: float,
-             area_name: str) -> None:
-    """The area (dark, heavy outline, labelled) among its neighbours (light): fpdf2 polygons,
-    so it prints in greyscale and needs no image library."""
-    rings = [(s, ring) for s in shapes for ring in _rings(s.geometry)
-             if len(ring) >= 3 and all(len(p) >= 2 for p in ring)]
-    if not rings:
-        _para(pdf, "No boundary is stored for this area, so no map is drawn.", colour=GREY)
-        return
-    lats = [p[1] for _, ring in rings for p in ring]
-    lat0 = math.radians((min(lats) + max(lats)) / 2)
-    xs = [p[0] * math.cos(lat0) for _, ring in rings for p in ring]
-    span_x, span_y = (max(xs) - min(xs)) or 1e-9, (max(lats) - min(lats)) or 1e-9
-    scale = min(w / span_x, h / span_y)
-    off_x, off_y = x + (w - span_x * scale) / 2, y + (h - span_y * scale) / 2
-    min_x, max_lat = min(xs), max(lats)
-
-    def project(p) -> tuple[float, float]:
-        return (off_x + (p[0] * math.cos(lat0) - min_x) * scale,
-                off_y + (max_lat - p[1]) * scale)
-
-    pdf.set_draw_color(*INK)
-    for highlighted in (False, True):          # the area last, on top
-        for shape, ring in rings:
-            if shape.highlighted != highlighted:
-                continue
-            pdf.set_fill_color(*((70, 70, 70) if highlighted else (235, 235, 235)))
-            pdf.set_line_width(0.8 if highlighted else 0.2)
-            pdf.polygon([project(p) for p in ring], style="DF")
-    pdf.set_line_width(0.2)
-    # Labels: every neighbour's name at its centre, the area's in a white box.
-    pdf.set_font(FAMILY, "", 7)
-    for shape in shapes:
-        pts = [project(p) for r in _rings(shape.geometry) for p in r]
-        if not pts:
-            continue
-        cx, cy = sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts)
-        label = clean(pdf, shape.name)
-        tw = pdf.get_string_width(label) + 2
-        if shape.highlighted:
-            pdf.set_font(FAMILY, "B", 8)
-            tw = pdf.get_string_width(label) + 2
-            pdf.set_fill_color(255, 255, 255)
-            pdf.rect(cx - tw / 2, cy - 2.5, tw, 5, style="DF")
-        pdf.set_xy(cx - tw / 2, cy - 2.5)
-        pdf.cell(tw, 5, label, align="C")
-        pdf.set_font(FAMILY, "", 7)
-    pdf.set_xy(MARGIN, y + h + 2)
-    _para(pdf, f"Map: {area_name} shaded dark with a heavy outline; neighbouring areas "
-               "with the same parent in light grey, each named.", size=8, colour=GREY)
 
 
 # --- pages -------------------------------------------------------------------------------
@@ -190,14 +83,14 @@ def _headlines(pdf: FPDF, c: PackContent) -> None:
         _para(pdf, "No estimates are stored for this area and period.")
         return
     _para(pdf, "Scores out of 100 (or % positive) with their 95% confidence interval, the "
-               "number of responses and the modelled estimate. A change is named only when "
+               "number of responses (n) and the modelled estimate. A change is named only when "
                "it is statistically significant.", size=9, colour=GREY)
     pdf.ln(1)
     pdf.set_font(FAMILY, "", 9)
-    with pdf.table(col_widths=(42, 17, 24, 21, 20, 56), text_align=(
+    with pdf.table(col_widths=(44, 16, 24, 14, 20, 62), text_align=(
             "LEFT", "RIGHT", "CENTER", "RIGHT", "RIGHT", "LEFT"), headings_style=HEADING,
             line_height=4.6, width=WIDTH) as table:
-        table.row(("Measure", "Estimate", "95% interval", "Responses", "Modelled", "Change"))
+        table.row(("Measure", "Figure", "95% interval", "n", "Modelled", "Change"))
         for h in c.headlines:
             if h.estimate is None:
                 why = ("fewer than 10 responses" if h.suppressed else "no estimate")
@@ -324,15 +217,12 @@ def _methodology(pdf: FPDF, c: PackContent) -> None:
                          f"fewer than {c.minimum}, or withheld, in {c.period}."),
         "Quotes are redacted comments approved for publication by an officer or analyst.",
     ]
-    pdf.set_font(FAMILY, "", 8.5)
-    height = sum(pdf.multi_cell(WIDTH - 8, 4.2, clean(pdf, t), align="L", dry_run=True,
-                                output="LINES").__len__() * 4.2 + 1.5 for t in lines) + 12
-    if pdf.get_y() + height > 297 - MARGIN:
+    # The box is drawn round the text once it is written (an outline covers nothing), so the
+    # text is laid out once; it starts a page when less than the box's usual height is left.
+    if pdf.get_y() > 297 - MARGIN - 80:
         pdf.add_page()
     pdf.start_section("Methodology and caveats")
     top = pdf.get_y()
-    pdf.set_line_width(0.4)
-    pdf.rect(MARGIN, top, WIDTH, height)
     pdf.set_xy(MARGIN + 4, top + 3)
     pdf.set_font(FAMILY, "B", 10)
     pdf.cell(WIDTH - 8, 5, "Methodology and caveats", new_x="LMARGIN", new_y="NEXT")
@@ -342,7 +232,10 @@ def _methodology(pdf: FPDF, c: PackContent) -> None:
         pdf.multi_cell(WIDTH - 8, 4.2, clean(pdf, text), align="L", new_x="LMARGIN",
                        new_y="NEXT")
         pdf.ln(1.5)
-    pdf.set_y(top + height + 2)
+    pdf.set_line_width(0.4)
+    pdf.rect(MARGIN, top, WIDTH, pdf.get_y() - top + 1.5)
+    pdf.set_line_width(0.2)
+    pdf.set_y(pdf.get_y() + 4)
 
 
 def render(c: PackContent) -> tuple[bytes, int]:

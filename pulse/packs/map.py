@@ -1,0 +1,77 @@
+"""The map locating an area: its boundary and its neighbours', drawn as fpdf2 polygons.
+
+Greys and a heavy outline, each area named, so it reads in greyscale print; no image library
+and nothing fetched.
+"""
+from __future__ import annotations
+
+import math
+
+from fpdf import FPDF
+
+from ..distribution.pdf import FAMILY
+from .content import Shape
+from .layout import GREY, INK, MARGIN, clean, para
+
+
+def _rings(geometry: dict) -> list[list[list[float]]]:
+    if geometry.get("type") == "Feature":
+        geometry = geometry.get("geometry") or {}
+    kind, coords = geometry.get("type"), geometry.get("coordinates") or []
+    if kind == "Polygon":
+        return [list(r) for r in coords]
+    if kind == "MultiPolygon":
+        return [list(r) for polygon in coords for r in polygon]
+    return []
+
+
+def draw_map(pdf: FPDF, shapes: list[Shape], x: float, y: float, w: float, h: float,
+             area_name: str) -> None:
+    """The area (dark, heavy outline, labelled) among its neighbours (light): fpdf2 polygons,
+    so it prints in greyscale and needs no image library."""
+    rings = [(s, ring) for s in shapes for ring in _rings(s.geometry)
+             if len(ring) >= 3 and all(len(p) >= 2 for p in ring)]
+    if not rings:
+        para(pdf, "No boundary is stored for this area, so no map is drawn.", colour=GREY)
+        return
+    lats = [p[1] for _, ring in rings for p in ring]
+    lat0 = math.radians((min(lats) + max(lats)) / 2)
+    xs = [p[0] * math.cos(lat0) for _, ring in rings for p in ring]
+    span_x, span_y = (max(xs) - min(xs)) or 1e-9, (max(lats) - min(lats)) or 1e-9
+    scale = min(w / span_x, h / span_y)
+    off_x, off_y = x + (w - span_x * scale) / 2, y + (h - span_y * scale) / 2
+    min_x, max_lat = min(xs), max(lats)
+
+    def project(p) -> tuple[float, float]:
+        return (off_x + (p[0] * math.cos(lat0) - min_x) * scale,
+                off_y + (max_lat - p[1]) * scale)
+
+    pdf.set_draw_color(*INK)
+    for highlighted in (False, True):          # the area last, on top
+        for shape, ring in rings:
+            if shape.highlighted != highlighted:
+                continue
+            pdf.set_fill_color(*((70, 70, 70) if highlighted else (235, 235, 235)))
+            pdf.set_line_width(0.8 if highlighted else 0.2)
+            pdf.polygon([project(p) for p in ring], style="DF")
+    pdf.set_line_width(0.2)
+    # Labels: every neighbour's name at its centre, the area's in a white box.
+    pdf.set_font(FAMILY, "", 7)
+    for shape in shapes:
+        pts = [project(p) for r in _rings(shape.geometry) for p in r]
+        if not pts:
+            continue
+        cx, cy = sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts)
+        label = clean(pdf, shape.name)
+        tw = pdf.get_string_width(label) + 2
+        if shape.highlighted:
+            pdf.set_font(FAMILY, "B", 8)
+            tw = pdf.get_string_width(label) + 2
+            pdf.set_fill_color(255, 255, 255)
+            pdf.rect(cx - tw / 2, cy - 2.5, tw, 5, style="DF")
+        pdf.set_xy(cx - tw / 2, cy - 2.5)
+        pdf.cell(tw, 5, label, align="C")
+        pdf.set_font(FAMILY, "", 7)
+    pdf.set_xy(MARGIN, y + h + 2)
+    para(pdf, f"Map: {area_name} shaded dark with a heavy outline; neighbouring areas "
+               "with the same parent in light grey, each named.", size=8, colour=GREY)
