@@ -27,3 +27,23 @@ if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then
     rm -f "$log"
   fi
 fi
+
+# axe-core, for the accessibility checks in tests/browser/test_axe.py: pinned, from the npm
+# registry, checked against the registry's published sha512, unpacked under tests/browser/vendor
+# (not committed). A second run is a no-op; without npm the axe tests say why they skip.
+AXE_VERSION=4.14.1
+AXE_SHA512="FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ=="
+AXE_DIR="$(dirname "$0")/../tests/browser/vendor/axe-core-$AXE_VERSION"
+if [ ! -f "$AXE_DIR/axe.min.js" ] && command -v npm >/dev/null; then
+  pack="$(mktemp -d)"
+  if (cd "$pack" && timeout 300 npm pack --silent "axe-core@$AXE_VERSION" >/dev/null) \
+      && [ "$(openssl dgst -sha512 -binary "$pack/axe-core-$AXE_VERSION.tgz" | base64 -w0)" = "$AXE_SHA512" ]; then
+    mkdir -p "$AXE_DIR"
+    tar -xzf "$pack/axe-core-$AXE_VERSION.tgz" -C "$AXE_DIR" --strip-components=1 \
+      package/axe.min.js package/LICENSE package/package.json
+    echo "test-deps: axe-core $AXE_VERSION unpacked for tests/browser/test_axe.py"
+  else
+    echo "test-deps: could not fetch axe-core $AXE_VERSION (or its checksum differs); the axe tests will skip" >&2
+  fi
+  rm -rf "$pack"
+fi
