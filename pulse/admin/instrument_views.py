@@ -8,6 +8,8 @@ from flask_babel import force_locale
 from markupsafe import Markup
 from sqlalchemy import select
 
+from surveys.instrument import Instrument as Definition
+
 from ..auth.decorators import roles_required
 from ..extensions import db
 from ..instruments.queries import definition_of, latest_version
@@ -51,6 +53,14 @@ def preview(name: str):
     if language not in definition.languages:
         language = "en"
     form = form_class_for(version.id, version.digest, definition)()
+    return render_template("admin/instrument_preview.html",
+                           markup=phone_markup(definition, form, area, language),
+                           area=area, version=version, definition=definition,
+                           language=language)
+
+
+def phone_markup(definition: Definition, form, area: Area, language: str) -> Markup:
+    """The questions form of the live resident template, as a resident in ``area`` gets it."""
     with force_locale(language):   # the resident's page in that language, chrome included
         page = render_template("survey/questions.html", area=area, form=form,
                                definition=definition, language=language)
@@ -58,6 +68,4 @@ def preview(name: str):
     if found is None:
         abort(500)
     # bandit B704: our own rendered, escaped template output; shown with its controls disabled.
-    return render_template("admin/instrument_preview.html", markup=Markup(found.group(0)),  # nosec B704
-                           area=area, version=version, definition=definition,
-                           language=language)
+    return Markup(found.group(0))  # nosec B704

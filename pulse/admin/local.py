@@ -108,12 +108,17 @@ def check_codes_unclaimed(definition: Definition) -> None:
                              index=i, field="code")
 
 
-def publish_local(name: str, local: list[QuestionDef]) -> InstrumentVersion:
-    """Publish (or keep, when unchanged) the variant holding ``local``; add and flush."""
+def checked(name: str, local: list[QuestionDef]) -> Definition:
+    """The variant holding ``local``, with every check publishing makes (for a preview)."""
     definition = build(name, local)
     check_core_fixed(definition)
     check_codes_unclaimed(definition)
-    return publish(definition)
+    return definition
+
+
+def publish_local(name: str, local: list[QuestionDef]) -> InstrumentVersion:
+    """Publish (or keep, when unchanged) the variant holding ``local``; add and flush."""
+    return publish(checked(name, local))
 
 
 def schedule(version: InstrumentVersion, areas: list[Area], *, starts: datetime,

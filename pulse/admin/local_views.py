@@ -2,6 +2,7 @@
 
 One form holds the whole set. "Add", "Move up", "Move down" and "Remove" are submit buttons
 that re-render the form rearranged, so nothing needs JavaScript and nothing typed is lost;
+"Preview" shows the unpublished set through the live resident template at a phone's width;
 only "Publish" writes, through the same operation as the CLI (a new version when anything a
 resident sees changed; answers already given keep the version they answered).
 """
@@ -20,9 +21,11 @@ from ..extensions import db
 from ..instruments.queries import definition_of, latest_version
 from ..models import Area
 from ..models.user import ADMIN
-from .forms import QUESTIONS_MAX, LocalSetForm, local_entry, local_spec
-from .local import (LocalError, local_questions, publish_and_schedule, question_from, scheduled,
-                    spec_of, variant_code)
+from .forms import LANGUAGE_NAMES, QUESTIONS_MAX, LocalSetForm, local_entry, local_spec
+from ..survey.forms import survey_form_class
+from .instrument_views import phone_markup
+from .local import (LocalError, checked, local_questions, publish_and_schedule, question_from,
+                    scheduled, spec_of, variant_code)
 from .views import bp
 
 MOVES = ("up", "down", "remove")
@@ -98,17 +101,37 @@ def _place_error(form: LocalSetForm, err: LocalError) -> None:
         form.form_errors.append(str(err))
 
 
+def _questions(form: LocalSetForm) -> list:
+    local = []
+    for i, entry in enumerate(form.questions):
+        try:
+            local.append(question_from(local_spec(entry.data)))
+        except LocalError as err:
+            raise LocalError(str(err), index=i, field="kind") from None
+    return local
+
+
+def _preview(form: LocalSetForm, name: str):
+    """The set as residents of the first chosen area would get it, in every language; no write."""
+    areas = _areas(form)
+    if areas is None:
+        return None
+    try:
+        definition = checked(name, _questions(form))
+    except LocalError as err:
+        _place_error(form, err)
+        return None
+    survey = survey_form_class(definition)(formdata=None)
+    return areas[0], [(lang, phone_markup(definition, survey, areas[0], lang))
+                      for lang in definition.languages]
+
+
 def _publish(form: LocalSetForm, name: str, existing: bool):
     areas = _areas(form)
     if areas is None:
         return None
     try:
-        local = []
-        for i, entry in enumerate(form.questions):
-            try:
-                local.append(question_from(local_spec(entry.data)))
-            except LocalError as err:
-                raise LocalError(str(err), index=i, field="kind") from None
+        local = _questions(form)
         starts = datetime.combine(form.starts.data, time(), UTC)
         ends = datetime.combine(form.ends.data + timedelta(days=1), time(), UTC)
         managed = []
@@ -133,14 +156,18 @@ def _editor(form: LocalSetForm, name: str | None):
     action = request.form.get("action", "publish") if request.method == "POST" else ""
     if name is not None:
         form.name.data = name  # the name is the variant's identity: fixed once published
-    if action and action != "publish":
+    if action and action not in ("publish", "preview"):
         form = _rearranged(form, action)
         return _page(form, name)
-    if action == "publish" and form.validate_on_submit():
+    if action and form.validate_on_submit():
         chosen = name or form.name.data
         if name is None and latest_version(variant_code(chosen)) is not None:
             form.name.errors.append(_("There is already a set called %(name)s; edit it instead.",
                                       name=chosen))
+        elif action == "preview":
+            shown = _preview(form, chosen)
+            if shown is not None:
+                return _page(form, name, draft=shown)
         else:
             done = _publish(form, chosen, existing=name is not None)
             if done is not None:
@@ -148,14 +175,15 @@ def _editor(form: LocalSetForm, name: str | None):
     return _page(form, name, 422 if action else 200)
 
 
-def _page(form: LocalSetForm, name: str | None, status: int = 200):
+def _page(form: LocalSetForm, name: str | None, status: int = 200, draft=None):
     version = latest_version(variant_code(name)) if name else None
     preview_area = None
     if version is not None:
         preview_area = next((w.area.code for w in scheduled(version, _now())
                              if area_in_scope(w.area_id)), None)
     return render_template("admin/local_edit.html", form=form, name=name, version=version,
-                           preview_area=preview_area, questions_max=QUESTIONS_MAX), status
+                           preview_area=preview_area, questions_max=QUESTIONS_MAX,
+                           draft=draft, languages=LANGUAGE_NAMES), status
 
 
 @bp.route("/instruments/new", methods=["GET", "POST"])

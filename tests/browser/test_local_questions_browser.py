@@ -80,6 +80,11 @@ def test_admin_adds_a_local_question_and_a_resident_sees_it(admin_server, browse
         assert page.locator("fieldset.local-q").nth(1).get_by_label("Type").input_value() == "agree5"
         assert page.get_by_label("Name of the set").input_value() == "ladywell"
 
+        page.get_by_role("button", name="Preview on a phone").click()
+        phones = page.locator(".phones .phone")
+        assert phones.count() == 2
+        assert DARK_EN in phones.first.inner_text() and DARK_CY in phones.nth(1).inner_text()
+        assert phones.first.bounding_box()["width"] <= 360
         page.get_by_role("button", name="Publish").click()
         page.wait_for_url("**/admin/instruments/ladywell/edit")
         assert "Published core+ladywell version 1" in page.locator(".notice").inner_text()

@@ -237,3 +237,31 @@ def test_a_name_already_published_is_edited_not_overwritten(app, client, auth, s
     assert _post(client, "/admin/instruments/new", "publish", *args).status_code == 302
     again = _post(client, "/admin/instruments/new", "publish", *args)
     assert again.status_code == 422 and "already a set called ladywell" in _text(again)
+
+
+def test_preview_before_publishing_shows_the_live_page_in_every_language(app, client, auth,
+                                                                         survey_area):
+    from tests.pulse.admin.test_local_questions import _questions_markup
+
+    auth.login("admin")
+    question = _question(0, "ladywell_dark", "s10", DARK_EN, DARK_CY)
+    shown = _post(client, "/admin/instruments/new", "preview", {"name": "ladywell"}, question,
+                  _when(survey_area.ward))
+    page = _text(shown)
+    assert shown.status_code == 200 and "There is a problem" not in page
+    assert "Preview, not published: what a resident in Bellingham sees" in page
+    assert page.count('<fieldset class="preview" disabled') == 2 and DARK_CY in page
+    assert 'name="questions-0-code"' in page  # the form is still there, as typed
+    assert _variants(app) == []
+    # The same checks as publishing: a core code is refused by its field, nothing shown.
+    refused = _post(client, "/admin/instruments/new", "preview", {"name": "ladywell"},
+                    _question(0, "safe_day", "s10", DARK_EN, DARK_CY), _when(survey_area.ward))
+    assert refused.status_code == 422 and 'id="err-questions-0-code"' in _text(refused)
+    assert "Preview, not published" not in _text(refused)
+
+    # What the preview showed is what residents get once it is published.
+    assert _post(client, "/admin/instruments/new", "publish", {"name": "ladywell"}, question,
+                 _when(survey_area.ward)).status_code == 302
+    live = _text(client.get(f"/s/{survey_area.ward}/questions?consent=yes"))
+    english = page[page.index('<fieldset class="preview" disabled lang="en">'):]
+    assert _questions_markup(english) == _questions_markup(live)
