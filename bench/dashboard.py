@@ -68,7 +68,8 @@ def _rows(area_ids: list[int], rng: random.Random):
                                computed_at=now)
 
 
-def bench_backend(url: str, label: str) -> None:
+def setup(url: str, label: str):
+    """An app on ``url`` filled with the bench data, and a test client signed in as an officer."""
     from flask_migrate import upgrade
     from sqlalchemy import insert
 
@@ -109,6 +110,28 @@ def bench_backend(url: str, label: str) -> None:
     for path in ("/officer/", "/officer/area/W123"):
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
+    return app, client
+
+
+def profile(client, path: str, n: int = 10, top: int = 30) -> None:
+    """cProfile ``n`` requests of ``path``: where the overview's time goes, by cumulative time."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(n):
+        client.get(path)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(top)
+
+
+def bench_backend(url: str, label: str, profile_path: str | None = None) -> None:
+    from pulse.extensions import db
+
+    app, client = setup(url, label)
+    if profile_path:
+        profile(client, profile_path)
     print(f"{label}: server time per request (Flask test client)")
     show("GET /officer/ (overview, r12, map of 600)", timed(lambda: client.get("/officer/"), 30))
     show("GET /officer/?kind=month&measure=safe_night",
@@ -122,12 +145,14 @@ def bench_backend(url: str, label: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--profile", metavar="PATH",
+                        help="also print a cProfile of 10 requests of PATH (e.g. /officer/)")
     args = parser.parse_args()
     print(f"bench.dashboard on {platform.node()} ({platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} cpus), Python {platform.python_version()}, "
           f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     with tempfile.TemporaryDirectory() as tmp:
-        bench_backend(f"sqlite:///{tmp}/bench.db", "SQLite")
+        bench_backend(f"sqlite:///{tmp}/bench.db", "SQLite", args.profile)
     if args.postgres:
         from sqlalchemy import create_engine, text
 
@@ -140,7 +165,7 @@ def main() -> None:
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         try:
-            bench_backend(postgres_url_with_schema(base, schema), "PostgreSQL")
+            bench_backend(postgres_url_with_schema(base, schema), "PostgreSQL", args.profile)
         finally:
             with admin.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))

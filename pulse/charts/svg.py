@@ -7,7 +7,7 @@ are presentation attributes, which print as drawn.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -62,31 +62,23 @@ def class_of(value: float, breaks: Sequence[float]) -> int:
     return len(breaks)
 
 
-def choropleth(areas: Sequence[MapArea], *, title: str, unit_label: str,
-               width: int = 640, height: int = 480) -> str:
-    """An SVG map: areas coloured by class, suppressed ones hatched, a legend below."""
-    rings_by_area = [(a, _rings(a.geometry)) for a in areas if a.geometry]
-    points = [pt for _, rings in rings_by_area for ring in rings for pt in ring]
-    legend_h = 40 + 22 * (len(CLASS_COLOURS) + 2)
-    total_h = height + legend_h
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {total_h}" '
-           # A group, not an image: each area in it is a link to its page (an image may
-           # hold nothing focusable, WCAG 4.1.2).
-           f'class="map" role="group" aria-labelledby="map-title">',
-           f'<title id="map-title">{_e(title)}</title>',
-           '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
-           'patternTransform="rotate(45)"><rect width="6" height="6" fill="#d9d9d9"/>'
-           '<line x1="0" y1="0" x2="0" y2="6" stroke="#6b6b6b" stroke-width="2"/></pattern></defs>']
+def project_paths(shapes: Sequence[tuple[str, dict]], *, width: int = 640,
+                  height: int = 480) -> dict[str, str]:
+    """Code -> SVG path data for each shape, all projected together into one frame.
+
+    This is the costly part of a map (every boundary point), and it depends only on the
+    shapes: callers may keep the result for a set of areas and draw many maps from it.
+    """
+    rings_by_code = [(code, _rings(geometry)) for code, geometry in shapes if geometry]
+    points = [pt for _, rings in rings_by_code for ring in rings for pt in ring]
     if not points:
-        out.append(f'<text x="10" y="30">{_e("No boundaries to draw.")}</text></svg>')
-        return "".join(out)
-    values = [a.value for a, _ in rings_by_area if a.value is not None]
-    breaks = class_breaks(values)
+        return {}
     lons = [p[0] for p in points]
     lats = [p[1] for p in points]
     lat0 = math.radians((min(lats) + max(lats)) / 2)
+    cos0 = math.cos(lat0)
     # Equirectangular with the longitude squeezed by cos(latitude): true shapes at city scale.
-    xs = [lon * math.cos(lat0) for lon in lons]
+    xs = [lon * cos0 for lon in lons]
     span_x, span_y = (max(xs) - min(xs)) or 1e-9, (max(lats) - min(lats)) or 1e-9
     pad = 10
     scale = min((width - 2 * pad) / span_x, (height - 2 * pad) / span_y)
@@ -95,13 +87,44 @@ def choropleth(areas: Sequence[MapArea], *, title: str, unit_label: str,
     min_x, max_lat = min(xs), max(lats)
 
     def project(lon: float, lat: float) -> str:
-        x = off_x + (lon * math.cos(lat0) - min_x) * scale
+        x = off_x + (lon * cos0 - min_x) * scale
         y = off_y + (max_lat - lat) * scale
         return f"{x:.1f},{y:.1f}"
 
-    for area, rings in rings_by_area:
-        d = " ".join("M" + " L".join(project(p[0], p[1]) for p in ring) + " Z"
-                     for ring in rings if ring)
+    return {code: " ".join("M" + " L".join(project(p[0], p[1]) for p in ring) + " Z"
+                           for ring in rings if ring)
+            for code, rings in rings_by_code if rings}
+
+
+def choropleth(areas: Sequence[MapArea], *, title: str, unit_label: str,
+               width: int = 640, height: int = 480,
+               paths: Mapping[str, str] | None = None) -> str:
+    """An SVG map: areas coloured by class, suppressed ones hatched, a legend below.
+
+    ``paths`` (from :func:`project_paths`, code -> path data) saves projecting the boundaries
+    again; without it the areas' own geometries are projected here.
+    """
+    if paths is None:
+        paths = project_paths([(a.code, a.geometry) for a in areas if a.geometry],
+                              width=width, height=height)
+    drawn = [(a, paths[a.code]) for a in areas if paths.get(a.code)]
+    legend_h = 40 + 22 * (len(CLASS_COLOURS) + 2)
+    total_h = height + legend_h
+    pad = 10
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {total_h}" '
+           # A group, not an image: each area in it is a link to its page (an image may
+           # hold nothing focusable, WCAG 4.1.2).
+           f'class="map" role="group" aria-labelledby="map-title">',
+           f'<title id="map-title">{_e(title)}</title>',
+           '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+           'patternTransform="rotate(45)"><rect width="6" height="6" fill="#d9d9d9"/>'
+           '<line x1="0" y1="0" x2="0" y2="6" stroke="#6b6b6b" stroke-width="2"/></pattern></defs>']
+    if not drawn:
+        out.append(f'<text x="10" y="30">{_e("No boundaries to draw.")}</text></svg>')
+        return "".join(out)
+    values = [a.value for a, _ in drawn if a.value is not None]
+    breaks = class_breaks(values)
+    for area, d in drawn:
         if area.suppressed:
             fill, said = "url(#hatch)", "fewer than 10 responses"
         elif area.value is None:

@@ -35,7 +35,7 @@ def _levels(area_ids: list[int], period: str) -> dict[tuple[int, str], float | N
     stmt = select(Estimate.area_id, Estimate.measure, Estimate.estimate, Estimate.suppressed).where(
         Estimate.area_id.in_(area_ids), Estimate.period == period, Estimate.group_label == "all",
         Estimate.measure.in_(("safe_night", "trust")))
-    return {(a, m): None if s else e for a, m, e, s in db.session.execute(stmt)}
+    return {(a, m): None if s else e for a, m, e, s in db.session.connection().execute(stmt)}
 
 
 def suggestions(area_ids: list[int], period: Period) -> list[Suggestion]:
@@ -48,18 +48,24 @@ def suggestions(area_ids: list[int], period: Period) -> list[Suggestion]:
         totals[a] += n
     for (a, _), n in before.items():
         previous_totals[a] += n
-    levels = _levels(area_ids, period.label)
-    areas = {a.id: a for a in db.session.scalars(select(Area).where(Area.id.in_(area_ids)))}
+    if not now:
+        return []
+    # Only the areas with comments this period can be suggested: an overview passes a whole
+    # borough's 600 wards, most of them with none.
+    commented = sorted(totals)
+    levels = _levels(commented, period.label)
+    areas = {i: (code, name) for i, code, name in db.session.connection().execute(
+        select(Area.id, Area.code, Area.name).where(Area.id.in_(commented)))}
     topics = {t.id: t for t in db.session.scalars(select(Topic).where(Topic.retired.is_(False)))}
     decided = {(a, t) for a, t in db.session.execute(
         select(PriorityDecision.area_id, PriorityDecision.topic_id).where(
-            PriorityDecision.area_id.in_(area_ids), PriorityDecision.period == period.label))}
+            PriorityDecision.area_id.in_(commented), PriorityDecision.period == period.label))}
     rows = []
     for (area_id, topic_id), n in now.items():
         if topic_id not in topics or (area_id, topic_id) in decided:
             continue
-        area, topic = areas[area_id], topics[topic_id]
-        rows.append(TopicCount(area.code, area.name, topic.code, topic.label, topic.severity, n,
+        (area_code, area_name), topic = areas[area_id], topics[topic_id]
+        rows.append(TopicCount(area_code, area_name, topic.code, topic.label, topic.severity, n,
                                totals[area_id], before.get((area_id, topic_id), 0),
                                previous_totals[area_id], levels.get((area_id, "safe_night")),
                                levels.get((area_id, "trust"))))

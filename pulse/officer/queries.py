@@ -5,9 +5,12 @@ Every page is served from the stored estimates; nothing here touches raw answers
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 
 from analysis.periods import KINDS, QUARTER, ROLLING12, Period
 
@@ -58,7 +61,9 @@ _CELL_COLUMNS = (Estimate.area_id, Estimate.period, Estimate.period_end, Estimat
 
 
 def _cells(stmt) -> list[Cell]:
-    return [Cell(*row) for row in db.session.execute(stmt)]
+    # Plain columns through the connection: the ORM's row processing cost more than the
+    # query itself on an overview of 6,000 cells.
+    return [Cell(*row) for row in db.session.connection().execute(stmt)]
 
 
 def parse_kind(kind: str | None) -> str:
@@ -91,18 +96,46 @@ def periods_of_kind(kind: str, latest_end: int | None, limit: int = 36) -> list[
 
 
 def scoped_areas() -> list[Area]:
-    stmt = select(Area).where(in_scope_clause(Area.id)).order_by(Area.name)
+    """Areas in the user's scope by name, without their boundaries (pulse.officer.maps reads
+    those, cached)."""
+    stmt = (select(Area).options(defer(Area.boundary)).where(in_scope_clause(Area.id))
+            .order_by(Area.name))
     return list(db.session.scalars(stmt))
 
 
-def overview_cells(period: str, area_ids: list[int]) -> dict[int, dict[str, Cell]]:
-    """Area id -> measure -> "all" cell for one period."""
+class AreaRow(NamedTuple):
+    """An area as the overview lists it: no boundary, no ORM state (600 of them a page)."""
+
+    id: int
+    code: str
+    name: str
+    parent_id: int | None
+
+
+def scoped_area_rows() -> list[AreaRow]:
+    stmt = (select(Area.id, Area.code, Area.name, Area.parent_id)
+            .where(in_scope_clause(Area.id)).order_by(Area.name, Area.code))
+    return [AreaRow(*row) for row in db.session.connection().execute(stmt)]
+
+
+def overview_cells(period: str, area_ids: list[int], measures: Sequence[str] | None = None,
+                   *, significant_only: bool = False) -> dict[int, dict[str, Cell]]:
+    """Area id -> measure -> "all" cell for one period.
+
+    Naming the measures lets the database seek the unique index (area, period, measure,
+    group) on all four columns instead of reading every breakdown row of each area's period.
+    """
     out: dict[int, dict[str, Cell]] = defaultdict(dict)
     if not area_ids:
         return out
     stmt = select(*_CELL_COLUMNS).where(Estimate.period == period,
                                         Estimate.group_label == "all",
                                         Estimate.area_id.in_(area_ids))
+    if measures is not None:
+        stmt = stmt.where(Estimate.measure.in_(measures))
+    if significant_only:
+        stmt = stmt.where(Estimate.change_significant.is_(True), Estimate.change.is_not(None),
+                          Estimate.suppressed.is_(False))
     for cell in _cells(stmt):
         out[cell.area_id][cell.measure] = cell
     return out

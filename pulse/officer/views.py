@@ -1,7 +1,7 @@
 """The officer workspace: overview of the areas in scope, and one page per area."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
 from markupsafe import Markup
 
 from analysis.periods import month_label
@@ -10,48 +10,16 @@ from ..auth.decorators import login_required
 from ..auth.scope import scoped_area_or_404
 from ..charts.svg import MapArea, TrendPoint, choropleth, trend_chart
 from ..responses.queries import area_and_below, channel_counts
+from . import overview
 from . import queries as q
+from . import render
+from .maps import area_paths
 
 bp = Blueprint("officer", __name__, url_prefix="/officer")
+# One way to write an estimate cell, for the overview's table (built in Python) and templates.
+bp.add_app_template_global(render.cell_html, "estimate_cell")
 
-SINCE = {"month": "since last month", "quarter": "since last quarter",
-         "r12": "since the year before"}
-
-
-def _period(kind: str, areas: list) -> tuple[str | None, list[str]]:
-    """The period asked for (it must be one offered), else the newest; 400 otherwise."""
-    in_view = {a.id for a in areas}
-    roots = [a.id for a in areas if a.parent_id not in in_view]
-    latest = q.latest_period(kind, roots)
-    choices = q.periods_of_kind(kind, latest[1] if latest else None)
-    wanted = request.args.get("period")
-    if wanted:
-        if wanted not in choices:
-            abort(400, description=f"There are no figures for the period {wanted!r}.")
-        return wanted, choices
-    return (latest[0] if latest else None), choices
-
-
-def change_sentence(area_name: str, cell: q.Cell, kind: str) -> str:
-    verb = "rose" if cell.change > 0 else "fell"
-    unit = "points" if cell.unit == "score" else "percentage points"
-    return (f"{q.MEASURE_LABELS[cell.measure]} in {area_name} {verb} "
-            f"{abs(cell.change):.0f} {unit} {SINCE[kind]} — significant")
-
-
-def _map_areas(areas, cells, measure: str) -> list[MapArea]:
-    """Only the lowest drawn level: a borough's outline would cover its wards."""
-    with_shape = [a for a in areas if a.boundary]
-    parents = {a.parent_id for a in with_shape}
-    out = []
-    for area in with_shape:
-        if area.id in parents:
-            continue
-        cell = cells.get(area.id, {}).get(measure)
-        out.append(MapArea(area.code, area.name, area.boundary,
-                           None if cell is None else cell.estimate,
-                           bool(cell and cell.suppressed), f"/officer/area/{area.code}"))
-    return out
+SINCE = overview.SINCE
 
 
 @bp.get("/")
@@ -61,24 +29,30 @@ def index():
     measure = request.args.get("measure") or "trust"
     if measure not in q.MEASURES:
         abort(400, description=f"There is no measure called {measure!r}.")
-    areas = q.scoped_areas()
-    ids = [a.id for a in areas]
-    period, choices = _period(kind, areas)
-    cells = q.overview_cells(period, ids) if period else {}
-    changes = [change_sentence(a.name, c, kind) for a in areas
-               for m, c in sorted(cells.get(a.id, {}).items(), key=lambda mc: q.MEASURES.index(mc[0])
-                                  if mc[0] in q.MEASURES else 99)
-               if c.change_significant and c.change is not None and not c.suppressed]
-    unit = "score 0-100" if any(c.unit == "score" for byarea in cells.values()
-                                for c in byarea.values() if c.measure == measure) else "percent"
-    svg = choropleth(_map_areas(areas, cells, measure),
-                     title=f"Map: {q.MEASURE_LABELS[measure]}, {period or 'no period'}",
-                     unit_label=f"{q.MEASURE_LABELS[measure]} ({unit})")
-    return render_template("officer/overview.html", areas=areas, cells=cells, kind=kind,
+    try:
+        page = int(request.args.get("page") or 1)
+    except ValueError:
+        abort(400, description="The page must be a whole number.")
+    try:
+        view = overview.build(kind, measure, request.args.get("period") or None, page)
+    except overview.BadRequest as error:
+        abort(400, description=str(error))
+    paths = area_paths([a.id for a in view.areas])
+    map_areas = [MapArea(a.code, a.name, None, getattr(cell, "estimate", None),
+                         bool(cell and cell.suppressed), f"/officer/area/{a.code}")
+                 for a in view.areas if a.code in paths
+                 for cell in [view.map_cells.get(a.id, {}).get(measure)]]
+    svg = choropleth(map_areas, paths=paths,
+                     title=f"Map: {q.MEASURE_LABELS[measure]}, {view.period or 'no period'}",
+                     unit_label=f"{q.MEASURE_LABELS[measure]} ({view.unit})")
+    rows = render.table_rows(view.page_areas, view.cells, q.MEASURES,
+                             url_for("officer.area", code="__code__"))
+    return render_template("officer/overview.html", view=view, rows=rows, kind=kind,
                            kinds=q.KIND_LABELS, measure=measure, measures=q.MEASURES,
-                           labels=q.MEASURE_LABELS, period=period, periods=choices,
+                           labels=q.MEASURE_LABELS, period=view.period, periods=view.periods,
+                           areas=view.areas, changes=view.changes,
                            # bandit B704: pulse.charts.svg escapes every text it writes.
-                           changes=changes, map_svg=Markup(svg))  # nosec B704
+                           map_svg=Markup(svg))  # nosec B704
 
 
 @bp.get("/area/<code>")

@@ -69,3 +69,49 @@ def test_scope_by_guessed_codes(auth, client, workspace):
         assert client.get(f"/officer/area/{code}").status_code == 404, code
     page = client.get("/officer/?kind=quarter").get_data(as_text=True)
     assert "Blackheath" not in page and "Peckham" not in page
+
+
+def test_overview_answers_where_to_focus(auth, client, comments):
+    """Officers see this period's top suggestions, each explained, linking to accept/dismiss."""
+    auth.login("officer", areas=[comments.borough])
+    page = client.get("/officer/?kind=quarter").get_data(as_text=True)
+    top = page.index("Suggested priorities, 2026-Q4")
+    assert top < page.index("Significant changes this period")
+    assert page.index("Antisocial behaviour — Bellingham", top) < page.index(
+        "Litter &amp; fly-tipping — Bellingham", top)
+    assert ("Antisocial behaviour in Bellingham: 12 of 16 comments in 2026-Q4 (75%)") in page
+    assert f'href="/officer/area/{comments.ward_a}/priorities?kind=quarter"' in page
+
+
+def test_overview_table_is_paged_and_map_keeps_every_area(app, auth, client, workspace):
+    from pulse.areas.operations import ensure_area
+    from pulse.extensions import db
+    from pulse.models import Area
+    from tests.pulse.officer.conftest import square
+
+    with app.app_context():
+        borough = db.session.query(Area).filter_by(code=workspace.borough).one()
+        for i in range(60):
+            ward = ensure_area(f"X{i:03d}", f"Zz ward {i:03d}", "ward", borough)
+            ward.boundary = square(-0.1 + i * 0.01, 51.3)
+        db.session.commit()
+    auth.login("officer", areas=[workspace.borough])
+    first = client.get("/officer/?kind=quarter").get_data(as_text=True)
+    assert "Zz ward 059</a>" not in first and "<title>Zz ward 059 (X059)" in first
+    second = client.get("/officer/?kind=quarter&page=2").get_data(as_text=True)
+    assert "Zz ward 059</a>" in second and "Zz ward 000</a>" not in second
+    assert re.search(r"areas 51 to \d+ of \d+", second)
+    for bad in ("0", "3", "two"):
+        response = client.get(f"/officer/?kind=quarter&page={bad}")
+        assert response.status_code == 400 and b"page" in response.data
+
+
+def test_staff_navigation_links_comments_and_labelling(auth, client, workspace):
+    auth.login("viewer", areas=[workspace.borough])
+    nav = client.get("/officer/").get_data(as_text=True).split('<nav class="staffnav"')[1]
+    nav = nav.split("</nav>")[0]
+    assert 'href="/officer/comments"' in nav and 'href="/officer/labelling"' not in nav
+    auth.logout()
+    auth.login("officer", areas=[workspace.borough])
+    nav = client.get("/officer/").get_data(as_text=True).split('<nav class="staffnav"')[1]
+    assert 'href="/officer/comments"' in nav and 'href="/officer/labelling"' in nav
