@@ -38,9 +38,11 @@ def audit_csv():
     f = _filter()
     # Reading the log is itself taking data out: it is logged like any export.
     detail = " ".join(f"{k}={v}" for k, v in f.params().items())
-    record("export.audit.csv", user=current_user._get_current_object(),
-           areas=[f.area] if f.area else [], rows=audit_log.count(f),
-           detail=f"format=csv {detail}".strip())
+    event = record("export.audit.csv", user=current_user._get_current_object(),
+                   areas=[f.area] if f.area else [], detail=f"format=csv {detail}".strip())
+    # The download lists its own row when the filters match it; count after adding it.
+    db.session.flush()
+    event.rows = audit_log.count(f)
     db.session.commit()
     chunks = csv_chunks(audit_log.COLUMNS, audit_log.csv_rows(f), Tally())
     return Response(stream_with_context(chunks), mimetype="text/csv; charset=utf-8",

@@ -14,9 +14,11 @@ class ExportForm(FlaskForm):
     # Any code is accepted here; the view answers 404 for one outside the user's scope, as
     # every other page does, rather than a form error that would confirm the area exists.
     area = SelectField(_l("Area"), validate_choice=False,
-                       description=_l("The area and every area below it; blank for all your areas."))
+                       description=_l("The area and every area below it; "
+                                      "blank for all your areas."))
     period = StringField(_l("Period (optional)"), validators=[Optional()],
-                         description=_l("A month, quarter or rolling year: 2026-10, 2026-Q4 or R12-2026-10."))
+                         description=_l("A month, quarter or rolling year: "
+                                        "2026-10, 2026-Q4 or R12-2026-10."))
     date_from = DateField(_l("From (optional)"), validators=[Optional()])
     date_to = DateField(_l("Up to and including (optional)"), validators=[Optional()])
     format = RadioField(_l("Format"), choices=[SelectChoice("csv", "CSV"),

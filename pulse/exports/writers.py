@@ -82,7 +82,8 @@ def write_xlsx(target, columns: tuple[str, ...], rows: Iterable[tuple], sheet: s
         r = SHEET_ROWS
         for row in rows:
             if r >= SHEET_ROWS:
-                ws = book.add_worksheet(sheet if ws is None else f"{sheet} {count // SHEET_ROWS + 1}")
+                name = sheet if ws is None else f"{sheet} {count // SHEET_ROWS + 1}"
+                ws = book.add_worksheet(name)
                 for c, name in enumerate(columns):
                     ws.write_string(0, c, neutralise(name), bold)
                 ws.freeze_panes(1, 0)

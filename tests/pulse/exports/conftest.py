@@ -1,4 +1,4 @@
-"""Known rows for the export tests: estimates (one suppressed), responses, comments with payloads."""
+"""Known rows for the export tests: estimates (one suppressed), responses, payload comments."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
