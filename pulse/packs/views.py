@@ -29,7 +29,9 @@ from . import background
 from .content import PackError
 from .operations import pack_folder, queue_run
 
-bp = Blueprint("packs", __name__, url_prefix="/officer")
+# Full paths, no prefix: officers' pages live under /officer/, the subscriptions page under
+# /admin/packs/ beside the rest of the admin console.
+bp = Blueprint("packs", __name__)
 
 BUILDERS = ("admin", "analyst", "officer")
 REFRESH_SECONDS = 2
@@ -49,7 +51,7 @@ def _has_children(area: Area) -> bool:
     return len(area_and_below(area)) > 1
 
 
-@bp.get("/area/<code>/pack")
+@bp.get("/officer/area/<code>/pack")
 @roles_required(*BUILDERS)
 def request_form(code: str):
     area = scoped_area_or_404(code)
@@ -57,7 +59,7 @@ def request_form(code: str):
                            bulk=_has_children(area), error=None)
 
 
-@bp.post("/area/<code>/pack")
+@bp.post("/officer/area/<code>/pack")
 @roles_required(*BUILDERS)
 def request_pack(code: str):
     area = scoped_area_or_404(code)
@@ -84,7 +86,7 @@ def _run_or_404(run_id: int) -> PackRun:
     return run
 
 
-@bp.get("/packs/<int:run_id>")
+@bp.get("/officer/packs/<int:run_id>")
 @login_required
 def run(run_id: int):
     run = _run_or_404(run_id)
@@ -94,7 +96,7 @@ def run(run_id: int):
                            refresh=REFRESH_SECONDS, kinds=KINDS)
 
 
-@bp.get("/packs/<int:run_id>/download")
+@bp.get("/officer/packs/<int:run_id>/download")
 @login_required
 def download(run_id: int):
     run = _run_or_404(run_id)
@@ -113,3 +115,5 @@ def download(run_id: int):
     return send_file(path, as_attachment=True, download_name=name,
                      mimetype="application/zip" if path.suffix == ".zip" else "application/pdf")
 
+
+from . import admin_views  # noqa: E402,F401  (the subscriptions page, on this blueprint)

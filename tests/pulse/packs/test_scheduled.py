@@ -122,3 +122,41 @@ def test_due_rules():
     assert is_due(monthly, datetime(2026, 12, 1, 6, tzinfo=UTC))
     assert not is_due(weekly, datetime(2026, 11, 26, 6, tzinfo=UTC))
     assert is_due(PackSubscription(frequency="weekly", last_sent_at=None), now)
+
+
+def test_admin_page_adds_and_stops_subscriptions_in_scope(seeded, client):
+    from pulse.extensions import db
+    from pulse.models import Area, PackSubscription
+    from tests.support import csrf_from, make_user, sign_in
+
+    with seeded.app_context():
+        make_user("admin@example.org", "admin", [BIG])     # an admin scoped to one ward
+        make_user("keeper@example.org", "admin")
+    sign_in(client, "admin@example.org")
+    token = csrf_from(client, "/admin/packs/")
+    added = client.post("/admin/packs/", data={"csrf_token": token, "area": BIG,
+                                               "frequency": "monthly",
+                                               "email_to": "panel@example.org"})
+    assert added.status_code == 303
+    page = client.get("/admin/packs/").get_data(as_text=True)
+    assert "Ward 0" in page and "panel@example.org" in page and "monthly" in page
+    for form, message in (({"area": BIG, "frequency": "daily"}, "Frequency must be weekly or monthly."),
+                          ({"area": BIG, "frequency": "weekly", "email_to": "x@"},
+                           "is not an e-mail address"),
+                          ({"area": WARDS[1], "frequency": "weekly"}, "in your areas")):
+        bad = client.post("/admin/packs/", data={"csrf_token": token, **form})
+        assert bad.status_code == 422 and message in bad.get_data(as_text=True)
+    with seeded.app_context():
+        sub = db.session.scalar(select(PackSubscription))
+        outside = db.session.scalar(select(Area.id).where(Area.code == WARDS[1]))
+        other = PackSubscription(area_id=outside, frequency="weekly", email_to="")
+        db.session.add(other)
+        db.session.commit()
+        sub_id, other_id = sub.id, other.id
+    assert client.post(f"/admin/packs/{other_id}/stop",
+                       data={"csrf_token": token}).status_code == 404
+    assert client.post(f"/admin/packs/{sub_id}/stop",
+                       data={"csrf_token": token}).status_code == 303
+    with seeded.app_context():
+        assert db.session.get(PackSubscription, sub_id).active is False
+        assert db.session.get(PackSubscription, other_id).active is True
