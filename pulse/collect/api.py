@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, current_app, jsonify, make_response, request, url_for
 from flask_babel import gettext as _
 
+from ..api.problems import problem
 from ..auth.decorators import public
 from ..codes import access as code_access
 from ..extensions import csrf, db, limiter
@@ -35,7 +36,8 @@ PUBLIC_CHANNELS = ("web", "qr")
 
 
 def _error(status: int, message: str, **extra):
-    return make_response(jsonify(error=message, status=status, **extra), status)
+    # The API's problem format; "error" stays for queues written against the first version.
+    return problem(status, message, error=message, **extra)
 
 
 def _body() -> dict | None:
