@@ -181,9 +181,10 @@ def local_spec(entry: dict) -> dict:
 
 def local_entry(spec: dict) -> dict:
     """The sub-form values of one stored question (the inverse of :func:`local_spec`)."""
+    def labels(option: dict) -> list[str]:
+        return [option["labels"].get(lang, "") for lang in CORE.languages]
+
     return {"code": spec["code"], "kind": spec["scale"] or spec["kind"],
             "optional": spec["optional"],
-            "options": "\n".join(" | ".join([o["value"], *(o["labels"].get(lang, "")
-                                                            for lang in CORE.languages)])
-                                 for o in spec["options"]),
+            "options": "\n".join(" | ".join([o["value"], *labels(o)]) for o in spec["options"]),
             **{f"wording_{lang}": spec["wording"].get(lang, "") for lang in CORE.languages}}

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from werkzeug.serving import make_server
 
-from tests.browser.test_survey_browser import (CHROMIUM, PHONE, TIMEOUT_MS, QuietHandler,
-                                               browser)  # noqa: F401  (a fixture)
+from tests.browser.test_survey_browser import (  # noqa: F401  (browser is a fixture)
+    CHROMIUM, PHONE, TIMEOUT_MS, QuietHandler, browser)
 from tests.support import STAFF_PASSWORD, make_survey_area, make_user
 
 pytestmark = [

@@ -14,8 +14,8 @@ import os
 import pytest
 
 from tests.browser.test_offline_browser import answer_everything, live_app, stored  # noqa: F401
-from tests.browser.test_survey_browser import (CHROMIUM, PHONE, TIMEOUT_MS,
-                                               browser)  # noqa: F401  (a fixture)
+from tests.browser.test_survey_browser import (  # noqa: F401  (browser is a fixture)
+    CHROMIUM, PHONE, TIMEOUT_MS, browser)
 from tests.support import GOOD_ANSWERS
 
 pytestmark = [
