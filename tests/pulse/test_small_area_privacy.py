@@ -1,7 +1,7 @@
 """An area with 9 responses: no figure for it appears in any output that exists.
 
-Outputs checked: the resident thank-you page and the estimates CSV export. (The briefing
-packs, API and XLSX/PDF exports join this test as they land.)
+Outputs checked: the resident thank-you page, the estimates CSV export and the area's
+briefing pack (PDF text). (The API and XLSX exports join this test as they land.)
 """
 from __future__ import annotations
 
@@ -64,3 +64,24 @@ def test_nine_responses_publish_no_figure_anywhere(app, runner, tmp_path):
         assert all(row[name] == "" for name in FIGURE_FIELDS), row
         assert row["suppressed"]
     assert any(r["estimate"] for r in rows if r["area_code"] == WARDS[0])
+
+    # The area's briefing pack: every headline cell says why it is empty, and no number shows.
+    from pypdf import PdfReader
+
+    from pulse.models import Estimate
+
+    with app.app_context():
+        small_id = db.session.scalar(select(Area.id).where(Area.code == SMALL))
+        period = db.session.scalar(select(Estimate.period).where(
+            Estimate.area_id == small_id, Estimate.period_kind == "month")
+            .order_by(Estimate.period_end.desc()).limit(1))
+    pack = tmp_path / "small.pdf"
+    result = runner.invoke(args=["pack", "build", "--area", SMALL, "--period", period,
+                                 "--out", str(pack)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pack).pages)
+    table = text[text.index("Headline measures"):text.index("Methodology and caveats")]
+    assert table.count("— — — — fewer than 10 responses") == 10
+    for fixed in ("out of 100", "95%", "fewer than 10", "Safety (day)"):
+        table = table.replace(fixed, "")
+    assert not any(ch.isdigit() for ch in table), table
