@@ -17,6 +17,7 @@ from ..models import Area, Instrument, Wave
 from ..models.user import ADMIN
 from ..survey.forms import form_class_for
 from .local import local_questions
+from .queries import variant_in_scope
 from .views import bp
 
 FORM = re.compile(r"<form method=\"post\" action=\"[^\"]*/questions\".*?</form>", re.S)
@@ -29,7 +30,7 @@ def instruments():
     for instrument in db.session.scalars(select(Instrument).where(Instrument.code.like("core+%"))
                                          .order_by(Instrument.code)):
         version = latest_version(instrument.code)
-        if version is None:
+        if version is None or not variant_in_scope(instrument.id):
             continue
         waves = db.session.scalars(select(Wave).where(Wave.instrument_id == instrument.id)
                                    .order_by(Wave.opens_at)).all()
@@ -42,6 +43,8 @@ def instruments():
 def preview(name: str):
     """The resident's questions page for this variant, rendered by the live template."""
     version = latest_version(f"core+{name}") or abort(404)
+    if not variant_in_scope(version.instrument_id):
+        abort(404)
     definition = definition_of(version)
     area = db.session.scalar(select(Area).join(Wave, Wave.area_id == Area.id)
                              .where(Wave.instrument_id == version.instrument_id,

@@ -26,6 +26,7 @@ from ..survey.forms import survey_form_class
 from .instrument_views import phone_markup
 from .local import (LocalError, checked, local_questions, publish_and_schedule, question_from,
                     scheduled, spec_of, variant_code)
+from .queries import variant_in_scope
 from .views import bp
 
 MOVES = ("up", "down", "remove")
@@ -36,9 +37,9 @@ def _now() -> datetime:
 
 
 def _stored(name: str) -> dict | None:
-    """The form values of the published set ``name`` and its collection in the admin's areas."""
+    """The form values of the published set ``name`` and its collection; None if not the admin's."""
     version = latest_version(variant_code(name))
-    if version is None:
+    if version is None or not variant_in_scope(version.instrument_id):
         return None
     waves = [w for w in scheduled(version, _now()) if area_in_scope(w.area_id)]
     data = {"name": name,

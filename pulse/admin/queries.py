@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from analysis.representation import GroupShare, progress, representation
 
-from ..auth.scope import restrict_to_scope
+from ..auth.scope import area_in_scope, restrict_to_scope
 from ..extensions import db
 from ..models import Area, Comment, PopulationMargin, Response, ResponseReview, User, Wave
 from ..responses.queries import area_and_below
@@ -59,6 +59,17 @@ def all_waves() -> list[Wave]:
 def wave_in_scope(wave_id: int) -> Wave | None:
     return db.session.scalar(restrict_to_scope(select(Wave).where(Wave.id == wave_id),
                                                Wave.area_id))
+
+
+def variant_in_scope(instrument_id: int) -> bool:
+    """A set of local questions is a scoped admin's only if every area it collects in is theirs.
+
+    Its wording reaches residents in all of those areas, so editing it (or reading it before it
+    is published there) is for someone who manages them all. Admins without areas manage every set.
+    """
+    area_ids = db.session.scalars(select(Wave.area_id).where(Wave.instrument_id == instrument_id)
+                                  .distinct())
+    return all(area_in_scope(area_id) for area_id in area_ids)
 
 
 def active_areas() -> list[Area]:

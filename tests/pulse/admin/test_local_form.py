@@ -264,3 +264,22 @@ def test_preview_before_publishing_shows_the_live_page_in_every_language(app, cl
     live = _text(client.get(f"/s/{survey_area.ward}/questions?consent=yes"))
     english = page[page.index('<fieldset class="preview" disabled lang="en">'):]
     assert _questions_markup(english) == _questions_markup(live)
+
+
+def test_a_set_collecting_outside_a_scoped_admins_areas_is_not_theirs(app, client, auth,
+                                                                      survey_area):
+    auth.login("admin")
+    assert _post(client, "/admin/instruments/new", "publish", {"name": "ladywell"},
+                 _question(0, "ladywell_dark", "s10", DARK_EN, DARK_CY),
+                 {**_when(survey_area.ward), "areas": f"{survey_area.ward} {survey_area.other_ward}"}
+                 ).status_code == 302
+    client.post("/logout", data={"csrf_token": csrf_from(client, "/account")})
+    auth.login("admin", areas=[survey_area.ward], email="bellingham.admin@example.org")
+    # Its wording reaches Blackheath too, so a Bellingham-only admin can neither see nor change it.
+    assert "core+ladywell" not in _text(client.get("/admin/instruments/"))
+    assert client.get("/admin/instruments/ladywell/edit").status_code == 404
+    assert client.get("/admin/instruments/ladywell/preview").status_code == 404
+    token = csrf_from(client, "/admin/instruments/new")
+    assert client.post("/admin/instruments/ladywell/edit",
+                       data={"csrf_token": token, "action": "publish"}).status_code == 404
+    assert _variants(app) == [("core+ladywell", 1)]
