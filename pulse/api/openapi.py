@@ -45,7 +45,8 @@ def _problem(description: str) -> dict:
 
 
 NOT_MODIFIED = {"description": "Not modified: the ETag (or Last-Modified) still matches."}
-ERRORS = {"400": _problem("A query parameter is not valid; `detail` says which."),
+ERRORS = {"403": _problem("The token's role may not read this."),
+          "400": _problem("A query parameter is not valid; `detail` says which."),
           "404": _problem("No such area or route."),
           "405": _problem("Method not allowed."),
           "429": _problem("Too many requests from this client; wait and retry."),
@@ -139,6 +140,15 @@ SCHEMAS = {
                            "total": {"type": "integer", "minimum": 0},
                            "by_channel": {"type": "object",
                                           "additionalProperties": {"type": "integer"}}}}}}},
+    "Comment": {
+        "type": "object", "additionalProperties": False,
+        "required": ["area", "month", "text", "topic", "confidence", "needs_review"],
+        "properties": {"area": {"type": "string"}, "month": {"type": "string"},
+                       "text": {"type": "string", "description": "Redacted text only."},
+                       "topic": TEXT, "confidence": {"type": ["number", "null"], "minimum": 0,
+                                                     "maximum": 1},
+                       "needs_review": {"type": ["boolean", "null"]}}},
+    "CommentPage": _paged("Comment"),
     "Submission": {
         "type": "object", "required": ["key", "area", "answers"],
         "properties": {
@@ -207,6 +217,13 @@ PATHS = {
         "Response counts by area, wave and channel in the token owner's scope (not public: "
         "counts below 10 are shown). Outside the scope: 404.",
         [AREA], _json(_ref("ResponseCounts"), "Counts."), token=True)},
+    "/comments": {"get": _get(
+        "Residents' comments, redacted, with the model's topic and confidence, newest first; "
+        "analysts and admins only, in the token owner's scope (outside it: 404). Comments held "
+        "for safeguarding review are left out.",
+        [*PAGING, AREA, PERIOD_Q, _query("topic", "Topic code.", {"type": "string", "pattern": CODE})],
+        _json(_ref("CommentPage"), "A page of comments.", paged=True), token=True,
+        errors=("400", "403", "404", "405", "429", "500", "503"))},
     "/responses": {"post": {
         "summary": "One completed survey response from a device queue (survey pages only).",
         "description": "Needs the Origin of this site and a signed page token; see "

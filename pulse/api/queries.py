@@ -6,13 +6,16 @@ response counts reuse the officer workspace's own functions so the API cannot di
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
-from ..auth.scope import area_in_scope, scope_roots
+from analysis.periods import Period
+
+from ..auth.scope import area_in_scope, in_scope_clause, scope_roots
 from ..extensions import db
-from ..models import Action, Area, Estimate, Topic, User
+from ..models import Action, Area, Comment, Estimate, Topic, TopicPrediction, User
 from ..officer import queries as officer_queries
 from ..officer.priorities import public_actions
 from ..responses.queries import ChannelRow, area_and_below, channel_counts
@@ -113,3 +116,32 @@ def response_counts(user: User, area: Area | None) -> list[ChannelRow]:
         for row in channel_counts(root):
             rows[(row.area_code, row.wave_id)] = row
     return sorted(rows.values(), key=lambda r: (r.area_code, r.wave_id or 0))
+
+
+def _month_start(index: int) -> datetime:
+    return datetime(index // 12, index % 12 + 1, 1, tzinfo=UTC)
+
+
+def comments(user: User, page: Page, *, area: Area | None, period: Period | None,
+             topic: str | None) -> tuple[list[tuple], int]:
+    """(area code, submitted at, redacted text, topic code, confidence, needs review), newest
+    first, in ``user``'s scope. Redacted text only; comments held for safeguarding are left
+    out (they go to an admin's review, not to a program)."""
+    stmt = (select(Area.code, Comment.submitted_at, Comment.redacted_text, Topic.code,
+                   TopicPrediction.confidence, TopicPrediction.needs_review)
+            .join(Area, Area.id == Comment.area_id)
+            .outerjoin(TopicPrediction, TopicPrediction.comment_id == Comment.id)
+            .outerjoin(Topic, Topic.id == TopicPrediction.topic_id)
+            .where(in_scope_clause(Comment.area_id, user), Comment.safeguarding_flag.is_(False),
+                   Comment.redacted_text != ""))
+    if area is not None:
+        stmt = stmt.where(Comment.area_id.in_(area_and_below(area)))
+    if period is not None:
+        stmt = stmt.where(Comment.submitted_at >= _month_start(period.start),
+                          Comment.submitted_at < _month_start(period.end + 1))
+    if topic:
+        stmt = stmt.where(Topic.code == topic)
+    total = _count(stmt)
+    rows = db.session.execute(stmt.order_by(Comment.submitted_at.desc(), Comment.id.desc())
+                              .offset(page.offset).limit(page.size))
+    return [tuple(r) for r in rows], total

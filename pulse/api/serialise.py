@@ -62,3 +62,10 @@ def action(a: Action) -> dict:
 def counts(row: ChannelRow) -> dict:
     return {"area": row.area_code, "wave": row.wave_id, "total": row.total,
             "by_channel": dict(sorted(row.counts.items()))}
+
+
+def comment(row: tuple) -> dict:
+    code, when, text, topic, confidence, review = row
+    return {"area": code, "month": month_label(when.year * 12 + when.month - 1), "text": text,
+            "topic": topic, "confidence": None if confidence is None else round(confidence, 3),
+            "needs_review": review}

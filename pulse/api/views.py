@@ -17,12 +17,13 @@ from analysis.periods import KINDS, MONTH, parse
 
 from ..audit import record
 from ..auth.decorators import public
+from ..models.user import ADMIN, ANALYST
 from ..extensions import db, limiter
 from ..officer.queries import MIN_COMMENTS
 from . import queries, serialise, tokens
 from .http import conditional, page_asked, paged
 from .openapi import document
-from .problems import unauthorised
+from .problems import problem, unauthorised
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 TOKEN = "token"
@@ -74,6 +75,17 @@ def _area_arg(name: str = "area", *, required: bool = False):
     if area is None:
         raise NotFound(f"There is no area with the code {code}.")
     return area
+
+
+def _scoped_area_arg(user):
+    """An area in the token owner's scope; outside it reads exactly like no such area."""
+    code = _word("area")
+    if code is None:
+        return None
+    place = queries.scoped_area(code, user)
+    if place is None:
+        raise NotFound(f"There is no area with the code {code}.")
+    return place
 
 
 def _period_arg() -> str | None:
@@ -158,14 +170,33 @@ def actions():
 @token_required
 def response_counts():
     user = g.api_user
-    code = _word("area")
-    place = None
-    if code is not None:
-        place = queries.scoped_area(code, user)
-        if place is None:
-            raise NotFound(f"There is no area with the code {code}.")
+    place = _scoped_area_arg(user)
     rows = queries.response_counts(user, place)
     record("api.responses.counts", user=user, actor=user.email,
            areas=[place.code] if place else [r.area_code for r in rows], rows=len(rows))
     db.session.commit()
     return conditional({"items": [serialise.counts(r) for r in rows]}, public=False)
+
+
+#: Roles that may read residents' (redacted) comments through the API, as in the exports.
+COMMENT_ROLES = (ADMIN, ANALYST)
+
+
+@bp.get("/comments")
+@token_required
+def comments():
+    user = g.api_user
+    if user.role not in COMMENT_ROLES:
+        db.session.rollback()
+        return problem(403, "Comments are for analysts and admins.")
+    page = page_asked()
+    place = _scoped_area_arg(user)
+    period = _period_arg()
+    rows, total = queries.comments(user, page, area=place, period=parse(period) if period else None,
+                                   topic=_word("topic"))
+    codes = [place.code] if place else [a.code for a in queries.scope_roots(user)]
+    record("api.comments", user=user, actor=user.email, areas=codes, period=period,
+           rows=len(rows))
+    db.session.commit()
+    body, headers = paged([serialise.comment(r) for r in rows], total, page)
+    return conditional(body, headers=headers, public=False)

@@ -61,6 +61,16 @@ def test_real_responses_fit_the_document(app, client, api_data):
         response = client.get("/api/v1/responses/counts", headers=headers)
         assert response.status_code == status
         assert_valid(response, "/api/v1/responses/counts")
+    analyst = issue_token(app, "analyst@example.org", "analyst", [t.borough])
+    for url, headers, status in (
+            (f"/api/v1/comments?area={t.ward_a}&per_page=5", bearer(analyst), 200),
+            ("/api/v1/comments?period=2026-11&topic=litter", bearer(analyst), 200),
+            ("/api/v1/comments?period=soon", bearer(analyst), 400),
+            (f"/api/v1/comments?area={t.other_ward}", bearer(analyst), 404),
+            ("/api/v1/comments", bearer(secret), 403), ("/api/v1/comments", {}, 401)):
+        response = client.get(url, headers=headers)
+        assert response.status_code == status, url
+        assert_valid(response, url)
     outside = client.get(f"/api/v1/responses/counts?area={t.ward_b}", headers=bearer(secret))
     assert outside.status_code == 404
     assert_valid(outside, "/api/v1/responses/counts")

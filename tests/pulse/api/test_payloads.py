@@ -18,6 +18,7 @@ ROUTES = {
     "/api/v1/topics/shares": ("area", "period"),
     "/api/v1/actions": ("area",),
     "/api/v1/responses/counts": ("area",),
+    "/api/v1/comments": ("page", "per_page", "area", "period", "topic"),
 }
 
 
@@ -36,7 +37,7 @@ def test_payloads_in_query_parameters(app, client, api_data):
     app.config["PULSE_API_LIMIT"] = "100000 per minute"
     secret = issue_token(app, "analyst@example.org", "analyst", [api_data.borough])
     for path, params in ROUTES.items():
-        headers = bearer(secret) if "counts" in path else {}
+        headers = bearer(secret) if path in ("/api/v1/responses/counts", "/api/v1/comments") else {}
         for name in params:
             for payload in CORPUS:
                 base = {"area": api_data.ward_a} if path in ("/api/v1/topics/shares",

@@ -175,3 +175,40 @@ def test_sign_in_still_works_with_a_token_page_link(app, client, tree):
         make_user("v@example.org", "viewer", [tree.ward_a])
     sign_in(client, "v@example.org")
     assert "/account/tokens" in client.get("/account").get_data(as_text=True)
+
+
+def test_comments_are_redacted_for_analysts_in_scope_only(app, client, api_data):
+    from pulse.models import Comment
+
+    t = api_data
+    with app.app_context():
+        flagged = db.session.scalars(select(Comment).order_by(Comment.id)).all()[-1]
+        flagged.safeguarding_flag = True
+        db.session.commit()
+    analyst = issue_token(app, "analyst@example.org", "analyst", [t.borough])
+    response = client.get(f"/api/v1/comments?area={t.ward_a}&per_page=200", headers=bearer(analyst))
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-cache"
+    body = response.get_json()
+    text = response.get_data(as_text=True)
+    assert body["total"] == 15  # 16 comments, one held for safeguarding
+    assert "RAW-SECRET" not in text and "Rubbish on the corner 3" not in text
+    assert {c["topic"] for c in body["items"]} == {"asb", "litter"}
+    assert [c["month"] for c in body["items"]] == sorted((c["month"] for c in body["items"]), reverse=True)
+    november = client.get(f"/api/v1/comments?area={t.ward_a}&period=2026-11&topic=asb",
+                          headers=bearer(analyst)).get_json()
+    assert november["total"] == 12 and {c["month"] for c in november["items"]} == {"2026-11"}
+    # A ward analyst elsewhere sees none of them; an area outside scope is a 404.
+    other = issue_token(app, "south@example.org", "analyst", [t.other_borough])
+    assert client.get("/api/v1/comments", headers=bearer(other)).get_json()["total"] == 0
+    assert client.get(f"/api/v1/comments?area={t.ward_a}", headers=bearer(other)).status_code == 404
+    # Officers and viewers may not read comments through the API at all.
+    officer = issue_token(app, "officer@example.org", "officer", [t.ward_a])
+    refused = client.get("/api/v1/comments", headers=bearer(officer))
+    assert refused.status_code == 403 and refused.mimetype == "application/problem+json"
+    with app.app_context():
+        rows = db.session.execute(select(AuditEvent.actor, AuditEvent.scope, AuditEvent.rows)
+                                  .where(AuditEvent.action == "api.comments")
+                                  .order_by(AuditEvent.id)).all()
+    assert rows[0] == ("analyst@example.org", t.ward_a, 15)
+    assert rows[1] == ("analyst@example.org", f"{t.ward_a} 2026-11", 12)
+    assert len(rows) == 3  # the refused and the 404 requests wrote nothing

@@ -277,6 +277,8 @@ API_MATRIX = {
                                      E(401, 200, 404, 404, 404)),
     "api.response_counts(borough)": ("/api/v1/responses/counts?area=E09000023",
                                      E(401, 200, 404, 404, 404)),
+    "api.comments": ("/api/v1/comments?area=E05000437", E(401, 200, 200, 403, 403)),
+    "api.comments(outside)": ("/api/v1/comments?area=E05000438", E(401, 200, 404, 403, 403)),
 }
 
 
