@@ -125,7 +125,9 @@ class LocalQuestionForm(Form):
                        "questions' codes cannot be used."))
     kind = SelectField(_l("Type"), choices=LOCAL_TYPES)
     optional = BooleanField(_l("Residents may skip this question"), default=True)
-    options = TextAreaField(_l("Options (single choice only)"), validators=[_options_check],
+    options = TextAreaField(_l("Options (single choice only)"), validators=[
+        Length(max=4000, message=_l("Keep the options to %(max)d characters.", max=4000)),
+        _options_check],
                             description=_l("One a line: a value, then the label in each language, "
                                            "separated by “|”, e.g. most_days | Most days | "
                                            "Y rhan fwyaf o ddyddiau."))
@@ -156,9 +158,19 @@ class LocalSetForm(FlaskForm):
     ends = DateField(_l("Last day of collection"), validators=[
         InputRequired(_l("Give the last day, e.g. 2027-01-31."))])
 
+    def validate_starts(self, field) -> None:
+        _plausible(field.data)
+
     def validate_ends(self, field) -> None:
+        _plausible(field.data)
         if self.starts.data and field.data and field.data < self.starts.data:
             raise ValidationError(_l("The last day cannot come before the first day."))
+
+
+def _plausible(day) -> None:
+    # A year like 9999 would overflow when the closing time (the next midnight) is worked out.
+    if day is not None and not 2000 <= day.year <= 2100:
+        raise ValidationError(_l("Give a date between 2000 and 2100."))
 
 
 def local_spec(entry: dict) -> dict:

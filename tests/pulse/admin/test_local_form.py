@@ -185,6 +185,11 @@ def test_every_bad_input_gets_a_message_by_its_field_and_keeps_what_was_typed(
         ({"name": "ladywell"}, _question(0, "ladywell_dark", "s10", DARK_EN, DARK_CY),
          {"areas": survey_area.ward, "starts": "31/31/2026", "ends": today.isoformat()},
          "starts", "Not a valid date"),
+        ({"name": "ladywell"}, _question(0, "ladywell_dark", "s10", DARK_EN, DARK_CY),
+         {"areas": survey_area.ward, "starts": today.isoformat(), "ends": "9999-12-31"},
+         "ends", "between 2000 and 2100"),
+        ({"name": "ladywell"}, _question(0, "ladywell_dark", "text", DARK_EN, "   "),
+         _when(survey_area.ward), "questions-0-wording_cy", "Give the wording in Welsh"),
         ({"name": "ladywell"}, {**_question(0, "ladywell_dark", "s10", DARK_EN, DARK_CY),
                                 **_question(1, "ladywell_dark", "text", LIT_EN, LIT_CY)},
          _when(survey_area.ward), "questions-1-code", "used twice"),
@@ -283,3 +288,16 @@ def test_a_set_collecting_outside_a_scoped_admins_areas_is_not_theirs(app, clien
     assert client.post("/admin/instruments/ladywell/edit",
                        data={"csrf_token": token, "action": "publish"}).status_code == 404
     assert _variants(app) == [("core+ladywell", 1)]
+
+
+def test_odd_posts_never_fail(app, client, auth, survey_area):
+    auth.login("admin")
+    token = csrf_from(client, "/admin/instruments/new")
+    for data in ({}, {"action": "up-"}, {"action": "down-abc"}, {"action": "remove-0"},
+                 {"action": "remove-99", "questions-0-code": "x"}, {"action": "sideways-1"},
+                 {"action": "publish", "questions-0-kind": "evil", "questions-7-code": "a" * 5000},
+                 {"action": "preview", "name": "ladywell", "areas": "\x00" * 10},
+                 {"action": "add", **{f"questions-{i}-code": f"q_{i}" for i in range(40)}}):
+        page = client.post("/admin/instruments/new", data={"csrf_token": token, **data})
+        assert page.status_code in (200, 400, 422), (data, page.status_code)  # 400: NUL bytes
+    assert _variants(app) == []
