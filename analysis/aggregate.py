@@ -62,50 +62,79 @@ class Prepared:
         self.y, self.pos = measure_values(responses.values, measures)
         order = np.argsort(responses.month, kind="stable")
         months, starts = np.unique(responses.month[order], return_index=True)
-        self.by_month = dict(zip(months.tolist(), np.split(order, starts[1:]), strict=True))
+        self.by_month = dict(zip(months.tolist(), np.split(order, starts[1:]), strict=True)) \
+            if len(months) else {}
+        #: month -> own_month_stats counted from these respondents by compute_all
+        self.own: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
 
-def month_stats(prep: Prepared, month: int) -> tuple[np.ndarray, np.ndarray]:
-    """Counts of one month over occupied (area, cell) pairs: sorted pair keys
-    (area x NCELLS + cell) and pairs x (1 + 4 x measures) sums - respondents, then per measure
-    n, sum y, sum y^2 and sum positive - each respondent in its area and every area above it.
+def own_month_stats(prep: Prepared, month: int) -> tuple[np.ndarray, np.ndarray]:
+    """Counts of one month over occupied (area, cell) pairs, each respondent in its own area
+    only: sorted pair keys (area x NCELLS + cell) and pairs x (1 + 4 x measures) sums -
+    respondents, then per measure n, sum y, sum y^2 and sum positive.
 
-    Values are whole numbers or halves (composites average two answers), so sums are exact
-    in floating point and adding months in any order gives identical results.
+    These are what :mod:`pulse` keeps per month between runs; :func:`expand` adds them up the
+    tree. Values are whole numbers or halves (composites average two answers), so the sums
+    are exact in floating point.
     """
-    tree, M, C = prep.tree, len(prep.measures), NCELLS
-    r = prep.responses
+    M, C = len(prep.measures), NCELLS
     sel = prep.by_month.get(month, np.empty(0, dtype=np.int64))
-    lineage = tree.lineage()[r.area[sel]]
-    rr = np.repeat(sel, lineage.shape[1])
-    uu = lineage.ravel()
-    keep = uu >= 0
-    rr, uu = rr[keep], uu[keep]
-    keys, inverse = np.unique(uu * C + prep.cell[rr], return_inverse=True)
+    keys, inverse = np.unique(prep.responses.area[sel] * C + prep.cell[sel],
+                              return_inverse=True)
     out = np.zeros((len(keys), 1 + 4 * M))
     out[:, 0] = np.bincount(inverse, minlength=len(keys))
     for j in range(M):
-        y = prep.y[rr, j]
+        y = prep.y[sel, j]
         ok = ~np.isnan(y)
         k, yv = inverse[ok], y[ok]
         out[:, 1 + 4 * j] = np.bincount(k, minlength=len(keys))
         out[:, 2 + 4 * j] = np.bincount(k, yv, minlength=len(keys))
         out[:, 3 + 4 * j] = np.bincount(k, yv * yv, minlength=len(keys))
-        out[:, 4 + 4 * j] = np.bincount(k, prep.pos[rr, j][ok], minlength=len(keys))
+        out[:, 4 + 4 * j] = np.bincount(k, prep.pos[sel, j][ok], minlength=len(keys))
     return keys, out
+
+
+def expand(own: tuple[np.ndarray, np.ndarray], tree: Tree) -> tuple[np.ndarray, np.ndarray]:
+    """Own-area pair sums added into the area itself and every area above it."""
+    keys, stats = own
+    if not len(keys):
+        return keys, stats
+    C = NCELLS
+    lineage = tree.lineage()[keys // C]
+    pair = np.repeat(np.arange(len(keys)), lineage.shape[1])
+    unit = lineage.ravel()
+    keep = unit >= 0
+    pair, unit = pair[keep], unit[keep]
+    wide = unit * C + (keys % C)[pair]
+    order = np.argsort(wide, kind="stable")
+    wide, pair = wide[order], pair[order]
+    starts = np.flatnonzero(np.r_[True, wide[1:] != wide[:-1]])
+    # A fixed summation order (by key, then by pair), so equal inputs give equal bits.
+    return wide[starts], np.add.reduceat(stats[pair], starts, axis=0)
+
+
+def month_stats(prep: Prepared, month: int) -> tuple[np.ndarray, np.ndarray]:
+    """Counts of one month over occupied (area, cell) pairs, each respondent in its area and
+    every area above it (see :func:`own_month_stats`)."""
+    return expand(own_month_stats(prep, month), prep.tree)
 
 
 def combine(parts: list[tuple[np.ndarray, np.ndarray]], size: int
             ) -> tuple[np.ndarray, np.ndarray]:
-    """Add months' pair sums into one period's (``size`` = areas x cells)."""
+    """Add months' pair sums into one period's (``size`` = areas x cells, kept for callers).
+
+    Sorting the few occupied pairs is far cheaper than a dense areas x cells array per
+    period; the stable sort adds each key's months in month order, always the same way.
+    """
     parts = [p for p in parts if len(p[0])]
     if len(parts) <= 1:
         return parts[0] if parts else (np.empty(0, dtype=np.int64), np.empty((0, 0)))
-    dense = np.zeros((size, parts[0][1].shape[1]))
-    for keys, stats in parts:
-        dense[keys] += stats          # keys are unique within a month
-    keys = np.flatnonzero(dense[:, 0] > 0)
-    return keys, dense[keys]
+    keys = np.concatenate([k for k, _ in parts])
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    stats = np.concatenate([s for _, s in parts])[order]
+    return keys[starts], np.add.reduceat(stats, starts, axis=0)
 
 
 #: Per cell, the group index it falls in for each breakdown dimension (-1: not stated).
@@ -203,10 +232,15 @@ def _suppress(n: np.ndarray, tree: Tree, minimum: int) -> np.ndarray:
 
 def compute_all(prep: Prepared, periods: list[Period], targets: list[np.ndarray | None],
                 minimum: int, previous: dict[Period, tuple[np.ndarray, np.ndarray]] | None = None,
+                own: dict[int, tuple[np.ndarray, np.ndarray]] | None = None,
                 ) -> list[PeriodTable]:
     """Tables for ``periods``. Each month's counts are built once and summed into the
     quarters and rolling years that hold it; a change uses the previous period's table when
-    it was computed here, else ``previous`` (published figures stored earlier), else none."""
+    it was computed here, else ``previous`` (published figures stored earlier), else none.
+
+    ``own`` gives some months' :func:`own_month_stats` kept from an earlier run; the other
+    months are counted from ``prep``'s respondents and left in ``prep.own`` for keeping.
+    """
     done: dict[Period, tuple[np.ndarray, np.ndarray]] = dict(previous or {})
     wanted = sorted(set(periods), key=lambda p: (p.end, p.kind))
     cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -218,7 +252,11 @@ def compute_all(prep: Prepared, periods: list[Period], targets: list[np.ndarray 
                 del cache[m]
         for m in period.months:
             if m not in cache:
-                cache[m] = month_stats(prep, m)
+                if own is not None and m in own:
+                    counts = own[m]
+                else:
+                    counts = prep.own[m] = own_month_stats(prep, m)
+                cache[m] = expand(counts, prep.tree)
         total = combine([cache[m] for m in period.months], prep.tree.size * NCELLS)
         table = compute_period(prep, period, total, targets, minimum,
                                done.get(period.previous()))

@@ -14,12 +14,13 @@ import numpy as np
 from sqlalchemy import delete, func, insert, select
 
 from analysis.aggregate import Prepared, compute_all
+from analysis.cells import Responses
 from analysis.periods import Period, all_periods, month_of, touched_by
 from analysis.suppression import check_minimum
 
 from ..extensions import db
 from ..models import DirtyCell, Estimate
-from . import store
+from . import month_stats, store
 from .loading import data_months, load_context, load_responses
 
 
@@ -57,11 +58,12 @@ def aggregate(*, full: bool = False, minimum: int = 10, now: datetime | None = N
         responses = load_responses(ctx)
         seconds["load"] = time.perf_counter() - clock
         periods = all_periods(*span) if span else []
-        tables = compute_all(Prepared(responses, ctx.tree, ctx.measures), periods,
-                             ctx.targets, minimum)
+        prep = Prepared(responses, ctx.tree, ctx.measures)
+        tables = compute_all(prep, periods, ctx.targets, minimum)
         seconds["compute"] = time.perf_counter() - clock - sum(seconds.values())
         store.delete_rows(None, None)
         written = store.write(tables, ctx, now, rebuild=True)
+        month_stats.save(ctx, prep.own, now, replace_all=True)
         consumed = _consume(high_water)
         seconds["store"] = time.perf_counter() - clock - sum(seconds.values())
         return Outcome("full", len(responses), written, [p.label for p in periods],
@@ -74,24 +76,48 @@ def aggregate(*, full: bool = False, minimum: int = 10, now: datetime | None = N
     roots = {ctx.root_of(ctx.index[a]) for a, _ in dirty if a in ctx.index}
     subtree = ctx.subtree_of(roots)
     area_ids = [int(a) for a in ctx.area_ids[subtree]]
-    periods = touched_by({m for _, m in dirty}, *span) if span else []
+    changed = {m for _, m in dirty}
+    periods = touched_by(changed, *span) if span else []
     responses_n, written = 0, 0
     if periods:
-        months = (min(p.start for p in periods), max(p.end for p in periods))
-        responses = load_responses(ctx, area_ids, months)
+        # Months whose responses changed are counted again, whole (every area); the other
+        # months of the periods come from the sums kept by earlier runs, where present.
+        needed = {m for p in periods for m in p.months}
+        kept = month_stats.load(ctx, needed - changed)
+        responses = _load_months(ctx, sorted(needed - set(kept)))
         responses_n = len(responses)
         seconds["load"] = time.perf_counter() - clock
         previous = _previous(ctx, periods, area_ids)
-        tables = compute_all(Prepared(responses, ctx.tree, ctx.measures), periods,
-                             ctx.targets, minimum, previous)
+        prep = Prepared(responses, ctx.tree, ctx.measures)
+        tables = compute_all(prep, periods, ctx.targets, minimum, previous, own=kept)
         seconds["compute"] = time.perf_counter() - clock - sum(seconds.values())
         keep = set(subtree.tolist())
         store.delete_rows(area_ids, [p.label for p in periods])
         written = store.write([_only(t, keep) for t in tables], ctx, now)
+        month_stats.save(ctx, prep.own, now)
     consumed = _consume(high_water)
     seconds["store"] = time.perf_counter() - clock - sum(seconds.values())
     return Outcome("incremental", responses_n, written, [p.label for p in periods], consumed,
                    seconds)
+
+
+def _load_months(ctx, months: list[int]) -> Responses:
+    """Counted responses of these months, read one run of consecutive months at a time."""
+    runs: list[list[int]] = []
+    for m in months:
+        if runs and m == runs[-1][-1] + 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    parts = [load_responses(ctx, None, (run[0], run[-1])) for run in runs]
+    if len(parts) == 1:
+        return parts[0]
+    return Responses(area=np.concatenate([p.area for p in parts] or [np.empty(0, np.int64)]),
+                     month=np.concatenate([p.month for p in parts] or [np.empty(0, np.int64)]),
+                     demo=np.concatenate([p.demo for p in parts]
+                                         or [np.empty((0, 3), np.int8)]),
+                     values=np.concatenate([p.values for p in parts]
+                                           or [np.empty((0, len(ctx.question_codes)))]))
 
 
 def _previous(ctx, periods: list[Period], area_ids: list[int]) -> dict:

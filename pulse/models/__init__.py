@@ -4,7 +4,7 @@ from .api_token import ApiToken
 from .area import Area, PopulationMargin
 from .audit import AuditEvent
 from .comment import Comment, TopicLabel, TopicPrediction
-from .estimate import DirtyCell, Estimate
+from .estimate import DirtyCell, Estimate, MonthStats
 from .job import JobLock, JobRun
 from .instrument import Instrument, InstrumentVersion, Question
 from .pack import PackRun, PackSubscription
@@ -19,7 +19,7 @@ __all__ = [
     "Area", "PopulationMargin", "Instrument", "InstrumentVersion", "Question",
     "Wave", "Response", "Answer", "CHANNELS", "AccessCode", "ResponseReview",
     "User", "UserArea", "LoginSession", "LoginThrottle", "PasswordReset",
-    "Estimate", "DirtyCell", "JobRun", "JobLock",
+    "Estimate", "DirtyCell", "MonthStats", "JobRun", "JobLock",
     "Comment", "TopicPrediction", "TopicLabel", "Topic", "TextModel",
     "Action", "PriorityDecision", "ACTION_STATUSES",
     "AuditEvent", "ApiToken", "PackRun", "PackSubscription",

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (Boolean, Float, ForeignKey, Integer, LargeBinary, String,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -63,3 +64,21 @@ class DirtyCell(db.Model):
     area_id: Mapped[int] = mapped_column(Integer)
     month: Mapped[int] = mapped_column(Integer)
     marked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MonthStats(db.Model):
+    """One calendar month's sufficient statistics, kept so an incremental run rebuilds a
+    quarter or rolling year from stored months instead of reloading their responses.
+
+    ``data`` holds, per (area, demographic cell) with respondents of the area itself (not
+    its children), the respondent count and per measure n, sum y, sum y^2 and sum positive
+    (see :mod:`pulse.estimates.month_stats`). ``layout`` fingerprints the measures those sums
+    were made for: a month stored under another layout is recomputed from its responses.
+    """
+
+    __tablename__ = "estimate_month_stats"
+
+    month: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    layout: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -8,7 +8,7 @@ Values are compared exactly, not within a tolerance.
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from tests.pulse.estimates.support import WARDS, add_margins, add_responses, make_tree
 
@@ -92,3 +92,48 @@ def test_incremental_runs_store_exactly_the_reference_rows(seeded):
         db.session.commit()
         assert _aggregate().mode == "incremental"
         assert _stored() == _reference()
+
+
+def _responses_in(months) -> int:
+    from pulse.extensions import db
+    from pulse.models import Response
+
+    total = 0
+    for year, month in months:
+        start = datetime(year, month, 1, tzinfo=UTC)
+        end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
+        total += db.session.scalar(select(func.count(Response.id)).where(
+            Response.excluded.is_(False), Response.submitted_at >= start,
+            Response.submitted_at < end))
+    return total
+
+
+def test_an_incremental_run_reads_only_the_changed_month_and_kept_sums(seeded):
+    from pulse.extensions import db
+    from pulse.models import MonthStats
+
+    with seeded.app_context():
+        _aggregate(full=True)
+        # Every month of every period, the empty ones before the first response included.
+        assert db.session.scalar(select(func.count(MonthStats.month))) >= len(MONTHS)
+        add_responses(30, [(2026, 3)], seed=14)
+        step = _aggregate()
+        # The rolling year to March holds five months; four come from the kept sums.
+        assert step.responses == _responses_in([(2026, 3)])
+        assert "R12-2026-03" in step.periods
+        assert _stored() == _reference()
+
+
+def test_sums_kept_for_other_measures_are_not_used(seeded):
+    from pulse.extensions import db
+    from pulse.models import MonthStats
+
+    with seeded.app_context():
+        _aggregate(full=True)
+        db.session.execute(update(MonthStats).values(layout="made for other questions"))
+        db.session.commit()
+        add_responses(30, [(2026, 3)], seed=15)
+        step = _aggregate()
+        assert step.responses == _responses_in(MONTHS)
+        assert _stored() == _reference()
+        assert set(db.session.scalars(select(MonthStats.layout))) != {"made for other questions"}

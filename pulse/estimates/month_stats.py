@@ -1,0 +1,74 @@
+"""Each month's sufficient statistics, kept between aggregation runs.
+
+A quarter or rolling year is the sum of its months' own-area pair counts
+(:func:`analysis.aggregate.own_month_stats`); raking, estimates and suppression are computed
+from those sums. Keeping them per month means an incremental run counts again only the months
+whose responses changed and reads the other months from here, instead of reloading a rolling
+year of responses. Rows are written in the caller's transaction, beside the estimates they
+produced, so the two never disagree after a commit.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import zlib
+from datetime import datetime
+
+import numpy as np
+from sqlalchemy import delete, insert, select
+
+from analysis.cells import NCELLS
+
+from ..extensions import db
+from ..models import MonthStats
+from .loading import Context
+
+FORMAT = 1
+
+
+def layout(ctx: Context) -> str:
+    """Fingerprint of what the sums are sums of: measures, value columns and cells."""
+    parts = [FORMAT, NCELLS, ctx.question_codes,
+             [(m.code, m.unit, m.columns, m.positive, m.composite) for m in ctx.measures]]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def save(ctx: Context, months: dict[int, tuple[np.ndarray, np.ndarray]], now: datetime,
+         *, replace_all: bool = False) -> int:
+    """Store these months' own-area sums (keyed by area id, not tree position)."""
+    if replace_all:
+        db.session.execute(delete(MonthStats))
+    elif months:
+        db.session.execute(delete(MonthStats).where(MonthStats.month.in_(list(months))))
+    if not months:
+        return 0
+    fingerprint = layout(ctx)
+    rows = []
+    for month, (keys, stats) in sorted(months.items()):
+        buffer = io.BytesIO()
+        np.savez(buffer, area_id=ctx.area_ids[keys // NCELLS], cell=keys % NCELLS, stats=stats)
+        # Level 1: sums of small whole numbers compress several times over, cheaply.
+        rows.append({"month": month, "layout": fingerprint, "computed_at": now,
+                     "data": zlib.compress(buffer.getvalue(), 1)})
+    db.session.execute(insert(MonthStats), rows)
+    return len(rows)
+
+
+def load(ctx: Context, months: set[int]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Stored sums of these months, where stored under the current layout."""
+    if not months:
+        return {}
+    fingerprint = layout(ctx)
+    out = {}
+    for month, data in db.session.execute(
+            select(MonthStats.month, MonthStats.data)
+            .where(MonthStats.month.in_(sorted(months)), MonthStats.layout == fingerprint)):
+        # allow_pickle=False: only plain numeric arrays are read back.
+        with np.load(io.BytesIO(zlib.decompress(data)), allow_pickle=False) as saved:
+            area_id, cell, stats = saved["area_id"], saved["cell"], saved["stats"]
+        at = np.searchsorted(ctx.area_ids, area_id)
+        known = (at < len(ctx.area_ids)) & (ctx.area_ids[np.minimum(at, len(ctx.area_ids) - 1)]
+                                            == area_id)
+        # Tree positions follow ascending area ids, so the keys stay sorted.
+        out[month] = (at[known] * NCELLS + cell[known], stats[known])
+    return out
