@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask
+from flask import Flask, abort, request
+from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
@@ -46,8 +47,32 @@ def _end_session(_exc: BaseException | None) -> None:
         db.session.registry.clear()
 
 
+#: Blueprints whose forms go straight to the database. The resident survey, codes and
+#: assisted collection check every field themselves and say which one was wrong.
+STAFF_BLUEPRINTS = frozenset({"admin", "admin_users", "api_tokens", "auth", "exports", "officer",
+                              "packs"})
+
+
+def _refuse_nul() -> None:
+    """Refuse a NUL character in a staff request's query or form with a 400 that says why.
+
+    PostgreSQL cannot store NUL in text and raises when one is sent, which would be a 500;
+    SQLite would store it silently and the two backends would disagree. Multipart bodies
+    (uploads) are left to their views, which set their own size limit before parsing.
+    """
+    if request.blueprint not in STAFF_BLUEPRINTS:
+        return
+    values = list(request.args.values())
+    if request.mimetype == "application/x-www-form-urlencoded":
+        values += list(request.form.values())
+    if any("\x00" in value for value in values):
+        abort(400, description=_("Part of what you sent contains a character that cannot be "
+                                 "stored (a NUL byte). Remove it and send it again."))
+
+
 def init_app(app: Flask) -> None:
     app.teardown_appcontext(_end_session)
+    app.before_request(_refuse_nul)
     with app.app_context():
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite" and not getattr(engine, "_pulse_pragmas", False):

@@ -1,6 +1,8 @@
 """Comment explorer, labelling queue, and approving quotes for publication."""
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -67,9 +69,12 @@ def labelling():
 
 def _back():
     where = BACK.get(request.form.get("back", ""), "officer.comments")
-    return redirect(url_for(where) + (("?" + request.form["query"])
-                                      if where == "officer.comments" and request.form.get("query")
-                                      and "//" not in request.form["query"] else ""), 303)
+    query = ""
+    if where == "officer.comments" and request.form.get("query"):
+        # The explorer's filters, parsed and encoded afresh: raw, a line break in them would
+        # split the Location header (a 500) and anything else would ride along unchecked.
+        query = "?" + urlencode(parse_qsl(request.form["query"]))
+    return redirect(url_for(where) + query, 303)
 
 
 @bp.post("/comments/<int:comment_id>/label")
