@@ -74,4 +74,4 @@ def draw_map(pdf: FPDF, shapes: list[Shape], x: float, y: float, w: float, h: fl
         pdf.set_font(FAMILY, "", 7)
     pdf.set_xy(MARGIN, y + h + 2)
     para(pdf, f"Map: {area_name} shaded dark with a heavy outline; neighbouring areas "
-               "with the same parent in light grey, each named.", size=8, colour=GREY)
+              "with the same parent in light grey, each named.", size=8, colour=GREY)

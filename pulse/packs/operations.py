@@ -181,4 +181,3 @@ def run_pack(run_id: int) -> bool:
     run.finished_at = datetime.now(UTC)
     db.session.commit()
     return True
-

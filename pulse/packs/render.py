@@ -34,8 +34,9 @@ def _footer(pdf: FPDF, c: PackContent) -> None:
     pdf.set_font(FAMILY, "", 8)
     pdf.set_text_color(*GREY)
     pdf.set_x(MARGIN)
-    pdf.cell(WIDTH, 4, clean(pdf, f"Briefing pack · {c.area_name} ({c.area_code}) · "
-                              f"{c.period} · page {pdf.page_no()} of {{nb}}"), align="C")
+    words = (f"Briefing pack · {c.area_name} ({c.area_code}) · {c.period} · "
+             f"page {pdf.page_no()} of {{nb}}")
+    pdf.cell(WIDTH, 4, clean(pdf, words), align="C")
     pdf.set_text_color(*INK)
 
 

@@ -13,7 +13,8 @@ from tests.pulse.estimates.support import BOROUGH, WARDS, add_margins, add_respo
 SMALL = WARDS[4]
 BIG = WARDS[0]
 PERIOD = "2026-10"
-MARKUP = "**bold** <b>not bold</b> -- __under__ [link](http://example.org) <img src=\"/etc/passwd\">"
+MARKUP = ("**bold** <b>not bold</b> -- __under__ [link](http://example.org) "
+          "<img src=\"/etc/passwd\">")
 APPROVED = ["Groups gather outside the chip shop every night",
             "Motorbikes on the footpath by the park",
             "Shouting and fights near the station at closing time",

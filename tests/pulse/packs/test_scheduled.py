@@ -114,10 +114,10 @@ def test_due_rules():
     from pulse.packs.subscriptions import is_due
 
     now = datetime(2026, 11, 27, 6, tzinfo=UTC)
-    weekly = PackSubscription(frequency="weekly", last_sent_at=datetime(2026, 11, 20, 6, 5,
-                                                                          tzinfo=UTC))
-    monthly = PackSubscription(frequency="monthly", last_sent_at=datetime(2026, 11, 1, 6,
-                                                                            tzinfo=UTC))
+    weekly = PackSubscription(frequency="weekly",
+                              last_sent_at=datetime(2026, 11, 20, 6, 5, tzinfo=UTC))
+    monthly = PackSubscription(frequency="monthly",
+                               last_sent_at=datetime(2026, 11, 1, 6, tzinfo=UTC))
     assert is_due(weekly, now) and not is_due(monthly, now)
     assert is_due(monthly, datetime(2026, 12, 1, 6, tzinfo=UTC))
     assert not is_due(weekly, datetime(2026, 11, 26, 6, tzinfo=UTC))
@@ -140,7 +140,8 @@ def test_admin_page_adds_and_stops_subscriptions_in_scope(seeded, client):
     assert added.status_code == 303
     page = client.get("/admin/packs/").get_data(as_text=True)
     assert "Ward 0" in page and "panel@example.org" in page and "monthly" in page
-    for form, message in (({"area": BIG, "frequency": "daily"}, "Frequency must be weekly or monthly."),
+    for form, message in (({"area": BIG, "frequency": "daily"},
+                           "Frequency must be weekly or monthly."),
                           ({"area": BIG, "frequency": "weekly", "email_to": "x@"},
                            "is not an e-mail address"),
                           ({"area": WARDS[1], "frequency": "weekly"}, "in your areas")):
