@@ -179,7 +179,12 @@ def _trends(area: Area, period: Period) -> list[tuple[str, list[TrendPoint]]]:
 
 
 def _shapes(area: Area) -> list[Shape]:
-    """The area and its siblings (the parent's other children), the area highlighted."""
+    """The area and its siblings (the parent's other children), the area highlighted; an
+    area with no boundary of its own (a borough, often) is drawn as the areas within it."""
+    if not area.boundary:
+        inside = db.session.scalars(select(Area).where(
+            Area.parent_id == area.id, Area.retired_at.is_(None)).order_by(Area.name))
+        return [Shape(a.code, a.name, a.boundary, True) for a in inside if a.boundary]
     if area.parent_id is None:
         others: list[Area] = []
     else:

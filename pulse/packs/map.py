@@ -73,5 +73,9 @@ def draw_map(pdf: FPDF, shapes: list[Shape], x: float, y: float, w: float, h: fl
         pdf.cell(tw, 5, label, align="C")
         pdf.set_font(FAMILY, "", 7)
     pdf.set_xy(MARGIN, y + h + 2)
-    para(pdf, f"Map: {area_name} shaded dark with a heavy outline; neighbouring areas "
-              "with the same parent in light grey, each named.", size=8, colour=GREY)
+    if all(s.highlighted for s in shapes):
+        said = f"Map: {area_name}, drawn as the areas within it, each named."
+    else:
+        said = (f"Map: {area_name} shaded dark with a heavy outline; neighbouring areas with "
+                "the same parent in light grey, each named.")
+    para(pdf, said, size=8, colour=GREY)
