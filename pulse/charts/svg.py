@@ -185,8 +185,13 @@ def _segments(xy: Sequence[tuple[float, float] | None]) -> list[list[tuple[float
 
 
 def trend_chart(points: Sequence[TrendPoint], *, title: str, chart_id: str,
-                y_max: float = 100.0, width: int = 640, height: int = 240) -> str:
-    """Direct estimate (solid, 95% band shaded), modelled estimate (dashed) and parent (dotted)."""
+                y_max: float = 100.0, width: int = 640, height: int = 240,
+                estimate_label: str = "direct estimate", key_all: bool = True) -> str:
+    """Direct estimate (solid, 95% band shaded), modelled estimate (dashed) and parent (dotted).
+
+    ``key_all=False`` keys only the estimate and its band (a series with no modelled or
+    parent line, such as a topic's share of comments).
+    """
     left, right, top, bottom = 40, 10, 10, 50
     inner_w, inner_h = width - left - right, height - top - bottom
     n = len(points)
@@ -246,10 +251,9 @@ def trend_chart(points: Sequence[TrendPoint], *, title: str, chart_id: str,
     # Key.
     y = height - 14
     x = left
-    for label, colour, dash in (("direct estimate", "#08519c", ""),
-                                ("95% interval", "#c6dbef", ""),
-                                ("modelled (empirical Bayes)", "#b35806", "6 4"),
-                                ("parent area", "#4d4d4d", "2 3")):
+    key = (((estimate_label, "#08519c", ""), ("95% interval", "#c6dbef", ""),
+            ("modelled (empirical Bayes)", "#b35806", "6 4"), ("parent area", "#4d4d4d", "2 3")))
+    for label, colour, dash in key if key_all else key[:2]:
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         width_attr = 8 if label == "95% interval" else 2.5
         out.append(f'<line x1="{x}" y1="{y - 4}" x2="{x + 22}" y2="{y - 4}" stroke="{colour}" '

@@ -80,6 +80,10 @@ def train(labels_file: Path | None, labelled_by: str, base: str, folds: int) -> 
         row, promoted = operations.register_model(
             trained, queries.model_directory(), current_app.config.get("SECRET_KEY"))
         refreshed = operations.refresh_predictions() if promoted else 0
+        if promoted:
+            from ..text.shares import store_topic_shares
+
+            store_topic_shares()  # new predictions change the topic shares
         db.session.commit()
     except SQLAlchemyError as err:
         db.session.rollback()
@@ -176,8 +180,22 @@ def rollback(version: str) -> None:
     except ValueError as err:
         raise click.ClickException(str(err)) from None
     refreshed = operations.refresh_predictions()
+    from ..text.shares import store_topic_shares
+
+    store_topic_shares()
     db.session.commit()
     click.echo(f"model {version} is live; {refreshed} comments re-classified")
+
+
+@text.command("shares")
+@with_appcontext
+def shares() -> None:
+    """Recount the stored topic shares now (the hourly topic-shares job does this too)."""
+    from ..text.shares import store_topic_shares
+
+    rows = store_topic_shares()
+    db.session.commit()
+    click.echo(f"{rows} topic shares stored (every area, month, quarter and rolling year)")
 
 
 def _read_rows(path: Path, required: str) -> tuple[list[dict], list[str]]:

@@ -50,7 +50,9 @@ def retrain_job() -> int:
     _, promoted = register_model(trained, model_directory(), current_app.config.get("SECRET_KEY"))
     log.info("retrain: model %s %s", trained.metadata["version"],
              "promoted" if promoted else "kept out by the promotion rule")
-    return refresh_predictions()
+    refreshed = refresh_predictions()
+    topic_shares_job()  # new predictions change what each topic's share counts
+    return refreshed
 
 
 JOBS = {"aggregate": aggregate_job, "retention": retention_job, "retrain": retrain_job}
@@ -58,3 +60,7 @@ JOBS = {"aggregate": aggregate_job, "retention": retention_job, "retrain": retra
 from .packs import pack_queue_job, scheduled_packs_job  # noqa: E402  (briefing packs)
 
 JOBS.update({"packs": pack_queue_job, "scheduled-packs": scheduled_packs_job})
+
+from .shares import topic_shares_job  # noqa: E402  (topic shares, stored beside estimates)
+
+JOBS["topic-shares"] = topic_shares_job

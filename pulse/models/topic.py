@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, Integer, String, Text
+from sqlalchemy import (JSON, Boolean, Float, ForeignKey, Integer, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -45,3 +46,33 @@ class TextModel(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="archived", index=True)
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class TopicShare(db.Model):
+    """One topic's share of an area's classified comments in a period, stored beside the
+    estimates and written whole by :mod:`pulse.text.shares` (worked out by
+    :mod:`analysis.topic_shares`). An area's comments include those of the areas below it.
+
+    ``count``, ``total``, ``share`` and the interval are NULL when the period has fewer than
+    the minimum comments (suppressed, as for estimates). Shares are percentages (0-100).
+    """
+
+    __tablename__ = "topic_share"
+    # The unique key serves the reads too: by area, then period kind in time order.
+    __table_args__ = (UniqueConstraint("area_id", "period_kind", "period_end", "topic_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(16))          # 2026-10, 2026-Q4, R12-2026-10
+    period_kind: Mapped[str] = mapped_column(String(8))      # month, quarter, r12
+    period_end: Mapped[int] = mapped_column(Integer)         # last month, year * 12 + month - 1
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"),
+                                          index=True)
+    count: Mapped[int | None] = mapped_column(Integer)
+    total: Mapped[int | None] = mapped_column(Integer)
+    share: Mapped[float | None] = mapped_column(Float)
+    ci_low: Mapped[float | None] = mapped_column(Float)
+    ci_high: Mapped[float | None] = mapped_column(Float)
+    suppressed: Mapped[bool] = mapped_column(Boolean, default=False)
+    suppressed_reason: Mapped[str | None] = mapped_column(String(80))
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

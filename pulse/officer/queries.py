@@ -12,11 +12,12 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
-from analysis.periods import KINDS, QUARTER, ROLLING12, Period
+from analysis.periods import KINDS, MONTH, QUARTER, ROLLING12, Period
 
 from ..auth.scope import in_scope_clause
 from ..extensions import db
 from ..models import Area, Comment, Estimate, Topic, TopicPrediction
+from ..models.topic import TopicShare
 
 MEASURES = ("safe_day", "safe_night", "trust", "respect", "listen", "fair", "relied_on",
             "things_that_matter", "informed", "good_job")
@@ -180,8 +181,60 @@ def area_comment_rows(area_ids: list[int]) -> list[tuple[int, str]]:
     return [(when.year * 12 + when.month - 1, code) for when, code in db.session.execute(stmt)]
 
 
+@dataclass(frozen=True)
+class ShareCell:
+    """One stored topic share as pages show it (percent; None when suppressed)."""
+
+    period: str
+    period_end: int
+    topic: str
+    count: int | None
+    total: int | None
+    share: float | None
+    ci_low: float | None
+    ci_high: float | None
+    suppressed: bool
+
+
+def stored_topic_shares(area_id: int, kind: str = MONTH, last: int | None = None
+                        ) -> dict[str, dict[str, ShareCell]]:
+    """Period label -> topic code -> stored share of one area (it and the areas below it),
+    oldest first; ``last`` keeps only the newest periods. Written by pulse.text.shares."""
+    stmt = (select(TopicShare.period, TopicShare.period_end, Topic.code, TopicShare.count,
+                   TopicShare.total, TopicShare.share, TopicShare.ci_low, TopicShare.ci_high,
+                   TopicShare.suppressed)
+            .join(Topic, Topic.id == TopicShare.topic_id)
+            .where(TopicShare.area_id == area_id, TopicShare.period_kind == kind)
+            .order_by(TopicShare.period_end, Topic.position, Topic.code))
+    out: dict[str, dict[str, ShareCell]] = {}
+    for row in db.session.execute(stmt):
+        cell = ShareCell(*row)
+        out.setdefault(cell.period, {})[cell.topic] = cell
+    if last is not None:
+        out = dict(list(out.items())[-last:]) if last > 0 else {}
+    return out
+
+
+def monthly_topic_shares(area_id: int) -> dict[int, dict[str, float] | None]:
+    """Month -> topic -> share (0-1) of comments on topics that have any; None when suppressed.
+
+    The shape :func:`topic_shares` gives from comment rows, read from the stored table: for
+    the API and briefing packs, which used to count an area's comments on every request.
+    """
+    out: dict[int, dict[str, float] | None] = {}
+    for cells in stored_topic_shares(area_id, MONTH).values():
+        first = next(iter(cells.values()))
+        out[first.period_end] = None if first.suppressed else {
+            code: c.share / 100 for code, c in cells.items() if c.count}
+    return out
+
+
 def topic_shares(rows: list[tuple[int, str]]) -> dict[int, dict[str, float] | None]:
-    """Month -> topic -> share of that month's comments; None for months under the minimum."""
+    """Month -> topic -> share of that month's comments; None for months under the minimum.
+
+    Computed from comment rows (briefing packs use it over a whole period's rows). Pages read
+    the stored shares instead: :func:`stored_topic_shares`, :func:`monthly_topic_shares`.
+    """
     by_month: dict[int, Counter] = defaultdict(Counter)
     for month, code in rows:
         by_month[month][code] += 1

@@ -4,8 +4,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 from markupsafe import Markup
 
-from analysis.periods import month_label
-
 from ..auth.decorators import login_required
 from ..auth.scope import scoped_area_or_404
 from ..charts.svg import MapArea, TrendPoint, choropleth, trend_chart
@@ -55,6 +53,24 @@ def index():
                            map_svg=Markup(svg))  # nosec B704
 
 
+def _charted_topic(asked: str | None, topics: list, shares: dict):
+    """The topic filtered on, else the one with the largest share in the newest period."""
+    if asked:
+        return next((t for t in topics if t.code == asked), None)
+    for cells in reversed(list(shares.values())):
+        published = [c for c in cells.values() if not c.suppressed and c.share is not None]
+        if published:
+            top = max(published, key=lambda c: c.share).topic
+            return next((t for t in topics if t.code == top), None)
+    return None
+
+
+def _zero_or_suppressed(cells: dict):
+    """A period that stored no row for the topic: suppressed if the period is, else none."""
+    first = next(iter(cells.values()), None)
+    return first if first is not None and first.suppressed else None
+
+
 @bp.get("/area/<code>")
 @login_required
 def area(code: str):
@@ -85,12 +101,24 @@ def area(code: str):
     latest = q.latest_period("r12", [place.id])
     subgroups = q.subgroup_cells(place.id, latest[0]) if latest else {}
     below = area_and_below(place)
-    shares = q.topic_shares(q.area_comment_rows(below))
+    shares = q.stored_topic_shares(place.id, kind, last=12)
+    charted = _charted_topic(topic, topics, shares)
+    share_chart = None
+    if charted is not None:
+        points = [TrendPoint(label, c.share if c and not c.suppressed else None,
+                             c.ci_low if c else None, c.ci_high if c else None)
+                  for label, cells in shares.items()
+                  for c in [cells.get(charted.code) or _zero_or_suppressed(cells)]]
+        # bandit B704: pulse.charts.svg escapes every text it writes.
+        share_chart = Markup(trend_chart(  # nosec B704
+            points, chart_id="chart-topic-share", estimate_label="share of comments",
+            key_all=False,
+            title=f"Share of comments about {charted.label} in {place.name} by {kind} (%)"))
     return render_template(
         "officer/area.html", area=place, kind=kind, kinds=q.KIND_LABELS, charts=charts,
         labels=q.MEASURE_LABELS, subgroup_period=latest[0] if latest else None,
         subgroups=subgroups, dimensions=q.SUBGROUP_DIMENSIONS, topics=topics, topic=topic,
-        shares=[(month_label(m), s) for m, s in shares.items()][-12:],
+        shares=shares, share_chart=share_chart, charted=charted,
         quotes=q.quotes(below, topic), flagged=q.flagged_count(below),
         channels=channel_counts(place), since=SINCE[kind])
 

@@ -34,7 +34,7 @@ def test_overview_period_and_filters(auth, client, workspace):
 def test_area_page_charts_tables_and_subgroups(auth, client, comments):
     auth.login("viewer", areas=[comments.ward_a])
     page = client.get(f"/officer/area/{comments.ward_a}").get_data(as_text=True)
-    assert page.count('<svg xmlns="http://www.w3.org/2000/svg"') == 10
+    assert page.count('<svg xmlns="http://www.w3.org/2000/svg"') == 11  # 10 measures, 1 topic
     assert "<polygon points=" in page            # the confidence band
     assert "modelled (empirical Bayes)" in page and "parent area" in page
     assert "Lewisham" in page                     # the parent compared against
@@ -43,6 +43,9 @@ def test_area_page_charts_tables_and_subgroups(auth, client, comments):
     assert "R12-2026-12" in page and "16-24" in page
     # Topic shares: November has 12 comments, all antisocial behaviour; October 4 (suppressed).
     assert "fewer than 10 comments" in page and "100%" in page
+    # ... read from the stored shares, with Wilson intervals, charted for the largest topic.
+    assert "Share of comments about Antisocial behaviour in Bellingham by month (%)" in page
+    assert re.search(r"100% <span class=\"ci\">\(7[0-9]–100\)</span>", page)
     assert "Flagged for safeguarding: 0" in page
 
 

@@ -1,0 +1,59 @@
+"""Topic shares in plain Python: roll-up to every level, periods, Wilson intervals, suppression."""
+from __future__ import annotations
+
+import pytest
+
+from analysis.periods import MONTH, QUARTER, ROLLING12
+from analysis.topic_shares import SUPPRESSED_REASON, shares
+
+NOV, OCT = 2026 * 12 + 10, 2026 * 12 + 9
+PARENTS = {1: None, 2: 1, 3: 1}          # a borough (1) and two wards
+TOPICS = ["asb", "litter", "drugs"]
+
+
+def _by(rows, area, label):
+    return {r.topic: r for r in rows if r.area_id == area and r.period.label == label}
+
+
+def test_share_interval_and_zero_topics():
+    rows = shares([(2, NOV, "asb", 12), (2, NOV, "litter", 4)], PARENTS, TOPICS)
+    nov = _by(rows, 2, "2026-11")
+    assert set(nov) == {"asb", "litter", "drugs"}          # zero included, with an interval
+    assert nov["asb"].share == pytest.approx(75.0) and nov["asb"].total == 16
+    assert nov["asb"].ci_low < 75 < nov["asb"].ci_high <= 100
+    # Wilson: 12 of 16 gives about 50.5 to 89.8.
+    assert nov["asb"].ci_low == pytest.approx(50.5, abs=0.2)
+    assert nov["asb"].ci_high == pytest.approx(89.8, abs=0.2)
+    assert nov["drugs"].share == 0 and nov["drugs"].ci_low == 0 and nov["drugs"].ci_high > 10
+
+
+def test_fewer_than_ten_comments_is_suppressed():
+    rows = shares([(2, OCT, "asb", 3), (2, OCT, "litter", 6), (2, NOV, "asb", 10)],
+                  PARENTS, TOPICS)
+    oct_ = _by(rows, 2, "2026-10")
+    assert set(oct_) == {"asb", "litter"}                  # only topics it has comments on
+    for row in oct_.values():
+        assert row.suppressed and row.suppressed_reason == SUPPRESSED_REASON
+        assert (row.count, row.total, row.share, row.ci_low, row.ci_high) == (None,) * 5
+    # The quarter holds both months: 19 comments, published.
+    q4 = _by(rows, 2, "2026-Q4")
+    assert not q4["asb"].suppressed and q4["asb"].count == 13 and q4["asb"].total == 19
+    with pytest.raises(ValueError):
+        shares([(2, NOV, "asb", 12)], PARENTS, TOPICS, minimum=5)
+
+
+def test_every_level_and_period_kind():
+    rows = shares([(2, NOV, "asb", 6), (3, NOV, "litter", 6)], PARENTS, TOPICS)
+    # Each ward alone is under 10; the borough holds both wards' comments.
+    assert all(r.suppressed for r in rows if r.area_id in (2, 3))
+    borough = _by(rows, 1, "2026-11")
+    assert borough["asb"].share == pytest.approx(50.0) and borough["asb"].total == 12
+    kinds = {r.period.kind for r in rows if r.area_id == 1}
+    assert kinds == {MONTH, QUARTER, ROLLING12}
+    assert _by(rows, 1, "R12-2026-11")["litter"].count == 6
+
+
+def test_no_comments_no_rows_and_a_cycle_does_not_hang():
+    assert shares([], PARENTS, TOPICS) == []
+    rows = shares([(5, NOV, "asb", 10)], {5: 6, 6: 5}, TOPICS)
+    assert {r.area_id for r in rows} == {5, 6}
