@@ -10,7 +10,10 @@ Then, in that order and in one process per (backend, size) so peak memory is its
 - floor: SELECT area, month, AVG(value) ... GROUP BY area, month over the same answers;
 - full:  `aggregate(full=True)` and commit (load, compute, store every estimate);
 - incremental: 1,000 new responses in the latest month, then `aggregate()` and commit.
-Prints one JSON line per run; the figures go to bench/RESULTS.md by hand with machine and date.
+Prints one JSON line per run, with the 1-minute load average at each step and the CPU seconds
+of each step (this process, plus the PostgreSQL backend serving it, read from /proc): the
+machine is shared, and CPU time does not stretch with other people's work as wall time does.
+The figures go to bench/RESULTS.md by hand with machine and date.
 """
 from __future__ import annotations
 
@@ -162,6 +165,22 @@ def floor_query() -> float:
     return time.perf_counter() - start
 
 
+def cpu_seconds() -> float:
+    """CPU used so far by this process and, on PostgreSQL, by the server backend serving the
+    session (same machine: read from /proc). Under a shared machine's load, wall time
+    stretches with other people's work; CPU time does not."""
+    from sqlalchemy import text
+
+    from pulse.extensions import db
+
+    used = time.process_time()
+    if db.engine.dialect.name == "postgresql":
+        pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar()
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        used += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return used
+
+
 def one(backend: str, size: int) -> dict:
     from sqlalchemy import create_engine, text
 
@@ -186,7 +205,8 @@ def one(backend: str, size: int) -> dict:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         url = postgres_url_with_schema(PG, schema)
     app = make_app(url)
-    out = {"backend": backend, "responses": size}
+    # The machine is shared: the 1-minute load average beside each timed step says how much.
+    out = {"backend": backend, "responses": size, "load_avg": {"start": os.getloadavg()[0]}}
     with app.app_context():
         leaves = build_areas()
         t = time.perf_counter()
@@ -200,15 +220,21 @@ def one(backend: str, size: int) -> dict:
             db.session.execute(text("ANALYZE"))
             db.session.commit()
         out["load_s"] = round(time.perf_counter() - t, 1)
+        cpu = cpu_seconds()
         out["floor_s"] = round(floor_query(), 2)
+        out["floor_cpu_s"] = round(cpu_seconds() - cpu, 2)
+        out["load_avg"]["floor"] = os.getloadavg()[0]
         db.session.commit()
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), cpu_seconds()
         full = aggregate(full=True)
         db.session.commit()
         out["full_s"] = round(time.perf_counter() - t, 2)
+        out["full_cpu_s"] = round(cpu_seconds() - cpu, 2)
+        out["ratio_cpu_full_to_floor"] = round(out["full_cpu_s"] / out["floor_cpu_s"], 1)
         out["full_parts"] = {k: round(v, 2) for k, v in full.seconds.items()}
         out["rows"] = full.rows
         out["ratio_full_to_floor"] = round(out["full_s"] / out["floor_s"], 1)
+        out["load_avg"]["full"] = os.getloadavg()[0]
         last = FIRST_MONTH + MONTHS - 1
         generate(1000, leaves, size, (last, last))
         new = db.session.execute(select(Response.area_id, Response.submitted_at)
@@ -216,12 +242,15 @@ def one(backend: str, size: int) -> dict:
         mark_dirty((a, at) for a, at in new)
         db.session.commit()
         out["new_responses"] = len(new)
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), cpu_seconds()
         inc = aggregate()
         db.session.commit()
         out["incremental_s"] = round(time.perf_counter() - t, 2)
+        out["incremental_cpu_s"] = round(cpu_seconds() - cpu, 2)
         out["incremental_parts"] = {k: round(v, 2) for k, v in inc.seconds.items()}
         out["incremental_rows"] = inc.rows
+        out["incremental_responses_read"] = inc.responses
+        out["load_avg"]["incremental"] = os.getloadavg()[0]
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return out
 

@@ -138,17 +138,17 @@ def load_responses(ctx: Context, area_ids: list[int] | None = None,
     """Counted responses (not excluded) in the given areas and months, as arrays."""
     scope = _scope(area_ids, months)
     demo = ", ".join(_category_sql(f"r.{name}", cats) for name, cats in DIMENSIONS)
+    postgres = db.engine.dialect.name == "postgresql"
     people_sql = (
         # bandit B608: only integers, our own column names and timestamps we format are in the SQL.
         f"SELECT r.id, r.area_id, {month_sql('r.submitted_at')}, {demo} FROM response r "  # nosec B608
-        f"WHERE {' AND '.join(['NOT r.excluded'] + scope)} ORDER BY r.id")
-    postgres = db.engine.dialect.name == "postgresql"
-    people = _copy_ints(people_sql, 6) if postgres else _fetch(people_sql, 6, np.int64)
+        f"WHERE {' AND '.join(['NOT r.excluded'] + scope)}" + ("" if postgres else " ORDER BY r.id"))
+    people = _packed_ints(people_sql, 6) if postgres else _fetch(people_sql, 6, np.int64)
     if len(people) > 1 and (np.diff(people[:, 0]) < 0).any():
         people = people[np.argsort(people[:, 0], kind="stable")]    # searched by id below
     values = np.full((len(people), len(ctx.question_codes)), np.nan)
     if len(people) and ctx.question_codes:
-        ids, cols, found = (_answers_by_copy if postgres else _answers_pivoted)(ctx, scope)
+        ids, cols, found = (_answers_packed if postgres else _answers_pivoted)(ctx, scope)
         at = np.searchsorted(people[:, 0], ids)
         counted = (at < len(people)) & (people[np.minimum(at, len(people) - 1), 0] == ids)
         if cols is None:
@@ -179,45 +179,39 @@ def _answers_pivoted(ctx: Context, scope: list[str]):
     return answers[:, 0].astype(np.int64), None, answers[:, 1:]
 
 
-def _answers_by_copy(ctx: Context, scope: list[str]):
-    """Answers as (response id, value column, value) triples through a binary COPY, pivoted
-    by numpy: no GROUP BY on the server and no Python object per row."""
+def _answers_packed(ctx: Context, scope: list[str]):
+    """Answers as (response id, value column, value) triples packed by the server and
+    pivoted by numpy: no Python object per answer."""
     column = {q: k for k, ids in enumerate(ctx.question_ids) for q in ids}
     qids = sorted(column)
     source = "answer a" + ("" if not scope else " JOIN response r ON r.id = a.response_id")
     where = [f"a.question_id IN ({', '.join(map(str, qids))})", "a.value IS NOT NULL"] + scope
     # bandit B608: only integers, our own column names and timestamps we format are in the SQL.
-    triples = _copy_ints(f"SELECT a.response_id, a.question_id, a.value FROM {source} "  # nosec B608
+    triples = _packed_ints(f"SELECT a.response_id, a.question_id, a.value FROM {source} "  # nosec B608
                          f"WHERE {' AND '.join(where)}", 3)
     lookup = np.full(max(qids) + 1, -1, dtype=np.int64)
     lookup[qids] = [column[q] for q in qids]
     return triples[:, 0], lookup[triples[:, 1]], triples[:, 2].astype(np.float64)
 
 
-_COPY_HEADER = 19             # signature (11), flags (4), header extension length (4, zero)
+def _packed_ints(sql: str, width: int) -> np.ndarray:
+    """Rows of ``width`` non-NULL integers from PostgreSQL, packed by the server.
 
-
-def _copy_ints(sql: str, width: int) -> np.ndarray:
-    """Rows of ``width`` non-NULL integers from PostgreSQL's binary COPY, parsed by numpy.
-
-    Every value is cast to a 4-byte integer, so each row has a fixed layout: a field count,
-    then (length, value) pairs, big-endian.
+    Each row becomes ``width`` big-endian 4-byte integers (int4send) and the rows of a block
+    of 65,536 first-column values are joined into one bytea: a few large values cross the
+    wire instead of a message or a Python tuple per row, and numpy reads them as they are.
     """
-    cast = ", ".join(f"CAST(c{k} AS INTEGER)" for k in range(width))
     names = ", ".join(f"c{k}" for k in range(width))
+    packed = " || ".join(f"int4send(CAST(c{k} AS INTEGER))" for k in range(width))
     raw = db.session.connection().connection.driver_connection
-    # bandit B608: the SQL is ours (see the callers); only column positions are added.
-    query = f"COPY (SELECT {cast} FROM ({sql}) AS q ({names})) TO STDOUT (FORMAT binary)"  # nosec B608
-    chunks = []
-    with raw.cursor() as cur, cur.copy(query) as copy:
-        for data in copy:
-            chunks.append(bytes(data))
-    data = b"".join(chunks)
-    body = data[_COPY_HEADER:len(data) - 2]          # the trailer is a field count of -1
-    row = np.dtype([("count", ">i2")] + [(f"f{k}", ">i4") for k in range(2 * width)])
-    parsed = np.frombuffer(body, dtype=row)
-    return np.stack([parsed[f"f{2 * k + 1}"].astype(np.int64) for k in range(width)], axis=1) \
-        if len(parsed) else np.empty((0, width), dtype=np.int64)
+    with raw.cursor() as cur:
+        # bandit B608: the SQL is ours (see the callers); only column positions are added.
+        cur.execute(f"SELECT string_agg({packed}, ''::bytea) FROM ({sql}) AS q ({names}) "  # nosec B608
+                    "GROUP BY c0 / 65536")
+        parts = [np.frombuffer(block, dtype=">i4") for (block,) in cur.fetchall()]
+    if not parts:
+        return np.empty((0, width), dtype=np.int64)
+    return np.concatenate(parts).astype(np.int64).reshape(-1, width)
 
 
 def data_months() -> tuple[int, int] | None:
