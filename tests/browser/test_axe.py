@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from tests.browser.test_officer_browser import officer_server  # noqa: F401
-from tests.browser.test_survey_browser import (ARGS, CHROMIUM, PHONE, TIMEOUT_MS, browser,  # noqa: F401
-                                               live_server)
+from tests.browser.test_survey_browser import (CHROMIUM, PHONE, TIMEOUT_MS,  # noqa: F401
+                                               browser, live_server)
 from tests.pulse.officer.conftest import comments, tree, workspace  # noqa: F401
 from tests.support import GOOD_ANSWERS, STAFF_PASSWORD
 

@@ -238,3 +238,31 @@ def test_area_names_print_as_text_on_posters_and_leaflets(app, runner, survey_ar
                 continue
             text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(out).pages)
             assert " ".join(payload.split()) in text, (payload, kind, text[:300])
+
+
+def test_local_question_wording_in_the_preview_and_the_live_survey(app, client, auth,
+                                                                   survey_area):
+    """An admin's local question wording reaches residents: escaped in the preview and live."""
+    from pulse.admin.local import publish_local, question_from, schedule
+    from pulse.extensions import db
+    from pulse.models import Area
+
+    auth.login("admin")
+    resident = app.test_client()
+    for payload in XSS + SQL[:2] + FORMULA[:2]:
+        wording = f"How safe is the park? {payload}"
+        with app.app_context():
+            version = publish_local("payloads", [question_from({
+                "code": "park_safe", "kind": "scale", "scale": "s10",
+                "wording": {"en": wording, "cy": wording}})])
+            area = db.session.scalar(select(Area).where(Area.code == survey_area.ward))
+            now = datetime.now(UTC)
+            schedule(version, [area], starts=now, ends=now.replace(year=now.year + 1),
+                     label="Local: payloads")
+            db.session.commit()
+        for lang in ("en", "cy"):
+            safe(client.get(f"/admin/instruments/payloads/preview?area={survey_area.ward}"
+                            f"&lang={lang}"), shown=wording)
+            safe(resident.get(f"/s/{survey_area.ward}/questions?consent=yes&lang={lang}"),
+                 shown=wording)
+        safe(client.get("/admin/instruments/"))
