@@ -40,9 +40,10 @@ def needs_prefix(text: str) -> bool:
 
 def neutralise(value: Any) -> Any:
     """The value to write: strings that could be formulas get a leading ``'``; others as given."""
-    if isinstance(value, str) and needs_prefix(value):
-        return PREFIX + value
-    return value
+    # Fast path: most cells (codes, labels, words) start with a letter or digit, never a trigger.
+    if value.__class__ is not str or not value or value[0].isalnum():
+        return value
+    return PREFIX + value if needs_prefix(value) else value
 
 
 def neutralise_row(row: tuple) -> tuple:

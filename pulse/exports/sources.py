@@ -45,7 +45,8 @@ def _r(value: float | None, places: int) -> float | None:
 
 
 def _naive(at):
-    return None if at is None else at.replace(tzinfo=None)
+    # Whole seconds, naive UTC: XLSX has no time zones, and CSV then reads "2026-10-15 09:30:05".
+    return None if at is None else at.replace(tzinfo=None, microsecond=0)
 
 
 # --- estimates ------------------------------------------------------------------------------
@@ -68,8 +69,10 @@ def _estimates(f: ExportFilter) -> Select:
 
 def estimate_rows(f: ExportFilter, columns: tuple[str, ...] = ()) -> Iterator[tuple]:
     """The estimates export (columns as ``estimates export`` always had); suppressed cells empty."""
-    stmt = _estimates(f).order_by(Area.code, Estimate.period_kind, Estimate.period_end,
-                                  Estimate.measure, Estimate.group_label)
+    # The unique key's order, so the database reads the index instead of sorting every row
+    # (sorting 500,000 estimates cost more than writing them).
+    stmt = _estimates(f).order_by(Estimate.area_id, Estimate.period, Estimate.measure,
+                                  Estimate.group_label)
     primary = REASONS[PRIMARY]
     for (code, period, measure, group, n, eff, est, low, high, suppressed, reason, change,
          significant, modelled) in _stream(stmt):

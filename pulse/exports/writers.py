@@ -29,16 +29,6 @@ class Tally:
     rows: int = 0
 
 
-def _csv_cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return neutralise(value)
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ", timespec="seconds")
-    return value
-
-
 def csv_chunks(columns: Iterable[str], rows: Iterable[tuple], tally: Tally) -> Iterator[str]:
     """The CSV text in chunks of CHUNK_ROWS rows (the header in the first)."""
     buffer = io.StringIO()
@@ -46,7 +36,8 @@ def csv_chunks(columns: Iterable[str], rows: Iterable[tuple], tally: Tally) -> I
     writer.writerow([neutralise(c) for c in columns])
     pending = 0
     for row in rows:
-        writer.writerow([_csv_cell(v) for v in row])
+        # csv writes None as an empty cell and a (whole-second) datetime as "YYYY-MM-DD HH:MM:SS".
+        writer.writerow([neutralise(v) for v in row])
         tally.rows += 1
         pending += 1
         if pending >= CHUNK_ROWS:
