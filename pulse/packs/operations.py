@@ -157,7 +157,7 @@ def run_pack(run_id: int) -> bool:
     folder = pack_folder()
     try:
         if run.kind == "bulk":
-            path = folder / f"run-{run.id}-{area.code}-{run.period}.zip"
+            path = folder / f"run-{run.id}-briefing-packs-{area.code}-{run.period}.zip"
 
             def step(done: int, total: int) -> None:
                 run.done, run.total = done, total

@@ -84,7 +84,10 @@ def test_bulk_from_the_browser_and_scope(seeded, client, auth):
     assert response.status_code == 303
     url = response.headers["Location"]
     assert "Ready: 5 of 5 built." in wait_done(client, url)
-    with zipfile.ZipFile(io.BytesIO(fetch(client, f"{url}/download").data)) as archive:
+    zipped = fetch(client, f"{url}/download")
+    assert zipped.mimetype == "application/zip"
+    assert f"briefing-packs-{BOROUGH}-{PERIOD}.zip" in zipped.headers["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(zipped.data)) as archive:
         assert len([n for n in archive.namelist() if n.endswith(".pdf")]) == 5
     # A single pack for Ward 0, then who may see what.
     single = ask(client, BIG, period=PERIOD).headers["Location"]
