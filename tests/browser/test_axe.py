@@ -1,5 +1,5 @@
-"""axe-core in Debian's Chromium on every resident page (English and Welsh) and the main
-staff pages: no violation of any WCAG 2.0, 2.1 or 2.2 level A or AA rule.
+"""axe-core in Debian's Chromium on every resident page (English and Welsh), the officer
+workspace and the admin console: no violation of any WCAG 2.0, 2.1 or 2.2 level A or AA rule.
 
 axe-core is fetched pinned from the npm registry by scripts/test-deps.sh (checked against the
 registry's sha512) into tests/browser/vendor/. It is injected as a script, which the site's
@@ -111,6 +111,40 @@ def test_staff_pages_have_no_wcag_violations(officer_server, comments, browser):
         check(page, "area page", problems)
         page.goto(f"/officer/area/{comments.ward_b}?kind=quarter")
         check(page, "area page, suppressed figures", problems)
+    finally:
+        context.close()
+    assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
+
+
+def test_admin_and_other_officer_pages_have_no_wcag_violations(  # noqa: F811
+        officer_server, comments, app, browser):  # noqa: F811
+    from tests.support import make_user
+
+    with app.app_context():
+        make_user("admin@example.org", "admin")
+    problems: dict[str, list[str]] = {}
+    context = axe_context(browser, officer_server, DESKTOP)
+    try:
+        page = context.new_page()
+        for email, paths in (
+                ("officer@example.org", ["/officer/comments", "/officer/labelling",
+                                         f"/officer/area/{comments.borough}/priorities",
+                                         f"/s/{comments.ward_a}/you-said-we-did", "/account"]),
+                ("admin@example.org", ["/admin/", "/admin/areas/",
+                                       f"/admin/areas/{comments.ward_a}", "/admin/waves/",
+                                       "/admin/users/", "/admin/users/new",
+                                       "/admin/responses/flagged", "/admin/instruments/"])):
+            page.goto("/login")
+            page.fill("input[name=email]", email)
+            page.fill("input[name=password]", STAFF_PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_load_state("load")
+            for path in paths:
+                reply = page.goto(path)
+                # Really the page, not the sign-in page it would redirect to.
+                assert reply.status == 200 and page.url.endswith(path), (path, page.url)
+                check(page, path, problems)
+            context.clear_cookies()
     finally:
         context.close()
     assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
