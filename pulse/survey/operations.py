@@ -127,14 +127,17 @@ def record_responses(version: InstrumentVersion, items: Sequence[NewResponse],
             ids.update((key, id_) for key, id_ in db.session.execute(
                 select(table.c.submission_key, table.c.id)
                 .where(table.c.submission_key.in_(wanted))))
+        # Redacted once, for the answer row and the comment alike.
+        redacted = {a.text: redact(a.text) for item in chunk
+                    for a in item.submission.answers.values() if a.text}
         answers = [{"response_id": ids[item.meta.submission_key],
-                    **_answer_columns(question_ids, a)}
+                    **_answer_columns(question_ids, a, redacted)}
                    for item in chunk for a in item.submission.answers.values()]
         if answers:
             _insert_answers(answers)
         add_comments([comment for item in chunk for comment in _comments(
             ids[item.meta.submission_key], item.area_id, item.meta, question_ids,
-            item.submission)])
+            item.submission)], redacted=redacted)
     mark_dirty((item.area_id, item.meta.submitted_at) for item in items)
     return len(items)
 
