@@ -145,7 +145,8 @@ def _check_reproducible(vectorizer) -> None:
                 "binary": (False,), "use_idf": (True,), "sublinear_tf": (True,),
                 "norm": ("l2",), "input": ("content",)}
     for name, allowed in expected.items():
-        if getattr(vectorizer, name) not in allowed:
-            raise ValueError(f"the fast screen does not reproduce {name}={getattr(vectorizer, name)!r}")
+        value = getattr(vectorizer, name)
+        if value not in allowed:
+            raise ValueError(f"the fast screen does not reproduce {name}={value!r}")
     if vectorizer.analyzer == "word" and vectorizer.token_pattern != _TOKEN.pattern:
         raise ValueError("the fast screen reproduces the default token pattern only")

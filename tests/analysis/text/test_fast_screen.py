@@ -1,4 +1,4 @@
-"""The compiled safeguarding screen gives the fitted pipeline's scores, and stale files are refused."""
+"""The compiled safeguarding screen scores as the fitted pipeline does; stale files are refused."""
 from __future__ import annotations
 
 import pytest
