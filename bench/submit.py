@@ -172,6 +172,7 @@ def cookies_of(headers: list[tuple[str, str]]) -> str:
 class Tally:
     ms: list[float] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
+    cpu_s: float = 0.0
 
     def error(self, what: str) -> None:
         self.errors[what] = self.errors.get(what, 0) + 1
@@ -246,7 +247,25 @@ def run_clients(clients: int, seconds: float, step) -> tuple[Tally, float]:
     return tally, time.monotonic() - began
 
 
-def load(app, port: int, clients: int, warmup: float, seconds: float):
+def workers_cpu(master_pid: int) -> float:
+    """CPU seconds (user + system) used so far by the gunicorn master's worker processes.
+
+    On a machine shared with other work, requests per second measure the neighbours as much
+    as the code; the server's own CPU time per request does not (much), so it is reported too.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == master_pid:          # ppid
+            total += (int(fields[11]) + int(fields[12])) / tick   # utime + stime
+    return total
+
+
+def load(app, port: int, clients: int, warmup: float, seconds: float, cpu=lambda: 0.0):
     """GET phase, then POST phase, each by ``clients`` concurrent clients."""
     prepared: list = []
     plock = threading.Lock()
@@ -269,7 +288,9 @@ def load(app, port: int, clients: int, warmup: float, seconds: float):
     run_clients(clients, warmup, post_step)         # and the forms it used are spent
     prepared.clear()
     gets, get_s = run_clients(clients, seconds, get_step)
+    cpu_before = cpu()
     posts, post_s = run_clients(clients, seconds, post_step)
+    posts.cpu_s = cpu() - cpu_before
     if not prepared:
         print("    (every prepared form was sent before the time was up)")
     return gets, get_s, posts, post_s
@@ -293,6 +314,7 @@ class Result:
     get_p99: float
     posts: int
     errors: dict
+    post_cpu_ms: float = float("nan")
 
 
 def measure(name: str, target: str, app, backend: str, url: str, args, workdir: Path,
@@ -301,16 +323,18 @@ def measure(name: str, target: str, app, backend: str, url: str, args, workdir: 
     try:
         server.wait_ready()
         gets, get_s, posts, post_s = load(app, server.port, args.clients, args.warmup,
-                                          args.seconds)
+                                          args.seconds, lambda: workers_cpu(server.process.pid))
     finally:
         server.stop()
     errors = {**gets.errors, **posts.errors}
     result = Result(backend, name, len(posts.ms) / post_s, pct(posts.ms, 50), pct(posts.ms, 99),
                     len(gets.ms) / get_s, pct(gets.ms, 50), pct(gets.ms, 99), len(posts.ms),
-                    errors)
+                    errors,
+                    posts.cpu_s * 1000 / max(1, len(posts.ms) + sum(posts.errors.values())))
     print(f"  {name:8} POST {result.rate:7.1f}/s p50 {result.post_p50:6.1f} ms "
           f"p99 {result.post_p99:6.1f} ms | GET {result.get_rate:7.1f}/s "
           f"p50 {result.get_p50:6.1f} ms p99 {result.get_p99:6.1f} ms "
+          f"| server CPU {result.post_cpu_ms:.2f} ms/POST "
           f"({result.posts} POSTs, errors {errors})", flush=True)
     return result
 
@@ -338,12 +362,12 @@ def markdown(results: list[Result], args, extra_env: dict) -> str:
         f"{args.seconds:g} s of POSTs of those forms; PULSE_SUBMIT_LIMIT=\"{BENCH_LIMIT}\"; rate-limit "
         f"storage: {'Redis' if extra_env.get('REDIS_URL') else 'in-memory (per worker)'}.",
         "",
-        "| backend | app | POST/s | POST p50 ms | POST p99 ms | GET/s | GET p50 ms | GET p99 ms | errors |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| backend | app | POST/s | POST p50 ms | POST p99 ms | server CPU ms/POST | GET/s | GET p50 ms | GET p99 ms | errors |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for r in results:
         lines.append(f"| {r.backend} | {r.app} | {r.rate:.1f} | {r.post_p50:.1f} | "
-                     f"{r.post_p99:.1f} | {r.get_rate:.1f} | {r.get_p50:.1f} | "
+                     f"{r.post_p99:.1f} | {r.post_cpu_ms:.2f} | {r.get_rate:.1f} | {r.get_p50:.1f} | "
                      f"{r.get_p99:.1f} | {sum(r.errors.values())} |")
     lines.append("")
     for backend in dict.fromkeys(r.backend for r in results):
@@ -352,7 +376,8 @@ def markdown(results: list[Result], args, extra_env: dict) -> str:
             ratio = pair["survey"].rate / pair["ceiling"].rate
             lines.append(f"- {backend}: survey / ceiling = {ratio:.0%} "
                          f"(target ≥ 60%); survey POST p99 {pair['survey'].post_p99:.0f} ms "
-                         f"(target < 100 ms)")
+                         f"(target < 100 ms); server CPU per POST: ceiling / survey = "
+                         f"{pair['ceiling'].post_cpu_ms / pair['survey'].post_cpu_ms:.0%}")
     return "\n".join(lines) + "\n"
 
 
