@@ -8,20 +8,21 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.fields.choices import SelectChoice
 
 from ..areas.margins import MarginsFileError, check_file, replace_margins
 from ..areas.operations import ImportError_, import_geojson
 from ..auth.decorators import roles_required
+from ..auth.scope import scoped_area_or_404
 from ..estimates.operations import mark_areas_dirty
 from ..extensions import csrf, db
 from ..models import Area
 from ..models.user import ADMIN
-from . import uploads
+from . import queries, uploads
 from .areas import AreaError, edit_area, restore_area, retire_area
 from .forms import AreaForm, BoundaryUploadForm, CloseWaveForm, ConfirmForm, MarginsUploadForm
 from .views import bp
@@ -31,24 +32,29 @@ GEOJSON_MAX = 20 * 1024 * 1024
 CSV_MAX = 5 * 1024 * 1024
 
 
-def _area_or_404(code: str) -> Area:
-    return db.session.scalar(select(Area).where(Area.code == code)) or abort(404)
+def _parent_choices(editing: Area | None = None) -> list[SelectChoice]:
+    """Parents to offer: the admin's areas (less the one being edited) and its current parent."""
+    # A scoped admin cannot put anything at the top level, so that choice is for whole-tree
+    # admins, and for a scoped admin's own top-level area as it already is.
+    at_top = editing is not None and editing.parent_id is None
+    top = ([SelectChoice("", _("None (top level)"))]
+           if current_user.sees_all_areas or at_top else [])
+    areas = queries.areas_in_scope()
+    current = editing.parent if editing is not None else None
+    if current is not None and current not in areas:
+        # The top of a scoped admin's tree sits in an area outside it: offer it only as it is.
+        top.append(SelectChoice(current.code, f"{current.name} ({current.code})"))
+    return top + [SelectChoice(a.code, f"{a.name} ({a.code})") for a in areas
+                  if editing is None or a.id != editing.id]
 
 
-def _all_areas() -> list[Area]:
-    return list(db.session.scalars(select(Area).order_by(Area.name, Area.code)))
-
-
-def _parent_choices(exclude: Area | None = None) -> list[SelectChoice]:
-    return [SelectChoice("", _("None (top level)"))] + [
-        SelectChoice(a.code, f"{a.name} ({a.code})") for a in _all_areas()
-        if exclude is None or a.id != exclude.id]
-
-
-def _parent_from(code: str | None, field) -> tuple[bool, Area | None]:
+def _parent_from(code: str | None, field, current: Area | None = None) -> tuple[bool, Area | None]:
     if not code:
         return True, None
-    parent = db.session.scalar(select(Area).where(Area.code == code))
+    if current is not None and code == current.code:
+        return True, current        # unchanged, even where it lies outside the admin's areas
+    # Outside the admin's areas reads exactly as "no such area".
+    parent = queries.area_by_code_in_scope(code)
     if parent is None:
         field.errors.append(_("No area has that code."))
         return False, None
@@ -58,31 +64,23 @@ def _parent_from(code: str | None, field) -> tuple[bool, Area | None]:
 @bp.get("/areas/")
 @roles_required(ADMIN)
 def areas():
-    rows = _all_areas()
-    children: dict[int | None, list[Area]] = {}
-    for area in rows:
-        children.setdefault(area.parent_id, []).append(area)
-    tree, stack = [], [(a, 0) for a in reversed(children.get(None, []))]
-    while stack:
-        area, depth = stack.pop()
-        tree.append((area, depth))
-        stack.extend((c, depth + 1) for c in reversed(children.get(area.id, [])))
-    return render_template("admin/areas.html", tree=tree)
+    return render_template("admin/areas.html", tree=queries.area_tree())
 
 
 @bp.route("/areas/<code>", methods=["GET", "POST"])
 @roles_required(ADMIN)
 def area(code: str):
-    found = _area_or_404(code)
+    found = scoped_area_or_404(code)
     form = AreaForm(obj=found)
     form.parent.choices = _parent_choices(found)
     if not form.is_submitted():
         form.parent.data = found.parent.code if found.parent else ""
     if form.validate_on_submit():
-        ok, parent = _parent_from(form.parent.data, form.parent)
+        ok, parent = _parent_from(form.parent.data, form.parent, found.parent)
         if ok:
             try:
-                edit_area(found, name=form.name.data, parent=parent)
+                edit_area(found, name=form.name.data, parent=parent,
+                          scope=queries.area_scope())
             except AreaError as err:
                 db.session.rollback()
                 getattr(form, err.field or "name").errors.append(str(err))
@@ -98,13 +96,13 @@ def area(code: str):
 @bp.post("/areas/<code>/retire")
 @roles_required(ADMIN)
 def retire_area_view(code: str):
-    return _set_state(_area_or_404(code), retire=True)
+    return _set_state(scoped_area_or_404(code), retire=True)
 
 
 @bp.post("/areas/<code>/restore")
 @roles_required(ADMIN)
 def restore_area_view(code: str):
-    return _set_state(_area_or_404(code), retire=False)
+    return _set_state(scoped_area_or_404(code), retire=False)
 
 
 def _set_state(found: Area, retire: bool):
@@ -148,6 +146,11 @@ def boundaries():
     report = token = None
     if not form.errors:
         ok, parent = _parent_from(form.parent.data, form.parent)
+        scope = queries.area_scope()
+        if ok and parent is None and scope is not None:
+            ok = False
+            form.parent.errors.append(_("Choose one of your areas as the parent: new areas at "
+                                        "the top level would be outside your areas."))
         upload = request.files.get("file")
         if ok and (upload is None or not upload.filename):
             form.file.errors.append(_("Choose a GeoJSON file."))
@@ -158,7 +161,8 @@ def boundaries():
                                             "level": form.level.data.strip()}, GEOJSON_MAX)
                 # The preview runs the real import and throws it away: it reports exactly
                 # what the confirm step will do to the tree as it stands.
-                report = import_geojson(path, parent=parent, level=form.level.data.strip())
+                report = import_geojson(path, parent=parent, level=form.level.data.strip(),
+                                        scope=scope)
             except (uploads.UploadError, ImportError_) as err:
                 form.file.errors.append(_short(err))
             finally:
@@ -174,11 +178,14 @@ def boundaries_confirm():
     form = ConfirmForm()
     try:
         path, meta = uploads.find(form.token.data, "geojson")
-        parent = (db.session.scalar(select(Area).where(Area.code == meta["parent"]))
-                  if meta.get("parent") else None)
-        if meta.get("parent") and parent is None:
-            raise uploads.UploadError("The parent area chosen at preview no longer exists.")
-        report = import_geojson(path, parent=parent, level=meta.get("level") or "neighbourhood")
+        parent = (queries.area_by_code_in_scope(meta["parent"]) if meta.get("parent") else None)
+        scope = queries.area_scope()
+        if (meta.get("parent") and parent is None) or (parent is None and scope is not None):
+            raise uploads.UploadError("The parent area chosen at preview no longer exists "
+                                      "among your areas.")
+        # Checked again against the tree as it is now: the preview may be old.
+        report = import_geojson(path, parent=parent, level=meta.get("level") or "neighbourhood",
+                                scope=scope)
     except (uploads.UploadError, ImportError_) as err:
         db.session.rollback()
         flash(_short(err), "error")
@@ -207,11 +214,11 @@ def margins():
         else:
             try:
                 token, path = uploads.keep(upload.stream, "csv", {}, CSV_MAX)
-                report = check_file(path)
+                report = check_file(path, queries.area_scope())
             except (uploads.UploadError, MarginsFileError) as err:
                 form.file.errors.append(_short(err))
     status = 200 if report is not None else 422
-    names = {a.id: a for a in _all_areas()} if report else {}
+    names = {a.id: a for a in queries.areas_in_scope()} if report else {}
     return render_template("admin/margins.html", form=form, report=report, token=token,
                            names=names, confirm=ConfirmForm(token=token)), status
 
@@ -222,7 +229,7 @@ def margins_confirm():
     form = ConfirmForm()
     try:
         path, _meta = uploads.find(form.token.data, "csv")
-        report = check_file(path)
+        report = check_file(path, queries.area_scope())
         if report.errors:
             raise uploads.UploadError("The file has rows with problems; nothing was stored.")
     except (uploads.UploadError, MarginsFileError) as err:

@@ -13,7 +13,13 @@ class AreaError(ValueError):
         self.field = field
 
 
-def edit_area(area: Area, *, name: str, parent: Area | None) -> None:
+def edit_area(area: Area, *, name: str, parent: Area | None,
+              scope: set[int] | None = None) -> None:
+    """Rename or move an area; ``scope`` (area ids, None for the whole tree) bounds any move.
+
+    A scoped admin may move an area only from one of their areas to another: moving it to the
+    top level or out from under an area outside their scope changes a tree that is not theirs.
+    """
     name = " ".join((name or "").split())
     if not name:
         raise AreaError("Give the area a name.", "name")
@@ -24,6 +30,13 @@ def edit_area(area: Area, *, name: str, parent: Area | None) -> None:
         if parent.id == area.id or area in parent.ancestors():
             raise AreaError(f"{parent.name} is inside {area.name}; an area cannot sit inside "
                             "itself.", "parent")
+    if scope is not None and parent is not area.parent:
+        if area.parent_id not in scope:
+            raise AreaError(f"{area.name} sits in an area outside yours, so it cannot be moved "
+                            "from here; its name can still be changed.", "parent")
+        if parent is None or parent.id not in scope:
+            raise AreaError("Choose a parent inside your areas: the top level is outside them.",
+                            "parent")
     area.name, area.parent = name, parent
     db.session.flush()
 

@@ -1,4 +1,4 @@
-"""Reads for the admin console: flagged responses in scope, reviews, wave progress."""
+"""Reads for the admin console: flagged responses in scope, reviews, wave progress, the area tree."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,6 +7,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from analysis.representation import GroupShare, progress, representation
+
+from flask_login import current_user
 
 from ..auth.scope import area_in_scope, restrict_to_scope
 from ..extensions import db
@@ -76,6 +78,43 @@ def active_areas() -> list[Area]:
     """Areas the signed-in admin may open collection in: active and in their scope."""
     stmt = select(Area).where(Area.retired_at.is_(None)).order_by(Area.name, Area.code)
     return list(db.session.scalars(restrict_to_scope(stmt, Area.id)))
+
+
+def area_scope() -> set[int] | None:
+    """The ids of the signed-in admin's areas, or None for an admin of the whole tree.
+
+    Area operations take this set to refuse, row by row, what lies outside it.
+    """
+    if current_user.sees_all_areas:
+        return None
+    return set(db.session.scalars(restrict_to_scope(select(Area.id), Area.id)))
+
+
+def areas_in_scope() -> list[Area]:
+    """The areas the signed-in admin manages, by name."""
+    stmt = select(Area).order_by(Area.name, Area.code)
+    return list(db.session.scalars(restrict_to_scope(stmt, Area.id)))
+
+
+def area_by_code_in_scope(code: str) -> Area | None:
+    """The area with ``code`` if the signed-in admin manages it; outside reads as absent."""
+    return db.session.scalar(restrict_to_scope(select(Area).where(Area.code == code), Area.id))
+
+
+def area_tree() -> list[tuple[Area, int]]:
+    """The admin's areas depth first, each with its depth below the top of their scope."""
+    rows = areas_in_scope()
+    ids = {a.id for a in rows}
+    children: dict[int | None, list[Area]] = {}
+    for area in rows:
+        # A scoped admin's roots have parents outside the scope: they start the tree.
+        children.setdefault(area.parent_id if area.parent_id in ids else None, []).append(area)
+    tree, stack = [], [(a, 0) for a in reversed(children.get(None, []))]
+    while stack:
+        area, depth = stack.pop()
+        tree.append((area, depth))
+        stack.extend((c, depth + 1) for c in reversed(children.get(area.id, [])))
+    return tree
 
 
 def counted_per_wave() -> dict[int, int]:

@@ -35,8 +35,12 @@ class MarginsReport:
         return {r[1] for r in self.rows}
 
 
-def check_file(path: Path) -> MarginsReport:
-    """Read and check every row; nothing is written."""
+def check_file(path: Path, scope: set[int] | None = None) -> MarginsReport:
+    """Read and check every row; nothing is written.
+
+    ``scope`` (area ids; None for the whole tree): a row for an area outside it is an error,
+    so a file with any such row stores nothing.
+    """
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
             lines = list(csv.reader(fh))
@@ -60,6 +64,8 @@ def check_file(path: Path) -> MarginsReport:
         problem = None
         if code not in codes:
             problem = f"no area with code {code!r}"
+        elif scope is not None and codes[code] not in scope:
+            problem = f"{code} is outside your areas"
         elif dim not in CATEGORIES:
             problem = f"dimension {dim!r} is not one of {', '.join(CATEGORIES)}"
         elif cat not in CATEGORIES[dim]:

@@ -38,11 +38,14 @@ def _first(props: dict, keys: tuple[str, ...]) -> str | None:
 
 
 def import_geojson(path: Path, *, parent: Area | None = None, level: str = "neighbourhood",
-                   code_prefix: str = "") -> ImportReport:
+                   code_prefix: str = "", scope: set[int] | None = None) -> ImportReport:
     """Create or update one area per feature of a GeoJSON FeatureCollection.
 
     Features without a usable code or polygon are reported with their position and skipped;
     the rest are imported. Existing areas keep their history and get the new boundary.
+    ``scope`` (area ids; None for the whole tree) limits which existing areas a feature may
+    update: a feature naming one outside it is rejected and nothing of it is stored. New areas
+    go under ``parent``, which the caller has checked lies in the scope.
     """
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -74,13 +77,20 @@ def import_geojson(path: Path, *, parent: Area | None = None, level: str = "neig
             continue
         seen.add(code)
         area = db.session.scalar(select(Area).where(Area.code == code))
+        if area is not None and scope is not None and area.id not in scope:
+            report.rejected.append((number, f"{code}: outside your areas"))
+            continue
         if area is None:
             area = Area(code=code, name=name, level=level, parent=parent, boundary=geometry)
             db.session.add(area)
             report.created.append(code)
         else:
+            if parent is not None and (parent.id == area.id or area in parent.ancestors()):
+                report.rejected.append((number, f"{code}: the parent sits inside it"))
+                continue
             area.name, area.boundary = name, geometry
-            if parent is not None:
+            # A scoped admin's top area stays where it is: its parent is someone else's tree.
+            if parent is not None and (scope is None or area.parent_id in scope):
                 area.parent = parent
             report.updated.append(code)
     db.session.flush()
