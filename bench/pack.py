@@ -53,6 +53,7 @@ def seed(responses_per_ward: int = 240) -> None:
     from pulse.models import (Comment, PopulationMargin, Question, Response, TextModel, Topic,
                               TopicPrediction)
     from pulse.survey.operations import Meta, NewResponse, record_responses
+    from pulse.text.shares import store_topic_shares
 
     version = ensure_core()
     borough = ensure_area(BOROUGH, "Benchborough", "borough")
@@ -96,6 +97,7 @@ def seed(responses_per_ward: int = 240) -> None:
                                            topic_id=topics[k % 3].id, confidence=.9))
     db.session.commit()
     aggregate(full=True)
+    store_topic_shares()
     db.session.commit()
 
 

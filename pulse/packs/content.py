@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from analysis.periods import MONTH, QUARTER, Period, month_label, parse
+from analysis.periods import MONTH, QUARTER, Period, parse
 from analysis.priorities import CRITICAL, two_proportion_z
 
 from ..charts.svg import TrendPoint
@@ -28,6 +28,7 @@ TOP_CONCERNS = 3
 QUOTES_PER_CONCERN = 5
 MAX_QUOTE_CHARS = 400
 TREND_POINTS = {MONTH: 12, QUARTER: 8}
+TREND_SHARES = 6
 SINCE = {"month": "since the month before", "quarter": "since the quarter before",
          "r12": "since the twelve months before"}
 
@@ -64,9 +65,11 @@ class Shape:
 class Concern:
     label: str
     share: float                # percent of the period's comments
+    ci_low: float | None        # its 95% Wilson interval
+    ci_high: float | None
     previous: float | None      # percent in the period before; None under the minimum
     words: str
-    monthly: list[tuple[str, float | None]]
+    monthly: list[tuple[str, float | None]]   # recent periods of the same kind
     quotes: list[tuple[str, str]]   # (redacted approved text, month)
 
 
@@ -195,24 +198,6 @@ def _shapes(area: Area) -> list[Shape]:
             for a in others + [area] if a.boundary]
 
 
-def _window(rows: list[tuple[int, str]], months: range) -> dict[str, float] | None:
-    """Topic shares over a whole period, through the officer pages' own monthly operation.
-
-    Keying every comment of the period to one month makes ``topic_shares`` compute the
-    period's shares with the same minimum-comments rule the area page applies.
-    """
-    inside = [(0, code) for month, code in rows if month in months]
-    return q.topic_shares(inside).get(0)
-
-
-def _counts(rows: list[tuple[int, str]], months: range) -> tuple[dict[str, int], int]:
-    counts: dict[str, int] = {}
-    for month, code in rows:
-        if month in months:
-            counts[code] = counts.get(code, 0) + 1
-    return counts, sum(counts.values())
-
-
 def _month_start(index: int) -> datetime:
     return datetime(index // 12, index % 12 + 1, 1, tzinfo=UTC)
 
@@ -239,37 +224,45 @@ def approved_quotes(area_ids: list[int], topic_code: str, period: Period,
             for text, m in out]
 
 
-def _concerns(ids: list[int], period: Period) -> tuple[int | None, list[Concern]]:
-    rows = q.area_comment_rows(ids)
-    now = _window(rows, period.months)
-    if now is None:
+def _words(cell: q.ShareCell, before: dict[str, q.ShareCell] | None) -> tuple[float | None, str]:
+    """The topic's share in the period before, and the change in words (z test as priorities)."""
+    base = next(iter(before.values()), None) if before else None
+    if base is None or base.suppressed or not base.total:
+        return None, "No earlier period with enough comments to compare"
+    prev = before.get(cell.topic)
+    prev_count, previous = (prev.count or 0, prev.share or 0.0) if prev else (0, 0.0)
+    change = cell.share - previous
+    if abs(two_proportion_z(cell.count, cell.total, prev_count, base.total)) > CRITICAL:
+        return previous, (f"{'Up' if change > 0 else 'Down'} {abs(change):.0f} percentage "
+                          "points on the period before (significant)")
+    return previous, "No significant change on the period before"
+
+
+def _concerns(area: Area, ids: list[int], period: Period) -> tuple[int | None, list[Concern]]:
+    """Top topics by share, read from the stored topic shares the area page shows (this area
+    and the areas below it, Wilson intervals, suppressed under the minimum)."""
+    series = q.stored_topic_shares(area.id, period.kind)
+    now = series.get(period.label) or {}
+    first = next(iter(now.values()), None)
+    if first is None or first.suppressed or not first.total:
         return None, []
-    before_period = Period(period.kind, period.start - 1)
-    before = _window(rows, before_period.months)
-    counts, total = _counts(rows, period.months)
-    prev_counts, prev_total = _counts(rows, before_period.months)
-    monthly = q.topic_shares([r for r in rows if period.end - 11 <= r[0] <= period.end])
+    before = series.get(period.previous().label)
+    recent = [(label, cells) for label, cells in series.items()
+              if next(iter(cells.values())).period_end <= period.end][-TREND_SHARES:]
     labels = {t.code: t.label for t in q.topics()}
+    published = [c for c in now.values() if c.count and c.share is not None]
     out = []
-    for code, share in sorted(now.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_CONCERNS]:
-        if before is None:
-            words = "No earlier period with enough comments to compare"
-            previous = None
-        else:
-            previous = 100 * before.get(code, 0.0)
-            z = two_proportion_z(counts.get(code, 0), total, prev_counts.get(code, 0),
-                                 prev_total)
-            change = 100 * share - previous
-            if abs(z) > CRITICAL:
-                words = (f"{'Up' if change > 0 else 'Down'} {abs(change):.0f} percentage "
-                         f"points on the period before (significant)")
-            else:
-                words = "No significant change on the period before"
-        trend = [(month_label(m), None if s is None else 100 * s.get(code, 0.0))
-                 for m, s in monthly.items()]
-        out.append(Concern(labels.get(code, code), 100 * share, previous, words, trend,
-                           approved_quotes(ids, code, period)))
-    return total, out
+    for cell in sorted(published, key=lambda c: (-c.share, c.topic))[:TOP_CONCERNS]:
+        previous, words = _words(cell, before)
+        trend = []
+        for label, cells in recent:
+            other = cells.get(cell.topic)
+            suppressed = next(iter(cells.values())).suppressed
+            trend.append((label, None if suppressed else (other.share or 0.0) if other else 0.0))
+        out.append(Concern(labels.get(cell.topic, cell.topic), cell.share, cell.ci_low,
+                           cell.ci_high, previous, words, trend,
+                           approved_quotes(ids, cell.topic, period)))
+    return first.total, out
 
 
 def gather(area: Area, period: Period, *, generated_by: str,
@@ -279,7 +272,7 @@ def gather(area: Area, period: Period, *, generated_by: str,
     cells = q.overview_cells(period.label, [area.id]).get(area.id, {})
     headlines = [_headline(cells.get(m), m, period.kind) for m in HEADLINE if m in cells]
     ids = area_and_below(area)
-    total, concerns = _concerns(ids, period)
+    total, concerns = _concerns(area, ids, period)
     suggestions = [(s.topic_label, s.area_name, s.score, s.reason)
                    for s in pq.suggestions(ids, period)[:5]]
     actions = [(a.title, a.owner, a.status, a.due_date.isoformat() if a.due_date else "—")

@@ -155,14 +155,16 @@ def _concern(pdf: FPDF, c: PackContent, concern: Concern) -> None:
     pdf.set_x(MARGIN)
     pdf.multi_cell(WIDTH, 5.5, clean(pdf, f"{concern.label}: {concern.share:.0f}% of comments"),
                    new_x="LMARGIN", new_y="NEXT")
+    interval = ("" if concern.ci_low is None
+                else f"95% interval {concern.ci_low:.0f}–{concern.ci_high:.0f}%. ")
     before = ("" if concern.previous is None
               else f" (the period before: {concern.previous:.0f}%)")
-    _para(pdf, f"{concern.words}{before}.", size=9)
-    shown = [(m, s) for m, s in concern.monthly]
-    if shown:
-        trend = ", ".join(f"{m} {'<' + str(c.minimum) + ' comments' if s is None else f'{s:.0f}%'}"
-                          for m, s in shown[-6:])
-        _para(pdf, f"By month: {trend}", size=8, colour=GREY)
+    _para(pdf, f"{interval}{concern.words}{before}.", size=9)
+    if concern.monthly:
+        fewer = f"fewer than {c.minimum} comments"
+        trend = ", ".join(f"{label} {fewer if s is None else f'{s:.0f}%'}"
+                          for label, s in concern.monthly)
+        _para(pdf, f"Recent periods: {trend}", size=8, colour=GREY)
     pdf.ln(1)
     if not concern.quotes:
         _para(pdf, "No quotes approved for publication on this topic yet.", size=9, colour=GREY,
@@ -178,8 +180,9 @@ def _concerns(pdf: FPDF, c: PackContent) -> None:
     pdf.add_page()
     _heading(pdf, "Top concerns")
     if c.comments_total is None:
-        _para(pdf, f"Fewer than {c.minimum} classified comments in this period: no topic "
-                   "shares are published.")
+        _para(pdf, f"No topic shares are published for this period: fewer than {c.minimum} "
+                   "classified comments, or the shares have not been computed yet (the "
+                   "topic-shares job runs hourly).")
         return
     _para(pdf, f"Shares of the {c.comments_total} classified comments in {c.period}, with "
                "quotes an officer or analyst approved for publication (redacted; comments "

@@ -35,6 +35,7 @@ def seed(responses: int = 400, wards: list[str] | None = None) -> None:
     from pulse.estimates.operations import aggregate
     from pulse.extensions import db
     from pulse.models import Area
+    from pulse.text.shares import store_topic_shares
 
     make_tree()
     add_margins()
@@ -45,6 +46,7 @@ def seed(responses: int = 400, wards: list[str] | None = None) -> None:
         area.boundary = square(-0.05 + 0.012 * (i % 4), 51.40 + 0.012 * (i // 4))
     add_comments()
     aggregate(full=True)
+    store_topic_shares()
     db.session.commit()
 
 

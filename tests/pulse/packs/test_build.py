@@ -85,9 +85,21 @@ def test_no_suppressed_figure_in_a_small_areas_pack(seeded, runner, tmp_path):
 
 
 def test_only_approved_quotes_printed_literally(seeded, runner, tmp_path):
+    from pulse.extensions import db
+    from pulse.models import Area
+    from pulse.officer.queries import stored_topic_shares
+
     result, out = build(runner, tmp_path, BIG)
     assert result.exit_code == 0, result.output
     text, _ = pdf_text(out.read_bytes())
+    with seeded.app_context():
+        area_id = db.session.scalar(select(Area.id).where(Area.code == BIG))
+        stored = stored_topic_shares(area_id, "month")[PERIOD]
+    # The shares and intervals are the stored ones the area page shows.
+    for code in ("asb", "litter"):
+        cell = stored[code]
+        interval = f"95% interval {cell.ci_low:.0f}–{cell.ci_high:.0f}%"
+        assert f"{cell.share:.0f}% of comments {interval}" in text
     for quote in APPROVED:
         assert f"“{quote}”" in text, quote
     # fpdf2 markup and HTML in a resident's words print as typed, not as formatting.
