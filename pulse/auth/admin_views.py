@@ -23,7 +23,8 @@ def _now() -> datetime:
 
 
 def _user_or_404(user_id: int):
-    user = queries.user_by_id(user_id)
+    # An account a scoped admin may not manage reads exactly as one that does not exist.
+    user = queries.user_managed_by(user_id, current_user)
     if user is None:
         abort(404)
     return user
@@ -50,7 +51,7 @@ def _resolve_areas(form) -> list | None:
 @bp.get("/")
 @roles_required(ADMIN)
 def index():
-    return render_template("admin/users.html", users=queries.all_users())
+    return render_template("admin/users.html", users=queries.users_managed_by(current_user))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -60,7 +61,8 @@ def create():
     if form.validate_on_submit() and (areas := _resolve_areas(form)) is not None:
         try:
             user = ops.create_user(form.email.data, form.role.data, areas, name=form.name.data or "",
-                                   totp_required=form.totp_required.data, now=_now())
+                                   totp_required=form.totp_required.data, now=_now(),
+                                   actor=current_user)
             token = ops.issue_reset(user, _now(), issued_by=current_user)
         except ops.AccountError as err:
             db.session.rollback()
@@ -82,7 +84,8 @@ def edit(user_id: int):
     if form.validate_on_submit() and (areas := _resolve_areas(form)) is not None:
         try:
             ops.update_user(user, role=form.role.data, areas=areas, name=form.name.data or "",
-                            totp_required=form.totp_required.data, now=_now())
+                            totp_required=form.totp_required.data, now=_now(),
+                            actor=current_user)
         except ops.AccountError as err:
             db.session.rollback()
             getattr(form, err.field or "role").errors.append(str(err))

@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models import Area, LoginSession, PasswordReset, User
 from ..models.user import ADMIN, ROLES
 from . import passwords, sessions, throttle, totp
+from .scope import area_in_scope
 from .queries import active_admin_count, normalise_email, reset_token_hash, user_by_email, valid_reset
 
 # Security events go to this logger with user ids only: no address, password or token.
@@ -118,22 +119,34 @@ def change_password(user: User, current: str, new: str, now: datetime,
     db.session.flush()
 
 
-def _areas_fit_role(role: str, areas: list[Area]) -> None:
+def _areas_fit_role(role: str, areas: list[Area], actor: User | None) -> None:
     if role not in ROLES:
         raise AccountError(_("Choose a role."), "role")
     if role != ADMIN and not areas:
         raise AccountError(_("Give at least one area: this role sees only its areas."), "areas")
+    if actor is None or actor.sees_all_areas:
+        return      # the command line, or an admin of the whole tree
+    # A scoped admin grants only what they manage themselves: access never widens through them.
+    outside = [a.code for a in areas if not area_in_scope(a, actor)]
+    if outside:
+        raise AccountError(_("%(codes)s outside your areas: you can only give areas you manage.",
+                             codes=", ".join(outside)[:200]), "areas")
+    if role == ADMIN and not areas:
+        raise AccountError(_("Give this admin at least one of your areas: an admin with no "
+                             "areas manages every area, which only such an admin can grant."),
+                           "areas")
 
 
 def create_user(email: str, role: str, areas: list[Area], *, name: str = "",
                 totp_required: bool = False, password: str | None = None,
-                now: datetime) -> User:
+                now: datetime, actor: User | None = None) -> User:
+    """Add an account; ``actor`` is the admin creating it (None from the command line)."""
     email = normalise_email(email)
     if not EMAIL.match(email) or len(email) > 254:
         raise AccountError(_("Enter an email address like name@example.org."), "email")
     if user_by_email(email) is not None:
         raise AccountError(_("There is already an account for that email address."), "email")
-    _areas_fit_role(role, areas)
+    _areas_fit_role(role, areas, actor)
     user = User(email=email, name=name.strip(), role=role, totp_required=totp_required,
                 created_at=now)
     user.areas = list(areas)
@@ -145,8 +158,8 @@ def create_user(email: str, role: str, areas: list[Area], *, name: str = "",
 
 
 def update_user(user: User, *, role: str, areas: list[Area], name: str,
-                totp_required: bool, now: datetime) -> None:
-    _areas_fit_role(role, areas)
+                totp_required: bool, now: datetime, actor: User | None = None) -> None:
+    _areas_fit_role(role, areas, actor)
     if user.role == ADMIN and role != ADMIN and user.is_active and active_admin_count() <= 1:
         raise AccountError(_("This is the last active admin; make someone else admin first."),
                            "role")

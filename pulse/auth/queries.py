@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Area, PasswordReset, User
+from ..models import Area, PasswordReset, User, UserArea
 from ..models.user import ADMIN
+from .scope import area_ids_in_scope
 
 
 def normalise_email(email: str) -> str:
@@ -27,6 +28,33 @@ def user_by_id(user_id: int) -> User | None:
 def all_users() -> list[User]:
     stmt = select(User).options(selectinload(User.areas)).order_by(User.email)
     return list(db.session.scalars(stmt))
+
+
+def _manageable_by(stmt, actor: User):
+    """Narrow a ``select(User)`` to the accounts ``actor`` may manage.
+
+    An admin of the whole tree manages everyone. A scoped admin manages only accounts whose
+    every area lies in their scope: not admins without areas (they see everything), and not
+    someone who also holds an area elsewhere (changing them would touch another's tree).
+    """
+    if actor.sees_all_areas:
+        return stmt
+    has_areas = select(UserArea.user_id).where(UserArea.user_id == User.id).exists()
+    elsewhere = (select(UserArea.user_id)
+                 .where(UserArea.user_id == User.id,
+                        UserArea.area_id.not_in(area_ids_in_scope(actor)))
+                 .exists())
+    return stmt.where(has_areas, ~elsewhere)
+
+
+def users_managed_by(actor: User) -> list[User]:
+    stmt = select(User).options(selectinload(User.areas)).order_by(User.email)
+    return list(db.session.scalars(_manageable_by(stmt, actor)))
+
+
+def user_managed_by(user_id: int, actor: User) -> User | None:
+    """The account if ``actor`` may manage it; one they may not reads as absent."""
+    return db.session.scalar(_manageable_by(select(User).where(User.id == user_id), actor))
 
 
 def active_admin_count() -> int:
