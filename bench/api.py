@@ -10,18 +10,14 @@ without If-None-Match), a page of one period across every ward, and a page of ar
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
 import tempfile
-import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.auth import DEFAULT_PG, show, timed  # noqa: E402
+from bench.timing import postgres_schema, print_header, show, timed  # noqa: E402
 from bench.dashboard import setup  # noqa: E402
 
 SERIES = "/api/v1/estimates?area=W123&kind=month&measure=trust&per_page=50"
@@ -52,28 +48,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
-    print(f"bench.api on {platform.node()} ({platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} cpus), Python {platform.python_version()}, "
-          f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    print_header("bench.api")
     with tempfile.TemporaryDirectory() as tmp:
         bench_backend(f"sqlite:///{tmp}/bench.db", "SQLite")
     if args.postgres:
-        from sqlalchemy import create_engine, text
-
-        from pulse.config import normalise_database_url
-        from tests.support import postgres_url_with_schema
-
-        base = normalise_database_url(os.environ.get("PULSE_TEST_DATABASE_URL", DEFAULT_PG))
-        schema = f"bench_api_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(base)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            bench_backend(postgres_url_with_schema(base, schema), "PostgreSQL")
-        finally:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+        with postgres_schema("bench_api") as url:
+            bench_backend(url, "PostgreSQL")
 
 
 if __name__ == "__main__":

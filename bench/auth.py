@@ -18,35 +18,17 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
-import platform
-import statistics
 import sys
 import tempfile
-import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PASSWORD = "lantern orbit gravel meadow"
 
-
-def timed(fn, n: int) -> list[float]:
-    out = []
-    for _ in range(n):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
-def show(label: str, ms: list[float]) -> None:
-    ms = sorted(ms)
-    p99 = ms[min(len(ms) - 1, int(round(0.99 * (len(ms) - 1))))]
-    print(f"  {label:<44} p50 {statistics.median(ms):8.3f} ms   p99 {p99:8.3f} ms   (n={len(ms)})")
+# DEFAULT_PG, show and timed are also imported from here by older callers.
+from bench.timing import DEFAULT_PG, postgres_schema, print_header, show, timed  # noqa: E402,F401
 
 
 def bench_hashes() -> None:
@@ -127,29 +109,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
-    print(f"bench.auth on {platform.node()} ({platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} cpus), Python {platform.python_version()}, "
-          f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    print_header("bench.auth")
     bench_hashes()
     with tempfile.TemporaryDirectory() as tmp:
         bench_backend(f"sqlite:///{tmp}/bench.db", "SQLite")
     if args.postgres:
-        from sqlalchemy import create_engine, text
-
-        from pulse.config import normalise_database_url
-        from tests.support import postgres_url_with_schema
-
-        base = normalise_database_url(os.environ.get("PULSE_TEST_DATABASE_URL", DEFAULT_PG))
-        schema = f"bench_auth_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(base)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            bench_backend(postgres_url_with_schema(base, schema), "PostgreSQL")
-        finally:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+        with postgres_schema("bench_auth") as url:
+            bench_backend(url, "PostgreSQL")
 
 
 if __name__ == "__main__":

@@ -11,19 +11,17 @@ Target: p50 under 300 ms for both.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import random
 import sys
 import tempfile
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.auth import DEFAULT_PG, PASSWORD, show, timed  # noqa: E402
+from bench.auth import PASSWORD  # noqa: E402
+from bench.timing import postgres_schema, print_header, show, timed  # noqa: E402
 
 WARDS, MONTHS = 600, 36
 MEASURES = ("safe_day", "safe_night", "trust", "respect", "listen", "fair", "relied_on",
@@ -148,28 +146,12 @@ def main() -> None:
     parser.add_argument("--profile", metavar="PATH",
                         help="also print a cProfile of 10 requests of PATH (e.g. /officer/)")
     args = parser.parse_args()
-    print(f"bench.dashboard on {platform.node()} ({platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} cpus), Python {platform.python_version()}, "
-          f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    print_header("bench.dashboard")
     with tempfile.TemporaryDirectory() as tmp:
         bench_backend(f"sqlite:///{tmp}/bench.db", "SQLite", args.profile)
     if args.postgres:
-        from sqlalchemy import create_engine, text
-
-        from pulse.config import normalise_database_url
-        from tests.support import postgres_url_with_schema
-
-        base = normalise_database_url(os.environ.get("PULSE_TEST_DATABASE_URL", DEFAULT_PG))
-        schema = f"bench_dash_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(base)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            bench_backend(postgres_url_with_schema(base, schema), "PostgreSQL", args.profile)
-        finally:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+        with postgres_schema("bench_dash") as url:
+            bench_backend(url, "PostgreSQL", args.profile)
 
 
 if __name__ == "__main__":
