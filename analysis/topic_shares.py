@@ -8,9 +8,10 @@ than ``minimum`` comments is suppressed: no share, no interval, no counts.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
 
 from .estimates import Z, wilson
 from .periods import Period, all_periods
@@ -19,9 +20,12 @@ from .suppression import FLOOR, check_minimum
 SUPPRESSED_REASON = "fewer than 10 comments"
 
 
-@dataclass(frozen=True)
-class TopicShare:
-    """One topic's share of one area's comments in one period (percentages, 0-100)."""
+class TopicShare(NamedTuple):
+    """One topic's share of one area's comments in one period (percentages, 0-100).
+
+    A named tuple: a borough's 600 wards over three years are half a million of these, and
+    a tuple is several times cheaper to make than a frozen dataclass.
+    """
 
     area_id: int
     period: Period
@@ -48,18 +52,6 @@ def _ancestors(parents: Mapping[int, int | None]) -> dict[int, list[int]]:
     return out
 
 
-def roll_up(counts: Iterable[tuple[int, int, str, int]],
-            parents: Mapping[int, int | None]) -> dict[int, dict[int, dict[str, int]]]:
-    """Area -> month -> topic -> comments, each area holding its own and its descendants'."""
-    up = _ancestors(parents)
-    out: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    for area, month, topic, n in counts:
-        for holder in up.get(area, [area]):
-            cell = out[holder][month]
-            cell[topic] = cell.get(topic, 0) + n
-    return out
-
-
 def shares(counts: Iterable[tuple[int, int, str, int]], parents: Mapping[int, int | None],
            topics: Iterable[str], *, minimum: int = FLOOR,
            first: int | None = None, last: int | None = None) -> list[TopicShare]:
@@ -69,34 +61,49 @@ def shares(counts: Iterable[tuple[int, int, str, int]], parents: Mapping[int, in
     zero included (an interval on 0% says how small it can be). A suppressed period gets a
     row only for the topics it has comments on, with no figures. Periods run over the months
     between ``first`` and ``last`` (default: the months with comments).
+
+    Counts go into one areas x months x topics array; cumulative sums over the months give
+    any period's counts by one subtraction, so the cost is per period, not per month summed.
     """
     minimum = check_minimum(minimum)
-    topics = list(dict.fromkeys(topics))
-    by_area = roll_up(counts, parents)
-    months = [m for per_month in by_area.values() for m in per_month]
-    if not months:
+    counts = [c for c in counts if c[3]]
+    if not counts:
         return []
-    first = min(months) if first is None else first
-    last = max(months) if last is None else last
-    periods = all_periods(first, last)
+    reported = list(dict.fromkeys(topics))
+    extra = sorted({c[2] for c in counts} - set(reported))
+    columns = reported + extra
+    column = {t: i for i, t in enumerate(columns)}
+    up = _ancestors(parents)
+    areas = sorted({holder for area, *_ in counts for holder in up.get(area, [area])})
+    row = {a: i for i, a in enumerate(areas)}
+    first = min(c[1] for c in counts) if first is None else first
+    last = max(c[1] for c in counts) if last is None else last
+    grid = np.zeros((len(areas), last - first + 1, len(columns)), dtype=np.int64)
+    for area, month, topic, n in counts:
+        if first <= month <= last:
+            for holder in up.get(area, [area]):
+                grid[row[holder], month - first, column[topic]] += n
+    # running[:, k] = comments in months first .. first + k - 1
+    running = np.concatenate([np.zeros_like(grid[:, :1]), np.cumsum(grid, axis=1)], axis=1)
     out: list[TopicShare] = []
-    for area, per_month in sorted(by_area.items()):
-        for period in periods:
-            summed: dict[str, int] = {}
-            for m in period.months:
-                for topic, n in per_month.get(m, {}).items():
-                    summed[topic] = summed.get(topic, 0) + n
-            total = sum(summed.values())
-            if total == 0:
-                continue
+    shown = len(reported)
+    for period in all_periods(first, last):
+        start, end = max(period.start, first) - first, min(period.end, last) - first
+        summed = running[:, end + 1] - running[:, start]            # areas x topics
+        totals = summed.sum(axis=1)
+        safe = np.maximum(totals, 1)[:, None]
+        low, high = wilson(summed / safe, np.broadcast_to(safe, summed.shape), Z)
+        # Plain lists from here: indexing numpy element by element costs more than the maths.
+        summed_, low_, high_ = summed.tolist(), (100 * low).tolist(), (100 * high).tolist()
+        for i in np.flatnonzero(totals).tolist():
+            area, total, got = areas[i], int(totals[i]), summed_[i]
             if total < minimum:
-                out += [TopicShare(area, period, t, None, None, None, None, None, True,
-                                   SUPPRESSED_REASON) for t in sorted(summed)]
+                out += [TopicShare(area, period, columns[j], None, None, None, None, None,
+                                   True, SUPPRESSED_REASON)
+                        for j in sorted((j for j, n in enumerate(got) if n),
+                                        key=lambda j: columns[j])]
                 continue
-            reported = topics + sorted(set(summed) - set(topics))
-            counts_ = [summed.get(t, 0) for t in reported]
-            low, high = wilson([c / total for c in counts_], [total] * len(counts_), Z)
-            out += [TopicShare(area, period, t, c, total, 100 * c / total, 100 * float(lo),
-                               100 * float(hi), False, None)
-                    for t, c, lo, hi in zip(reported, counts_, low, high)]
+            out += [TopicShare(area, period, columns[j], got[j], total, 100 * got[j] / total,
+                               low_[i][j], high_[i][j], False, None)
+                    for j in range(len(columns)) if j < shown or got[j]]
     return out
