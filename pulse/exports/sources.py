@@ -33,7 +33,9 @@ class Source:
 
 
 def _stream(stmt: Select):
-    return db.session.execute(stmt.execution_options(yield_per=BATCH, stream_results=True))
+    # Core execution on the session's connection: plain rows, none of the ORM's per-row work.
+    return db.session.connection().execute(
+        stmt.execution_options(yield_per=BATCH, stream_results=True))
 
 
 def _count(stmt: Select) -> int:
@@ -173,17 +175,22 @@ def response_rows(f: ExportFilter, columns: tuple[str, ...] = ()) -> Iterator[tu
     instruments = {vid: f"{code} v{n}" for vid, code, n in db.session.execute(
         select(InstrumentVersion.id, Instrument.code, InstrumentVersion.version)
         .join(Instrument, Instrument.id == InstrumentVersion.instrument_id))}
+    # Question ids (of every version) to the column of their code, so answers need no join.
+    slot = {qid: position[code] for qid, code in db.session.execute(
+        select(Question.id, Question.code).where(Question.code.in_(codes),
+                                                 Question.kind == "scale"))}
+    # Filtered by response only: a question_id condition lets SQLite pick that index and read
+    # every answer to the question. Free-text answers are skipped below, never written.
+    answers = select(Answer.response_id, Answer.question_id, Answer.value, Answer.dont_know)
     stmt = _responses(f).order_by(Response.id)
     for batch in _stream(stmt).partitions():
         # The answers of one batch in one query: 10 answers a response would be 10x the rows
         # through the cursor if joined, and a join sorted by response costs PostgreSQL a sort.
         ids = [r[0] for r in batch]
         cells: dict[int, list] = {rid: [None] * len(codes) for rid in ids}
-        for rid, code, value, dont_know in db.session.execute(
-                select(Answer.response_id, Question.code, Answer.value, Answer.dont_know)
-                .join(Question, Question.id == Answer.question_id)
-                .where(Answer.response_id.in_(ids), Question.kind == "scale")):
-            i = position.get(code)
+        for rid, qid, value, dont_know in db.session.connection().execute(
+                answers.where(Answer.response_id.in_(ids))).all():
+            i = slot.get(qid)
             if i is not None:
                 cells[rid][i] = DONT_KNOW if dont_know else value
         for rid, code, at, channel, language, vid, age, sex, ethnicity in batch:
