@@ -4,14 +4,12 @@ chosen ward then meets the question on the survey page; a resident elsewhere doe
 from __future__ import annotations
 
 import os
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.browser.test_survey_browser import (  # noqa: F401  (browser is a fixture)
-    CHROMIUM, PHONE, TIMEOUT_MS, QuietHandler, browser)
+    CHROMIUM, PHONE, TIMEOUT_MS, browser)
 from tests.support import STAFF_PASSWORD, make_survey_area, make_user
 
 pytestmark = [
@@ -25,19 +23,11 @@ DARK_CY = "Pa mor ddiogel ydych chi'n teimlo yng Nghaeau Ladywell ar ôl iddi no
 
 
 @pytest.fixture
-def admin_server(app):
+def admin_server(app, serve):
     with app.app_context():
         area = make_survey_area()
         make_user(ADMIN, "admin")
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", area
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    return serve(app), area
 
 
 def test_admin_adds_a_local_question_and_a_resident_sees_it(admin_server, browser):  # noqa: F811

@@ -3,12 +3,10 @@ its chart (Debian's Chromium driven by Playwright, the app on a free port of 127
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.browser.test_survey_browser import ARGS, CHROMIUM, TIMEOUT_MS, QuietHandler
+from tests.browser.test_survey_browser import ARGS, CHROMIUM, TIMEOUT_MS
 from tests.pulse.officer.conftest import comments, tree, workspace  # noqa: F401
 from tests.support import STAFF_PASSWORD, make_user
 
@@ -19,18 +17,10 @@ pytestmark = [
 
 
 @pytest.fixture
-def officer_server(app, comments):  # noqa: F811
+def officer_server(app, comments, serve):  # noqa: F811
     with app.app_context():
         make_user("officer@example.org", "officer", [comments.borough])
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    return serve(app)
 
 
 def test_officer_signs_in_opens_overview_and_an_area_chart(officer_server):

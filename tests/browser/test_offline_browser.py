@@ -8,14 +8,11 @@ comes back: both responses arrive, each exactly once.
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from tests.browser.test_survey_browser import (CHROMIUM, TIMEOUT_MS, QuietHandler,
-                                               browser)  # noqa: F401  (a fixture)
+from tests.browser.test_survey_browser import CHROMIUM, TIMEOUT_MS, browser  # noqa: F401  (a fixture)
 from tests.support import GOOD_ANSWERS, STAFF_PASSWORD, make_survey_area, make_user
 
 pytestmark = [
@@ -28,20 +25,12 @@ OFFICER = "door.to.door@example.org"
 
 
 @pytest.fixture
-def live_app(app):
+def live_app(app, serve):
     """The app on a free port of 127.0.0.1 with an open wave and an officer for the borough."""
     with app.app_context():
         area = make_survey_area()
         make_user(OFFICER, "officer", [area.borough])
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", area
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    return serve(app), area
 
 
 def stored(app):

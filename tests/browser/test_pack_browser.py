@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import io
 import os
-import threading
 
 import pytest
 from pypdf import PdfReader
-from werkzeug.serving import make_server
 
-from tests.browser.test_survey_browser import ARGS, CHROMIUM, TIMEOUT_MS, QuietHandler
+from tests.browser.test_survey_browser import ARGS, CHROMIUM, TIMEOUT_MS
 from tests.pulse.packs.support import BIG, BOROUGH, PERIOD
 from tests.support import STAFF_PASSWORD, make_user
 
@@ -21,21 +19,13 @@ pytestmark = [
 
 
 @pytest.fixture
-def pack_server(app):
+def pack_server(app, serve):
     from tests.pulse.packs.support import seed
 
     with app.app_context():
         seed()
         make_user("officer@example.org", "officer", [BOROUGH])
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    return serve(app)
 
 
 def test_officer_asks_for_a_pack_watches_it_and_downloads_it(pack_server):

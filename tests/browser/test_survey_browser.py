@@ -9,12 +9,10 @@ Set PULSE_BROWSER_ARTIFACTS=/some/dir to keep the screenshots for a look.
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -33,13 +31,8 @@ pytestmark = [
 ]
 
 
-class QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs):  # keep test output to failures
-        pass
-
-
 @pytest.fixture
-def live_server(app):
+def live_server(app, serve):
     """The app on a free port of 127.0.0.1, seeded with Lewisham's wards and an open wave."""
     from pulse.areas.operations import import_geojson
     from pulse.extensions import db
@@ -53,15 +46,7 @@ def live_server(app):
         assert not report.rejected and LADYWELL["code"] in report.created
         db.session.commit()
 
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", seeded
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    return serve(app), seeded
 
 
 @pytest.fixture(scope="module")
