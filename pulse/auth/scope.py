@@ -3,7 +3,8 @@
 Other blueprints call :func:`scoped_area_or_404` for one area and :func:`restrict_to_scope`
 to narrow any ``select()`` that has an area id column. The first walks up from the one area to
 its ancestors, the second down from the user's roots; both are recursive CTEs, which SQLite
-and PostgreSQL both run. Admins manage the whole tree, so their scope is every area.
+and PostgreSQL both run. An admin linked to no area manages the whole tree, so their scope is
+every area; one linked to areas is narrowed like anyone else (``User.sees_all_areas``).
 """
 from __future__ import annotations
 
