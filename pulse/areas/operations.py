@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +17,9 @@ from ..models import Area, Instrument, Wave
 #: GeoJSON property names that carry an area's code and name, in order of preference.
 CODE_KEYS = ("code", "WD13CD", "WD23CD", "LAD13CD", "LAD23CD", "precinct", "id")
 NAME_KEYS = ("name", "WD13NM", "WD23NM", "LAD13NM", "LAD23NM", "precinct")
+#: A code is part of every address of its area (/admin/areas/<code>, /s/<code>, the API's
+#: ?area=): a "/" or other punctuation would make an area no page can reach. Same set as the API.
+CODE = re.compile(r"[A-Za-z0-9_.-]{1,32}")
 
 
 class ImportError_(ValueError):
@@ -66,6 +70,10 @@ def import_geojson(path: Path, *, parent: Area | None = None, level: str = "neig
         code = code_prefix + code
         if len(code) > 32 or code in seen:
             report.rejected.append((number, f"code {code!r} is too long or repeated in the file"))
+            continue
+        if not CODE.fullmatch(code):
+            report.rejected.append((number, f"code {code!r} may only hold letters, digits and "
+                                            "_ . - (it is part of the area's web addresses)"))
             continue
         if geometry.get("type") not in ("Polygon", "MultiPolygon"):
             report.rejected.append((number, f"{code}: geometry is not a Polygon or MultiPolygon"))

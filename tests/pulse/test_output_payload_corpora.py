@@ -373,6 +373,34 @@ def test_area_names_from_uploads_are_escaped_in_preview_confirm_and_everywhere_a
     assert_nothing_connected(listener)
 
 
+def test_payload_area_codes_are_refused_at_upload_with_a_reason(app, client, auth,
+                                                                 survey_area):
+    """A code is part of every address of its area (admin, survey, API): one holding ``/``,
+    markup or a formula would make an area nobody can open, so the upload refuses it."""
+    from pulse.extensions import db
+    from pulse.models import Area
+
+    auth.login("admin")
+    square = {"type": "Polygon", "coordinates": [[[-0.02, 51.45], [-0.01, 51.45],
+                                                  [-0.01, 51.46], [-0.02, 51.45]]]}
+    codes = list(dict.fromkeys(p.strip()[:32] for p in CORPUS))
+    features = [{"type": "Feature", "properties": {"code": code, "name": "Payload code"},
+                 "geometry": square} for code in codes + ["LW-01.a_b"]]
+    preview = _upload(client, "/admin/areas/boundaries",
+                      json.dumps({"type": "FeatureCollection", "features": features}).encode(),
+                      "areas.geojson", parent=survey_area.borough, level="neighbourhood")
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200, page[:500]
+    assert_escaped(page)
+    assert f"1 areas will be created, 0 updated, {len(codes)} features rejected" in page
+    assert page.count("may only hold letters, digits") == len(codes)
+    assert _confirm(client, "/admin/areas/boundaries/confirm", page).status_code == 302
+    with app.app_context():
+        new = db.session.scalars(select(Area.code).where(Area.name == "Payload code")).all()
+    assert new == ["LW-01.a_b"]
+    assert client.get("/admin/areas/LW-01.a_b").status_code == 200
+
+
 # --- 9 responses: no figure in the estimates downloads ------------------------------------------
 
 FIGURES = ("n", "effective_n", "estimate", "ci_low", "ci_high", "change", "modelled_estimate")
