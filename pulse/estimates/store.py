@@ -18,7 +18,7 @@ from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from analysis import suppression
 from analysis.aggregate import PeriodTable
-from analysis.cells import GROUP_INDEX, GROUPS
+from analysis.cells import GROUPS
 
 from ..extensions import db
 from ..models import Estimate
@@ -233,22 +233,33 @@ def published(ctx: Context, period: str, area_ids: list[int]) -> tuple[np.ndarra
     shape = (len(GROUPS), len(ctx.area_ids), len(ctx.measures))
     est, se = np.full(shape, np.nan), np.full(shape, np.nan)
     ids = ", ".join(str(int(a)) for a in area_ids) or "NULL"
-    rows = db.session.execute(text(
-        # bandit B608: only integers, our own column names and timestamps we format are in the SQL.
-        "SELECT area_id, measure, group_label, estimate, std_error FROM estimate "  # nosec B608
-        f"WHERE period = :p AND area_id IN ({ids}) AND estimate IS NOT NULL"),
-        {"p": period}).all()
+    # The database turns measure codes and group labels into positions, so every row is
+    # plain numbers that numpy takes in one go (tens of thousands of rows per period).
+    params = {"p": period} | {f"m{j}": m.code for j, m in enumerate(ctx.measures)} \
+        | {f"g{k}": g.label for k, g in enumerate(GROUPS)}
+    # Named placeholders in the driver's own style (psycopg %(name)s, sqlite3 :name): the
+    # driver's cursor returns plain tuples, without a result object per row.
+    mark = "%({})s" if db.engine.dialect.name == "postgresql" else ":{}"
+    measure = " ".join(f"WHEN {mark.format(f'm{j}')} THEN {j}" for j in range(len(ctx.measures)))
+    group = " ".join(f"WHEN {mark.format(f'g{k}')} THEN {k}" for k in range(len(GROUPS)))
+    raw = db.session.connection().connection.driver_connection
+    cur = raw.cursor()
+    try:
+        # bandit B608: only integers, our own column names and placeholders are in the SQL.
+        cur.execute(f"SELECT area_id, CASE measure {measure} ELSE -1 END, "  # nosec B608
+                    f"CASE group_label {group} ELSE -1 END, estimate, std_error FROM estimate "
+                    f"WHERE period = {mark.format('p')} AND area_id IN ({ids}) "
+                    "AND estimate IS NOT NULL", params)
+        rows = cur.fetchall()
+    finally:
+        cur.close()
     if not rows:
         return est, se
-    # Fetched in one go and placed by numpy: tens of thousands of rows per period.
-    area_id, code, group, value, error = zip(*rows)
-    measure = {m.code: j for j, m in enumerate(ctx.measures)}
-    m = np.array([measure.get(c, -1) for c in code], dtype=np.int64)
-    g = np.array([GROUP_INDEX.get(label, -1) for label in group], dtype=np.int64)
-    area_id = np.array(area_id, dtype=np.int64)
+    table = np.array(rows, dtype=float)
+    area_id, m, g = (table[:, k].astype(np.int64) for k in range(3))
     a = np.searchsorted(ctx.area_ids, area_id)
     known = (a < len(ctx.area_ids)) & (ctx.area_ids[np.minimum(a, len(ctx.area_ids) - 1)] == area_id)
     ok = known & (m >= 0) & (g >= 0)
-    est[g[ok], a[ok], m[ok]] = np.array(value, dtype=float)[ok]
-    se[g[ok], a[ok], m[ok]] = np.array(error, dtype=float)[ok]
+    est[g[ok], a[ok], m[ok]] = table[ok, 3]
+    se[g[ok], a[ok], m[ok]] = table[ok, 4]
     return est, se
