@@ -65,7 +65,12 @@ def unquoted(cell: str) -> str:
 
 @pytest.fixture
 def listener():
-    """A socket listening on loopback: nothing in a test should ever connect to it."""
+    """A socket listening on loopback: nothing in a test should ever connect to it.
+
+    fpdf2 itself refuses remote images on private addresses by default (its pack build would
+    then fail, not fetch), so markup being read is caught first by the literal-text checks;
+    this one catches a renderer, or a resource policy, that would open the URL.
+    """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     sock.listen(8)
