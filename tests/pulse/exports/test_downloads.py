@@ -215,3 +215,16 @@ def test_page_lists_the_forms_for_the_role(client, auth, data):
     for kind in ("estimates", "comments", "responses"):
         assert f'action="/exports/{kind}"' in page
     assert "Bellingham" in page and "Peckham" not in page
+
+
+def test_many_batches_give_the_same_rows(app, client, auth, data, monkeypatch):
+    """Rows cross several server-side cursor batches (2 rows each) with the answers' queries
+    run between them on the same connection: nothing lost, doubled or misplaced."""
+    import pulse.exports.sources as sources
+
+    auth.login("admin")
+    whole = _csv(_post(client, "responses"))
+    comments = _csv(_post(client, "comments"))
+    monkeypatch.setattr(sources, "BATCH", 2)
+    assert _csv(_post(client, "responses")) == whole
+    assert _csv(_post(client, "comments")) == comments
