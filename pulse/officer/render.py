@@ -29,6 +29,8 @@ class Words:
 
     @classmethod
     def current(cls) -> Words:
+        """The words in the request's language: look them up once a page and pass them on
+        (an area page has hundreds of cells; each lookup reads the request context)."""
         return cls(_("no estimate"), _("fewer than 10 responses"), _("withheld"),
                    _("no significant change"), _("significant"))
 

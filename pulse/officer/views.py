@@ -115,7 +115,7 @@ def area(code: str):
             key_all=False,
             title=f"Share of comments about {charted.label} in {place.name} by {kind} (%)"))
     return render_template(
-        "officer/area.html", area=place, kind=kind, kinds=q.KIND_LABELS, charts=charts,
+        "officer/area.html", cell_words=render.Words.current(), area=place, kind=kind, kinds=q.KIND_LABELS, charts=charts,
         labels=q.MEASURE_LABELS, subgroup_period=latest[0] if latest else None,
         subgroups=subgroups, dimensions=q.SUBGROUP_DIMENSIONS, topics=topics, topic=topic,
         shares=shares, share_chart=share_chart, charted=charted,
