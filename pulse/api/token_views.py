@@ -86,14 +86,15 @@ def revoke(token_id: int):
 @bp.get("/admin/api-tokens")
 @roles_required("admin")
 def admin_index():
-    return render_template("api/admin_tokens.html", rows=tokens.all_tokens(), revoke=RevokeForm(),
+    return render_template("api/admin_tokens.html", rows=tokens.all_tokens(current_user),
+                           revoke=RevokeForm(),
                            now=_now(), status_of=tokens.status)
 
 
 @bp.post("/admin/api-tokens/<int:token_id>/revoke")
 @roles_required("admin")
 def admin_revoke(token_id: int):
-    token = tokens.token_by_id(token_id)
+    token = tokens.token_managed_by(token_id, current_user)
     if token is None:
         abort(404)
     if not RevokeForm().validate_on_submit():

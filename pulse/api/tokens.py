@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from ..audit import record
+from ..auth.queries import user_managed_by, users_managed_by
 from ..extensions import db
 from ..models import ApiToken, User
 
@@ -78,11 +79,26 @@ def tokens_of(user: User) -> list[ApiToken]:
                                    .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
 
 
-def all_tokens() -> list[tuple[ApiToken, str]]:
-    """Every token with its owner's e-mail, newest first (for admins)."""
+def all_tokens(actor: User | None = None) -> list[tuple[ApiToken, str]]:
+    """Tokens with their owner's e-mail, newest first: every one for the command line (no
+    ``actor``), else those of the accounts ``actor`` manages.
+
+    An admin limited to some areas sees and revokes only the tokens of the accounts they may
+    manage (pulse.auth.queries decides which), as on the users pages.
+    """
     stmt = (select(ApiToken, User.email).join(User, User.id == ApiToken.user_id)
             .order_by(ApiToken.created_at.desc(), ApiToken.id.desc()))
+    if actor is not None:
+        stmt = stmt.where(ApiToken.user_id.in_([u.id for u in users_managed_by(actor)]))
     return [(t, email) for t, email in db.session.execute(stmt)]
+
+
+def token_managed_by(token_id: int, actor: User) -> ApiToken | None:
+    """The token if ``actor`` manages its owner; any other reads as absent."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or user_managed_by(token.user_id, actor) is None:
+        return None
+    return token
 
 
 def token_by_id(token_id: int) -> ApiToken | None:

@@ -152,3 +152,11 @@ def test_admin_without_areas_sees_every_wave(app, client, auth, tree):
     auth.login("admin")
     page = client.get("/admin/waves/").get_data(as_text=True)
     assert "Bellingham doors" in page and "Peckham doors" in page
+
+
+def test_the_console_links_every_admin_page(client, auth):
+    auth.login("admin")
+    page = client.get("/admin/").get_data(as_text=True)
+    for href in ("/admin/responses/flagged", "/admin/areas", "/admin/instruments", "/admin/waves",
+                 "/admin/users", "/admin/packs/", "/admin/api-tokens", "/admin/audit"):
+        assert f'href="{href}' in page, href

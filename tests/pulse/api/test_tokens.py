@@ -212,3 +212,23 @@ def test_comments_are_redacted_for_analysts_in_scope_only(app, client, api_data)
     assert rows[0] == ("analyst@example.org", t.ward_a, 15)
     assert rows[1] == ("analyst@example.org", f"{t.ward_a} 2026-11", 12)
     assert len(rows) == 3  # the refused and the 404 requests wrote nothing
+
+
+def test_an_admin_linked_to_areas_sees_and_revokes_only_their_accounts_tokens(app, client, auth,
+                                                                              tree):
+    inside = issue_token(app, "inside@example.org", "officer", [tree.ward_a])
+    outside = issue_token(app, "outside@example.org", "officer", [tree.ward_b])
+    with app.app_context():
+        ids = dict(db.session.execute(
+            select(ApiToken.user_id, ApiToken.id).order_by(ApiToken.id)).all())
+        inside_id, outside_id = sorted(ids.values())
+    auth.login("admin", areas=[tree.ward_a], email="ward.admin@example.org")
+    listing = client.get("/admin/api-tokens").get_data(as_text=True)
+    assert "inside@example.org" in listing and "outside@example.org" not in listing
+    csrf = csrf_from(client, "/admin/api-tokens")
+    assert client.post(f"/admin/api-tokens/{outside_id}/revoke",
+                       data={"csrf_token": csrf}).status_code == 404
+    assert client.get("/api/v1/responses/counts", headers=bearer(outside)).status_code == 200
+    assert client.post(f"/admin/api-tokens/{inside_id}/revoke",
+                       data={"csrf_token": csrf}).status_code == 302
+    assert client.get("/api/v1/responses/counts", headers=bearer(inside)).status_code == 401
