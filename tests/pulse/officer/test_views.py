@@ -118,3 +118,19 @@ def test_staff_navigation_links_comments_and_labelling(auth, client, workspace):
     auth.login("officer", areas=[workspace.borough])
     nav = client.get("/officer/").get_data(as_text=True).split('<nav class="staffnav"')[1]
     assert 'href="/officer/comments"' in nav and 'href="/officer/labelling"' in nav
+
+
+def test_area_names_are_escaped_in_the_python_built_table_and_map(app, auth, client, workspace):
+    from pulse.areas.operations import ensure_area
+    from pulse.extensions import db
+    from pulse.models import Area
+    from tests.pulse.officer.conftest import square
+
+    with app.app_context():
+        borough = db.session.query(Area).filter_by(code=workspace.borough).one()
+        ensure_area("X<b>1", XSS, "ward", borough).boundary = square(-0.2, 51.3)
+        db.session.commit()
+    auth.login("officer", areas=[workspace.borough])
+    page = client.get("/officer/?kind=quarter").get_data(as_text=True)
+    assert XSS not in page and "<script>" not in page and "X<b>1" not in page
+    assert "&lt;script&gt;alert(" in page and 'href="/officer/area/X%3Cb%3E1"' in page
