@@ -85,8 +85,9 @@ def estimates(page: Page, *, area: Area | None, period: str | None, kind: str | 
 
 
 def topic_shares(area: Area) -> dict[int, dict[str, float] | None]:
-    """Month -> topic code -> share, as the officer's area page computes it (with its minimum)."""
-    return officer_queries.topic_shares(officer_queries.area_comment_rows(area_and_below(area)))
+    """Month -> topic code -> share, from the stored shares the officer's area page reads
+    (written by the topic-shares job, with its minimum of comments)."""
+    return officer_queries.monthly_topic_shares(area.id)
 
 
 def topic_labels() -> dict[str, str]:
