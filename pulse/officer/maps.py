@@ -17,6 +17,7 @@ from sqlalchemy import Text, cast, select
 from ..charts.svg import project_paths
 from ..extensions import db
 from ..models import Area
+from .id_lists import id_in
 
 MAX_SETS = 32
 _cache: OrderedDict[str, dict[str, str]] = OrderedDict()
@@ -29,7 +30,7 @@ def _stored_boundaries(area_ids: list[int]) -> list[tuple[int, int | None, str, 
     The text is read as stored (cast, not decoded) so that a cache hit costs no JSON parsing.
     """
     stmt = (select(Area.id, Area.parent_id, Area.code, cast(Area.boundary, Text))
-            .where(Area.id.in_(area_ids), Area.boundary.is_not(None)).order_by(Area.id))
+            .where(id_in(Area.id, area_ids), Area.boundary.is_not(None)).order_by(Area.id))
     return [(i, p, c, t) for i, p, c, t in db.session.execute(stmt) if t and t != "null"]
 
 

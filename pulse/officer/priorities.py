@@ -14,6 +14,7 @@ from analysis.priorities import Suggestion, TopicCount, suggest
 
 from ..extensions import db
 from ..models import Action, Area, Comment, Estimate, PriorityDecision, Topic, TopicPrediction
+from .id_lists import id_in
 
 
 def _month_start(index: int) -> datetime:
@@ -24,7 +25,7 @@ def _counts(area_ids: list[int], first: int, last: int) -> Counter:
     """(area id, topic id) -> comments submitted in months first..last."""
     stmt = (select(Comment.area_id, TopicPrediction.topic_id, func.count())
             .join(TopicPrediction, TopicPrediction.comment_id == Comment.id)
-            .where(Comment.area_id.in_(area_ids),
+            .where(id_in(Comment.area_id, area_ids),
                    Comment.submitted_at >= _month_start(first),
                    Comment.submitted_at < _month_start(last + 1))
             .group_by(Comment.area_id, TopicPrediction.topic_id))

@@ -18,6 +18,7 @@ from ..auth.scope import in_scope_clause
 from ..extensions import db
 from ..models import Area, Comment, Estimate, Topic, TopicPrediction
 from ..models.topic import TopicShare
+from .id_lists import id_in
 
 MEASURES = ("safe_day", "safe_night", "trust", "respect", "listen", "fair", "relied_on",
             "things_that_matter", "informed", "good_job")
@@ -79,7 +80,7 @@ def latest_period(kind: str, area_ids: list[int] | None = None) -> tuple[str, in
     """
     stmt = select(Estimate.period, Estimate.period_end).where(Estimate.period_kind == kind)
     if area_ids is not None:
-        stmt = stmt.where(Estimate.area_id.in_(area_ids))
+        stmt = stmt.where(id_in(Estimate.area_id, area_ids))
     row = db.session.execute(stmt.order_by(Estimate.period_end.desc()).limit(1)).first()
     return (row[0], row[1]) if row else None
 
@@ -131,7 +132,7 @@ def overview_cells(period: str, area_ids: list[int], measures: Sequence[str] | N
         return out
     stmt = select(*_CELL_COLUMNS).where(Estimate.period == period,
                                         Estimate.group_label == "all",
-                                        Estimate.area_id.in_(area_ids))
+                                        id_in(Estimate.area_id, area_ids))
     if measures is not None:
         stmt = stmt.where(Estimate.measure.in_(measures))
     if significant_only:
