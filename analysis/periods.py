@@ -97,7 +97,16 @@ def parse(label: str) -> Period:
             f"{label!r} is not a period (use 2026-10, 2026-Q4 or R12-2026-10)") from None
 
 
+# Labels name years a survey can have run in. Bounding them keeps every label's months (a
+# rolling year starts eleven months before its label) inside what calendars and databases
+# hold: "R12-0000-01" would otherwise reach year -1 and fail far from the input that caused it.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def _parse(text: str) -> Period:
+    year = re.match(r"^(?:R12-)?(\d{4})-", text)
+    if year and not FIRST_YEAR <= int(year[1]) <= LAST_YEAR:
+        raise ValueError(text)
     if m := _MONTH.match(text):
         return month(month_index(int(m[1]), int(m[2])))
     if m := _QUARTER.match(text):

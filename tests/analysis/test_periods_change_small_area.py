@@ -85,3 +85,15 @@ def test_complementary_suppression_hides_the_smallest_published_member():
 def test_composite_needs_every_component():
     out = composite_mean(np.array([[6, 8], [5, np.nan]]))
     assert out[0] == 7 and np.isnan(out[1])
+
+
+@pytest.mark.parametrize("label", ["0000-01", "R12-0000-01", "1999-12", "0000-Q1", "2101-01",
+                                   "R12-9999-12"])
+def test_labels_outside_the_years_a_survey_can_run_are_refused(label):
+    with pytest.raises(ValueError, match="is not a period"):
+        periods.parse(label)
+
+
+def test_labels_at_the_bounds_are_read():
+    assert periods.parse("R12-2000-01").label == "R12-2000-01"
+    assert periods.parse("2100-Q4").label == "2100-Q4"

@@ -57,3 +57,13 @@ def test_payloads_in_the_area_path(app, client, api_data):
         assert response.status_code in (404, 200), payload
         assert response.mimetype == "application/problem+json"
         assert payload not in response.get_data(as_text=True)
+
+
+def test_periods_in_years_no_calendar_holds_are_refused_not_a_500(app, client, api_data):
+    """Found by schemathesis: 'R12-0000-01' reached year -1 when the comments were filtered."""
+    secret = issue_token(app, "analyst@example.org", "analyst", [api_data.borough])
+    for label in ("R12-0000-01", "0000-01", "9999-12"):
+        for path, headers in (("/api/v1/comments", bearer(secret)), ("/api/v1/estimates", {})):
+            response = client.get(f"{path}?period={label}", headers=headers)
+            assert response.status_code == 400, (path, label)
+            assert "is not a period" in response.get_json()["detail"]
