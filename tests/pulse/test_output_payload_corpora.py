@@ -421,17 +421,12 @@ def test_nine_responses_have_no_figure_in_the_estimates_csv_or_xlsx(app, client,
     from pulse.extensions import db
     from pulse.instruments.queries import latest_version
     from pulse.models import Area, Response
-    from tests.pulse.estimates.support import (BOROUGH, WARDS, add_margins, add_responses,
-                                               make_tree)
+    from tests.pulse.estimates.support import BOROUGH, WARDS, seed_small_ward
 
     small = WARDS[4]
     now = datetime.now(UTC)
-    recent = [(d.year, d.month) for d in (now - timedelta(days=40), now - timedelta(days=10))]
     with app.app_context():
-        make_tree()
-        add_margins()
-        add_responses(300, recent, seed=7, wards=WARDS[:4])
-        add_responses(8, recent, seed=8, wards=[small])
+        seed_small_ward(8)
         borough = db.session.scalar(select(Area).where(Area.code == BOROUGH))
         open_wave(borough, latest_version("core").instrument, name="Always on",
                   opens_at=now - timedelta(days=1))

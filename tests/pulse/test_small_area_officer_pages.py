@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from pulse.officer.queries import MEASURES
-from tests.pulse.estimates.support import BOROUGH, WARDS, add_margins, add_responses, make_tree
+from tests.pulse.estimates.support import BOROUGH, WARDS, seed_small_ward
 from tests.pulse.officer.conftest import square
 
 SMALL, BIG = WARDS[4], WARDS[0]
@@ -36,12 +36,8 @@ def nine_responses(app):
     from pulse.models import Area, Response
 
     now = datetime.now(UTC)
-    recent = [(d.year, d.month) for d in (now - timedelta(days=40), now - timedelta(days=10))]
     with app.app_context():
-        make_tree()
-        add_margins()
-        add_responses(300, recent, seed=7, wards=WARDS[:4])
-        add_responses(9, recent, seed=8, wards=[SMALL])
+        seed_small_ward(9)
         areas = {a.code: a for a in db.session.scalars(select(Area))}
         for i, code in enumerate(WARDS):
             areas[code].boundary = square(-0.05 + 0.01 * i, 51.42)

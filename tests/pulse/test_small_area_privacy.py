@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from tests.pulse.estimates.support import BOROUGH, WARDS, add_margins, add_responses, make_tree
+from tests.pulse.estimates.support import BOROUGH, WARDS, seed_small_ward
 from tests.support import submit
 
 SMALL = WARDS[4]
@@ -26,12 +26,8 @@ def test_nine_responses_publish_no_figure_anywhere(app, runner, tmp_path):
     from pulse.models import Area, Response
 
     now = datetime.now(UTC)
-    recent = [(d.year, d.month) for d in (now - timedelta(days=40), now - timedelta(days=10))]
     with app.app_context():
-        make_tree()
-        add_margins()
-        add_responses(300, recent, seed=7, wards=WARDS[:4])
-        add_responses(8, recent, seed=8, wards=[SMALL])
+        seed_small_ward(8)
         borough = db.session.scalar(select(Area).where(Area.code == BOROUGH))
         open_wave(borough, latest_version("core").instrument, name="Always on",
                   opens_at=now - timedelta(days=1))

@@ -2,9 +2,7 @@
 count from which its responses could be worked out (issue 7's privacy promise, API side)."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
-from tests.pulse.estimates.support import BOROUGH, WARDS, add_margins, add_responses, make_tree
+from tests.pulse.estimates.support import BOROUGH, WARDS, seed_small_ward
 
 SMALL = WARDS[4]
 FIGURES = ("n", "effective_n", "estimate", "std_error", "ci_low", "ci_high", "change",
@@ -24,13 +22,8 @@ def test_nine_responses_publish_no_figure_through_the_api(app, client):
     from pulse.estimates.operations import aggregate
     from pulse.extensions import db
 
-    now = datetime.now(UTC)
-    recent = [(d.year, d.month) for d in (now - timedelta(days=40), now - timedelta(days=10))]
     with app.app_context():
-        make_tree()
-        add_margins()
-        add_responses(300, recent, seed=7, wards=WARDS[:4])
-        add_responses(9, recent, seed=8, wards=[SMALL])
+        seed_small_ward(9)
         aggregate(full=True)
         db.session.commit()
     app.config["PULSE_API_LIMIT"] = "100000 per minute"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from surveys.core import AGE_BANDS, CORE, ETHNICITIES, SEXES
 from surveys.validation import validate_submission
@@ -67,6 +67,21 @@ def add_responses(count: int, months: list[tuple[int, int]], seed: int,
             submission_key=uuid.uuid4().hex)))
     record_responses(version, items)
     db.session.commit()
+
+
+def seed_small_ward(small_count: int, seed: int = 7) -> list[tuple[int, int]]:
+    """Four wards with 300 responses between them and the fifth with ``small_count``.
+
+    The months are 40 and 10 days back, so both fall inside every current period whatever the
+    date; they are returned for callers that add more. Call inside an application context.
+    """
+    now = datetime.now(UTC)
+    recent = [(d.year, d.month) for d in (now - timedelta(days=40), now - timedelta(days=10))]
+    make_tree()
+    add_margins()
+    add_responses(300, recent, seed=seed, wards=WARDS[:4])
+    add_responses(small_count, recent, seed=seed + 1, wards=[WARDS[4]])
+    return recent
 
 
 def add_margins() -> None:
