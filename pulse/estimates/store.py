@@ -5,7 +5,8 @@ a temporary staging table (PostgreSQL: one binary COPY made by numpy; SQLite: ex
 plain numeric tuples), and one ``INSERT ... SELECT`` turns them into estimate rows, joining the
 labels (period, measure, group, reason) from small lookup tables. A full rebuild on
 PostgreSQL also drops the estimate table's keys before the insert and builds them once after,
-instead of maintaining two indexes and a foreign-key check for every one of millions of rows.
+instead of maintaining two indexes and a foreign-key check for every one of millions of rows;
+on both backends a full rebuild does the same with the secondary (period-led) index.
 Everything runs on the session's own connection: a swap is committed whole or not at all.
 """
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import datetime
 
 import numpy as np
 from sqlalchemy import ForeignKeyConstraint, PrimaryKeyConstraint, UniqueConstraint, text
-from sqlalchemy.schema import AddConstraint, DropConstraint
+from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
 
 from analysis import suppression
 from analysis.aggregate import PeriodTable
@@ -144,7 +145,15 @@ def write(tables: list[PeriodTable], ctx: Context, computed_at: datetime, *,
             keys = _keys()
             for constraint in keys:
                 db.session.execute(DropConstraint(constraint))
+        if rebuild:
+            # The secondary indexes too, on both backends: the rows arrive in the unique key's
+            # order, so every row would land at a random place in an index led by the period.
+            for index in Estimate.__table__.indexes:
+                db.session.execute(DropIndex(index))
         cur.execute(_insert_sql(postgres), _reason_params(computed_at, postgres))
+        if rebuild:
+            for index in Estimate.__table__.indexes:
+                db.session.execute(CreateIndex(index))
         if rebuild and postgres:
             for constraint in reversed(keys):
                 db.session.execute(AddConstraint(constraint))
