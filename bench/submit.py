@@ -124,7 +124,11 @@ class Gunicorn:
         self.log = log
         with log.open("wb") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", target],
+                # No recycling during a run (gunicorn.conf.py: every 5000 requests or so): at
+                # a thousand requests a second a worker would be replaced mid-phase, and the
+                # new one's start-up would be billed to the requests measured.
+                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
+                 "--max-requests", "0", target],
                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
 
     def wait_ready(self, timeout: float = 60) -> None:
@@ -252,6 +256,10 @@ def workers_cpu(master_pid: int) -> float:
 
     On a machine shared with other work, requests per second measure the neighbours as much
     as the code; the server's own CPU time per request does not (much), so it is reported too.
+    Live workers are read from their own /proc stat; a worker that has exited and been reaped
+    (recycled, or restarted after a crash) is counted through the master's cutime/cstime,
+    where the kernel adds a child's CPU time when its parent waits for it. Summing live
+    workers alone lost every exited worker's time, and printed negative figures.
     """
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
@@ -262,10 +270,25 @@ def workers_cpu(master_pid: int) -> float:
             continue
         if int(fields[1]) == master_pid:          # ppid
             total += (int(fields[11]) + int(fields[12])) / tick   # utime + stime
-    return total
+    fields = Path(f"/proc/{master_pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return total + (int(fields[13]) + int(fields[14])) / tick     # cutime + cstime
 
 
-def load(app, port: int, clients: int, warmup: float, seconds: float, cpu=lambda: 0.0):
+def worker_pids(master_pid: int) -> set[int]:
+    """The master's live worker processes (to tell whether one was replaced meanwhile)."""
+    pids = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == master_pid:
+            pids.add(int(stat.parent.name))
+    return pids
+
+
+def load(app, port: int, clients: int, warmup: float, seconds: float, cpu=lambda: 0.0,
+         pids=lambda: set()):
     """GET phase, then POST phase, each by ``clients`` concurrent clients."""
     prepared: list = []
     plock = threading.Lock()
@@ -288,9 +311,11 @@ def load(app, port: int, clients: int, warmup: float, seconds: float, cpu=lambda
     run_clients(clients, warmup, post_step)         # and the forms it used are spent
     prepared.clear()
     gets, get_s = run_clients(clients, seconds, get_step)
-    cpu_before = cpu()
+    pids_before, cpu_before = pids(), cpu()
     posts, post_s = run_clients(clients, seconds, post_step)
     posts.cpu_s = cpu() - cpu_before
+    if pids() != pids_before:
+        print("    (a worker was replaced during the POST phase: its start-up is in the CPU figure)")
     if not prepared:
         print("    (every prepared form was sent before the time was up)")
     return gets, get_s, posts, post_s
@@ -323,7 +348,8 @@ def measure(name: str, target: str, app, backend: str, url: str, args, workdir: 
     try:
         server.wait_ready()
         gets, get_s, posts, post_s = load(app, server.port, args.clients, args.warmup,
-                                          args.seconds, lambda: workers_cpu(server.process.pid))
+                                          args.seconds, lambda: workers_cpu(server.process.pid),
+                                          lambda: worker_pids(server.process.pid))
     finally:
         server.stop()
     errors = {**gets.errors, **posts.errors}
