@@ -18,32 +18,23 @@ import platform
 import sys
 import tempfile
 import time
-import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, text  # noqa: E402
 
-
-def database(postgres: str | None, folder: str) -> tuple[str, callable]:
+@contextmanager
+def database(postgres: str | None, folder: str) -> Iterator[str]:
     if not postgres:
-        return "sqlite:///" + os.path.join(folder, "bench.db"), lambda: None
-    from pulse.config import normalise_database_url
-    from tests.support import postgres_url_with_schema
+        yield "sqlite:///" + os.path.join(folder, "bench.db")
+        return
+    from tests.support import postgres_schema
 
-    base = normalise_database_url(postgres)
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-
-    def drop() -> None:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-    return postgres_url_with_schema(base, schema), drop
+    with postgres_schema(postgres, "bench") as url:
+        yield url
 
 
 def bench_issue(url: str, n: int, n_baseline: int) -> dict:
@@ -119,11 +110,8 @@ def main() -> None:
     print(f"{platform.node()} {platform.machine()} {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     with tempfile.TemporaryDirectory() as folder:
-        url, drop = database(args.postgres, folder)
-        try:
+        with database(args.postgres, folder) as url:
             issued = bench_issue(url, args.codes, max(1, args.codes // 5))
-        finally:
-            drop()
     backend = "postgresql" if args.postgres else "sqlite"
     print(f"issue {args.codes} codes ({backend}): {issued['bulk_per_s']:,.0f} codes/s "
           f"({issued['bulk_s']:.2f} s); baseline add+flush per code: "

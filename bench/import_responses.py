@@ -18,13 +18,12 @@ import platform
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
 
 from pulse.demo import simulate  # noqa: E402
 from pulse.demo.seed import DATA, _wards  # noqa: E402
@@ -147,19 +146,10 @@ def main() -> None:
         run("sqlite", "sqlite:///" + str(Path(tmp) / "bench.db"), args.rows, args.baseline_rows,
             Path(tmp))
         if args.postgres:
-            from tests.support import postgres_url_with_schema
+            from tests.support import postgres_schema
 
-            schema = f"bench_{uuid.uuid4().hex[:8]}"
-            admin = create_engine(args.postgres)
-            with admin.begin() as conn:
-                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-            try:
-                run("postgresql", postgres_url_with_schema(args.postgres, schema), args.rows,
-                    args.baseline_rows, Path(tmp))
-            finally:
-                with admin.begin() as conn:
-                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-                admin.dispose()
+            with postgres_schema(args.postgres, "bench") as url:
+                run("postgresql", url, args.rows, args.baseline_rows, Path(tmp))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ import os
 import platform
 import statistics
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -46,19 +45,7 @@ def postgres_schema(prefix: str) -> Iterator[str]:
 
     A schema of its own per run, so a benchmark never touches the tests' tables.
     """
-    from sqlalchemy import create_engine, text
+    from tests.support import postgres_schema as fresh_schema
 
-    from pulse.config import normalise_database_url
-    from tests.support import postgres_url_with_schema
-
-    base = normalise_database_url(os.environ.get("PULSE_TEST_DATABASE_URL", DEFAULT_PG))
-    schema = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield postgres_url_with_schema(base, schema)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_schema(os.environ.get("PULSE_TEST_DATABASE_URL", DEFAULT_PG), prefix) as url:
+        yield url

@@ -7,12 +7,10 @@ The schema is built by the migrations (never by ``create_all``), once per backen
 from __future__ import annotations
 
 import os
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
 
-from tests.support import backends, clean_tables, migrate_to_head, postgres_url_with_schema
+from tests.support import backends, clean_tables, migrate_to_head, postgres_schema
 
 
 @pytest.fixture(scope="session", params=backends())
@@ -22,21 +20,9 @@ def database_url(request, tmp_path_factory):
         migrate_to_head(url)
         yield url
         return
-    from pulse.config import normalise_database_url
-
-    base = normalise_database_url(os.environ["PULSE_TEST_DATABASE_URL"])
-    schema = f"pulse_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = postgres_url_with_schema(base, schema)
-    try:
+    with postgres_schema(os.environ["PULSE_TEST_DATABASE_URL"], "pulse_test") as url:
         migrate_to_head(url)
         yield url
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
@@ -28,6 +31,30 @@ def backends() -> list[str]:
 def postgres_url_with_schema(base: str, schema: str) -> str:
     sep = "&" if "?" in base else "?"
     return f"{base}{sep}options={quote('-csearch_path=' + schema)}"
+
+
+@contextmanager
+def postgres_schema(base: str, prefix: str) -> Iterator[str]:
+    """A URL on a fresh, empty schema of the PostgreSQL at ``base``, dropped afterwards.
+
+    A schema per test session, migration test or benchmark run keeps them out of one
+    another's tables on a shared server.
+    """
+    from sqlalchemy import create_engine
+
+    from pulse.config import normalise_database_url
+
+    base = normalise_database_url(base)
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield postgres_url_with_schema(base, schema)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
 
 
 def migrate_to_head(url: str) -> None:

@@ -6,14 +6,13 @@ schema) of its own so that going down to nothing cannot disturb other tests.
 from __future__ import annotations
 
 import os
-import uuid
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect
 
-from tests.support import backends, postgres_url_with_schema
+from tests.support import backends, postgres_schema
 
 
 @pytest.fixture(params=backends())
@@ -22,19 +21,8 @@ def fresh_url(request, tmp_path):
     if request.param == "sqlite":
         yield "sqlite:///" + str(tmp_path / "migrations.db")
         return
-    from pulse.config import normalise_database_url
-
-    base = normalise_database_url(os.environ["PULSE_TEST_DATABASE_URL"])
-    schema = f"pulse_mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield postgres_url_with_schema(base, schema)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    with postgres_schema(os.environ["PULSE_TEST_DATABASE_URL"], "pulse_mig") as url:
+        yield url
 
 
 @pytest.fixture
