@@ -25,15 +25,15 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 class Browser:
     """Keeps its own cookies and never follows redirects, so the test sees each answer."""
 
-    def __init__(self, base: str) -> None:
-        self.base = base
+    def __init__(self, base: str, timeout: float = REQUEST_TIMEOUT) -> None:
+        self.base, self.timeout = base, timeout
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect())
 
     def request(self, path: str, data: dict | None = None) -> tuple[int, dict, str]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         try:
-            with self.opener.open(self.base + path, data=body, timeout=REQUEST_TIMEOUT) as reply:
+            with self.opener.open(self.base + path, data=body, timeout=self.timeout) as reply:
                 return reply.status, dict(reply.headers), reply.read().decode()
         except urllib.error.HTTPError as err:
             with err:

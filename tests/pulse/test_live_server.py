@@ -6,7 +6,6 @@ always stopped.
 """
 from __future__ import annotations
 
-import http.cookiejar
 import os
 import re
 import signal
@@ -24,6 +23,7 @@ from sqlalchemy import select
 
 from pulse.extensions import db
 from pulse.models import Response
+from tests.faults.clients import Browser
 from tests.support import GOOD_ANSWERS, form_tokens
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,32 +115,8 @@ def server(database_url, tmp_path_factory):
         _stop(process)
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # a 3xx comes back as it is, so the test can see it
-
-
-class Browser:
-    """A resident's browser: keeps cookies, never follows redirects on its own."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
-
-    def request(self, path: str, data: dict | None = None) -> tuple[int, dict, str]:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        try:
-            with self.opener.open(self.base + path, data=body, timeout=REQUEST_TIMEOUT) as reply:
-                return reply.status, dict(reply.headers), reply.read().decode()
-        except urllib.error.HTTPError as err:
-            with err:
-                return err.code, dict(err.headers), err.read().decode()
-
-
 def test_resident_journey_over_http(app, survey_area, server):
-    browser = Browser(server.base)
+    browser = Browser(server.base, REQUEST_TIMEOUT)
     status, _, page = browser.request("/s/?q=Bell")
     assert status == 200 and f'href="/s/{survey_area.ward}"' in page
 
@@ -181,7 +157,7 @@ def test_resident_journey_over_http(app, survey_area, server):
 
 
 def test_bad_input_over_http(survey_area, server):
-    browser = Browser(server.base)
+    browser = Browser(server.base, REQUEST_TIMEOUT)
     tokens = form_tokens(browser.request(f"/s/{survey_area.ward}/questions?consent=yes")[2])
     status, _, page = browser.request(f"/s/{survey_area.ward}/questions",
                                       {**tokens, **GOOD_ANSWERS, "top_issue": "x" * 70_000})
@@ -190,7 +166,7 @@ def test_bad_input_over_http(survey_area, server):
 
 
 def test_access_log_holds_no_address_and_no_query(survey_area, server):
-    browser = Browser(server.base)
+    browser = Browser(server.base, REQUEST_TIMEOUT)
     secret = "51.4512345"
     browser.request(f"/s/{survey_area.ward}/questions?consent=yes&lat={secret}")
     # A malformed request makes gunicorn itself log "Invalid request from ip=...".
