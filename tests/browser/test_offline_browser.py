@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 
 import pytest
-from sqlalchemy import select
 
-from tests.browser.test_survey_browser import CHROMIUM, TIMEOUT_MS, browser  # noqa: F401  (a fixture)
-from tests.support import GOOD_ANSWERS, STAFF_PASSWORD, make_survey_area, make_user
+from tests.browser.offline_support import (  # noqa: F401  (live_app is a fixture)
+    OFFICER, OUTBOX_COUNT, answer_everything, cache_then_go_offline, live_app, offline_context,
+    stored)
+from tests.browser.test_survey_browser import CHROMIUM, browser  # noqa: F401  (a fixture)
+from tests.support import GOOD_ANSWERS, STAFF_PASSWORD
 
 pytestmark = [
     pytest.mark.slow,
@@ -21,35 +23,6 @@ pytestmark = [
 ]
 
 TABLET = {"width": 800, "height": 1280}
-OFFICER = "door.to.door@example.org"
-
-
-@pytest.fixture
-def live_app(app, serve):
-    """The app on a free port of 127.0.0.1 with an open wave and an officer for the borough."""
-    with app.app_context():
-        area = make_survey_area()
-        make_user(OFFICER, "officer", [area.borough])
-    return serve(app), area
-
-
-def stored(app):
-    from pulse.extensions import db
-    from pulse.models import Response
-
-    with app.app_context():
-        rows = [(r.channel, r.device_hash, r.submission_key, len(r.answers))
-                for r in db.session.scalars(select(Response))]
-        db.session.remove()
-        return rows
-
-
-def answer_everything(page, top_issue: str):
-    for code, value in GOOD_ANSWERS.items():
-        if code == "top_issue":
-            page.locator("#top_issue").fill(top_issue)
-        else:
-            page.locator(f"label:has(#{code}-{value})").click()
 
 
 def outbox(page) -> str:
@@ -58,10 +31,7 @@ def outbox(page) -> str:
 
 def test_offline_queue_sends_each_response_once_after_reconnection(app, live_app, browser):  # noqa: F811
     base_url, area = live_app
-    context = browser.new_context(base_url=base_url, viewport=TABLET, locale="en-GB",
-                                  service_workers="allow")
-    context.set_default_timeout(TIMEOUT_MS)
-    context.set_default_navigation_timeout(TIMEOUT_MS)
+    context = offline_context(browser, base_url, TABLET)
     page = context.new_page()
     try:
         page.goto("/login")
@@ -71,17 +41,7 @@ def test_offline_queue_sends_each_response_once_after_reconnection(app, live_app
         page.wait_for_load_state()
 
         page.goto(f"/assist/{area.ward}")
-        # Installed and activated: it claims this page, so the page gets a controller.
-        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-        page.reload()  # now through the worker, which keeps a copy
-        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-        started = page.locator("input[name=started]").input_value()
-        page.wait_for_function("() => caches.match(location.href).then(hit => !!hit)")
-
-        context.set_offline(True)
-        # Served from the cache: the very same page, down to its signed start token.
-        page.reload()
-        assert page.locator("input[name=started]").input_value() == started
+        cache_then_go_offline(context, page)
         assert page.get_by_role("heading", level=1).is_visible()
 
         answer_everything(page, "Speeding on the high road")
@@ -108,9 +68,7 @@ def test_offline_queue_sends_each_response_once_after_reconnection(app, live_app
 
         # Nothing left on the device, and a reload (which flushes again) sends nothing more.
         page.reload()
-        left = page.evaluate("""() => new Promise(done => { const r = indexedDB.open('pulse', 1);
-            r.onsuccess = () => { const q = r.result.transaction('outbox').objectStore('outbox')
-            .count(); q.onsuccess = () => done(q.result); }; })""")
+        left = page.evaluate(OUTBOX_COUNT)
         assert left == 0
         assert len(stored(app)) == 2
     finally:

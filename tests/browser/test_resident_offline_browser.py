@@ -13,9 +13,10 @@ import os
 
 import pytest
 
-from tests.browser.test_offline_browser import answer_everything, live_app, stored  # noqa: F401
+from tests.browser.offline_support import (  # noqa: F401  (live_app is a fixture)
+    OUTBOX_COUNT, answer_everything, cache_then_go_offline, live_app, offline_context, stored)
 from tests.browser.test_survey_browser import (  # noqa: F401  (browser is a fixture)
-    CHROMIUM, PHONE, TIMEOUT_MS, browser)
+    CHROMIUM, PHONE, browser)
 from tests.support import GOOD_ANSWERS
 
 pytestmark = [
@@ -30,23 +31,11 @@ OFFLINE = ("You are offline. Your answers are saved on this device and will be s
 def test_resident_answers_offline_are_kept_and_sent_once_on_reconnection(app, live_app,  # noqa: F811
                                                                          browser):  # noqa: F811
     base_url, area = live_app
-    context = browser.new_context(base_url=base_url, viewport=PHONE, locale="en-GB",
-                                  service_workers="allow")
-    context.set_default_timeout(TIMEOUT_MS)
-    context.set_default_navigation_timeout(TIMEOUT_MS)
+    context = offline_context(browser, base_url, PHONE)
     page = context.new_page()
     try:
         page.goto(f"/s/{area.ward}/questions?consent=yes")
-        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-        page.reload()  # now through the worker, which keeps a copy
-        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-        started = page.locator("input[name=started]").input_value()
-        page.wait_for_function("() => caches.match(location.href).then(hit => !!hit)")
-
-        context.set_offline(True)
-        # Served from the cache: the very same page, down to its signed start token.
-        page.reload()
-        assert page.locator("input[name=started]").input_value() == started
+        cache_then_go_offline(context, page)
         assert page.locator("#outbox").is_hidden()
 
         answer_everything(page, "Broken street lights on the estate")
@@ -74,9 +63,7 @@ def test_resident_answers_offline_are_kept_and_sent_once_on_reconnection(app, li
 
         # Nothing left on the phone, and going back to the survey sends nothing more.
         page.goto(f"/s/{area.ward}/questions?consent=yes")
-        left = page.evaluate("""() => new Promise(done => { const r = indexedDB.open('pulse', 1);
-            r.onsuccess = () => { const q = r.result.transaction('outbox').objectStore('outbox')
-            .count(); q.onsuccess = () => done(q.result); }; })""")
+        left = page.evaluate(OUTBOX_COUNT)
         assert left == 0
         assert len(stored(app)) == 1
     finally:
