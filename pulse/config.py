@@ -30,7 +30,9 @@ DEFAULTS = {
     # process is seen within this many seconds (pulse/survey/places.py). 0 turns it off.
     "PULSE_SURVEY_CACHE_SECONDS": 10,
     "RATELIMIT_HEADERS_ENABLED": True,
-    "RATELIMIT_STORAGE_URI": "memory://",
+    # One process's memory (pulse/ratelimit.py: limits' memory:// without a thread per hit);
+    # replaced by REDIS_URL when that is set, as every deployment with several workers needs.
+    "RATELIMIT_STORAGE_URI": "pulse-memory://",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
@@ -120,7 +122,8 @@ def finalise(config: dict, instance_path: str) -> None:
         config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
     else:
         config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(instance_path) / "pulse.db")
-    if config.get("REDIS_URL") and config.get("RATELIMIT_STORAGE_URI") == "memory://":
+    if config.get("REDIS_URL") and config.get("RATELIMIT_STORAGE_URI") in ("memory://",
+                                                                          "pulse-memory://"):
         # In-memory limits count per worker; any real deployment shares them through Redis.
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
     if int(config["PULSE_MIN_RESPONSES"]) < 10:

@@ -12,6 +12,8 @@ from sqlalchemy import MetaData
 
 from surveys.integrity import hash_token
 
+from . import ratelimit  # noqa: F401  (registers the pulse-memory:// storage with limits)
+
 # Stable constraint names, so that migrations can name what they alter on every backend.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
