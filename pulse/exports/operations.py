@@ -27,7 +27,7 @@ MIMETYPES = {
 @dataclass
 class StreamedExport:
     filename: str
-    chunks: Iterator[str]
+    chunks: Iterator[str] | Iterator[bytes]
     tally: Tally
     expected_rows: int
 
@@ -60,8 +60,9 @@ def stream_csv(kind: str, f: ExportFilter, *, user=None, actor: str | None = Non
     name = filename(kind, f, "csv")
     _audit(kind, "csv", f, expected, user=user, actor=actor, name=name)
     tally = Tally()
-    return StreamedExport(name, csv_chunks(columns, source.rows(f, columns), tally), tally,
-                          expected)
+    body = source.csv(f, tally) if source.csv else csv_chunks(columns, source.rows(f, columns),
+                                                              tally)
+    return StreamedExport(name, body, tally, expected)
 
 
 def build_xlsx(kind: str, f: ExportFilter, *, user=None, actor: str | None = None,
@@ -92,7 +93,13 @@ def write_file(kind: str, fmt: str, f: ExportFilter, out: Path, *, user=None,
     columns = source.columns(f)
     tmp = out.with_name(out.name + ".part")
     try:
-        if fmt == "csv":
+        if fmt == "csv" and source.csv:
+            tally = Tally()
+            with open(tmp, "wb") as out_fh:
+                for chunk in source.csv(f, tally):
+                    out_fh.write(chunk)
+            rows = tally.rows
+        elif fmt == "csv":
             with open(tmp, "w", newline="", encoding="utf-8") as fh:
                 rows = write_csv(fh, columns, source.rows(f, columns))
         else:

@@ -18,7 +18,9 @@ from ..estimates.queries import EXPORT_COLUMNS
 from ..extensions import db
 from ..models import (Answer, Area, Comment, Estimate, Instrument, InstrumentVersion, Question,
                       Response, Topic, TopicPrediction)
+from . import estimates_csv
 from .filters import ExportFilter
+from .writers import Tally
 
 #: Rows fetched per round trip; the only rows held in memory at any time.
 BATCH = 2000
@@ -30,6 +32,9 @@ class Source:
     count: Callable[[ExportFilter], int]
     # Called with the header ``columns`` gave, so the body always matches it.
     rows: Callable[[ExportFilter, tuple[str, ...]], Iterator[tuple]]
+    # The whole CSV (header included) as bytes, made by the database, where a source has it:
+    # the same cells as ``rows`` through the CSV writer, without a Python object per row.
+    csv: Callable[[ExportFilter, Tally], Iterator[bytes]] | None = None
 
 
 def _stream(stmt: Select):
@@ -91,7 +96,8 @@ def estimate_rows(f: ExportFilter, columns: tuple[str, ...] = ()) -> Iterator[tu
 
 
 ESTIMATES = Source(columns=lambda f: EXPORT_COLUMNS,
-                   count=lambda f: _count(_estimates(f)), rows=estimate_rows)
+                   count=lambda f: _count(_estimates(f)), rows=estimate_rows,
+                   csv=estimates_csv.chunks)
 
 
 # --- comments -------------------------------------------------------------------------------
