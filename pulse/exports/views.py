@@ -2,11 +2,13 @@
 
 Estimates are for every staff role; comments and response-level data for analysts and
 admins only (issue 6), so those routes answer 403 to officers and viewers. An area outside
-the user's scope is 404, as everywhere.
+the user's scope is 404, as everywhere. A large XLSX is queued and built in the background;
+its page and file are its owner's only (404 to anyone else).
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, send_file, stream_with_context
+from flask import (Blueprint, Response, abort, current_app, redirect, render_template, send_file,
+                   stream_with_context, url_for)
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -14,6 +16,7 @@ from ..auth.decorators import login_required, roles_required
 from ..auth.scope import areas_in_scope, scoped_area_or_404
 from ..extensions import db
 from ..models.user import ADMIN, ANALYST
+from . import background, runs
 from . import operations as ops
 from .filters import ExportFilter, parse_period
 from .forms import ExportForm
@@ -57,6 +60,12 @@ def _download(kind: str):
     f = ExportFilter.build(area=area, user=user, period=parse_period(form.period.data),
                            date_from=form.date_from.data, date_to=form.date_to.data)
     if form.format.data == "xlsx":
+        rows = ops.count(kind, f)
+        if rows > current_app.config.get("EXPORT_XLSX_SYNC_ROWS", ops.XLSX_SYNC_ROWS):
+            run = ops.queue_xlsx(kind, f, rows, user=user)
+            db.session.commit()
+            background.start(current_app._get_current_object(), run.token, kind, f)
+            return redirect(url_for("exports.run", token=run.token), 303)
         fh, name, _rows = ops.build_xlsx(kind, f, user=user)
         db.session.commit()
         return send_file(fh, mimetype=ops.MIMETYPES["xlsx"], as_attachment=True,
@@ -84,3 +93,29 @@ def comments():
 @roles_required(*ANALYSTS)
 def responses():
     return _download("responses")
+
+
+def _run_or_404(token: str) -> runs.ExportRun:
+    # Someone else's run is 404, as if it did not exist: a token confirms nothing.
+    run = runs.load(token)
+    if run is None or run.user_id != current_user.id:
+        abort(404)
+    return run
+
+
+@bp.get("/runs/<token>")
+@login_required
+def run(token: str):
+    run = _run_or_404(token)
+    return render_template("exports/run.html", run=run, refresh=3)
+
+
+@bp.get("/runs/<token>/download")
+@login_required
+def download(token: str):
+    run = _run_or_404(token)
+    path = runs.workbook(run.token)
+    if run.state != runs.DONE or not path.is_file():
+        abort(404)
+    return send_file(path, mimetype=ops.MIMETYPES["xlsx"], as_attachment=True,
+                     download_name=run.filename, max_age=0)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO
@@ -22,6 +22,8 @@ from .cells import neutralise
 CHUNK_ROWS = 500
 #: Excel's limit is 1,048,576 rows a sheet; a longer export goes on to a second sheet.
 SHEET_ROWS = 1_048_575
+#: How often a background workbook reports its progress.
+PROGRESS_ROWS = 5000
 
 
 @dataclass
@@ -55,8 +57,11 @@ def write_csv(fh: IO[str], columns: Iterable[str], rows: Iterable[tuple]) -> int
     return tally.rows
 
 
-def write_xlsx(target, columns: tuple[str, ...], rows: Iterable[tuple], sheet: str) -> int:
+def write_xlsx(target, columns: tuple[str, ...], rows: Iterable[tuple], sheet: str,
+               progress: Callable[[int], None] | None = None) -> int:
     """Write an XLSX workbook to ``target`` (a path or a binary file) and return the row count.
+
+    ``progress`` is told the rows written so far every PROGRESS_ROWS rows.
 
     constant_memory makes XlsxWriter flush each row to a temporary file as soon as the next
     one starts, so memory stays flat however many rows; cells must therefore be written in
@@ -95,6 +100,8 @@ def write_xlsx(target, columns: tuple[str, ...], rows: Iterable[tuple], sheet: s
                 else:
                     ws.write_string(r, c, neutralise(str(value)))
             count += 1
+            if progress is not None and count % PROGRESS_ROWS == 0:
+                progress(count)
         if ws is None:  # no rows: still a sheet with the header
             ws = book.add_worksheet(sheet)
             for c, name in enumerate(columns):

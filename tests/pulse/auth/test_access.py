@@ -81,6 +81,10 @@ MATRIX = {
     "exports.estimates": ("POST", "/exports/estimates", E(302, 200, 200, 200, 200)),
     "exports.comments": ("POST", "/exports/comments", E(302, 200, 200, 403, 403)),
     "exports.responses": ("POST", "/exports/responses", E(302, 200, 200, 403, 403)),
+    # A background XLSX run is its owner's only: any other token is 404, whoever asks.
+    "exports.run": ("GET", "/exports/runs/" + "0" * 32, E(302, 404, 404, 404, 404)),
+    "exports.download": ("GET", "/exports/runs/" + "0" * 32 + "/download",
+                         E(302, 404, 404, 404, 404)),
     "api_tokens.index": ("GET", "/account/tokens", E(302, 200, 200, 200, 200)),
     "api_tokens.create": ("POST", "/account/tokens", E(302, 422, 422, 422, 422)),
     "api_tokens.revoke": ("POST", "/account/tokens/999999/revoke", E(302, 404, 404, 404, 404)),
