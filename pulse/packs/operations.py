@@ -22,6 +22,7 @@ from ..extensions import db
 from ..models import Area, PackRun
 from ..models.pack import PACK_DONE, PACK_FAILED, PACK_QUEUED, PACK_RUNNING
 from .content import PackError, check, find_area, gather, leaves_under, parse_period
+from .parallel import processes, render_all
 from .render import render
 
 Progress = Callable[[int, int], None]
@@ -90,25 +91,38 @@ def bulk_targets(parent_code: str, period_label: str) -> tuple[Area, list[Area],
 def build_bulk(parent_code: str, period_label: str, out, *, user=None,
                actor: str | None = None, progress: Progress | None = None) -> int:
     """A ZIP of one PDF per neighbourhood under the parent, written to ``out`` (a binary
-    file). A neighbourhood with no stored figures for the period is listed in SKIPPED.txt."""
+    file). A neighbourhood with no stored figures for the period is listed in SKIPPED.txt.
+
+    Figures are read here, one pack ahead of the renderers; the PDFs are rendered in worker
+    processes (PACK_PROCESSES, default one per CPU) and written as they finish. A pack that
+    fails stops the run with PackFailed naming its area; the caller discards the file.
+    """
     parent, leaves, period = bulk_targets(parent_code, period_label)
     who = actor or audit.actor_for(user)
+    asked = parse_period(period)
+
+    def jobs():
+        for area in leaves:
+            try:
+                yield area.code, gather(area, asked, generated_by=who)
+            except PackError as err:
+                yield area.code, str(err)
+
+    workers = processes(current_app.config.get("PACK_PROCESSES"), len(leaves))
     built, skipped = [], []
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
-        for i, area in enumerate(leaves):
-            try:
-                pack = render_pack(area, period, generated_by=who)
-            except PackError as err:
-                skipped.append(f"{area.code}: {err}")
+        for i, (code, data, _, why) in enumerate(render_all(jobs(), workers), 1):
+            if data is None:
+                skipped.append(f"{code}: {why}")
             else:
                 # PDF streams are compressed already; storing them saves time, not space.
-                archive.writestr(pack_name(area.code, period), pack.data)
-                built.append(area.code)
+                archive.writestr(pack_name(code, period), data)
+                built.append(code)
             if progress:
-                progress(i + 1, len(leaves))
+                progress(i, len(leaves))
         if skipped:
-            archive.writestr("SKIPPED.txt", "\n".join(skipped) + "\n")
-    audit.record("pack.bulk", user=user, actor=actor, areas=built, period=period,
+            archive.writestr("SKIPPED.txt", "\n".join(sorted(skipped)) + "\n")
+    audit.record("pack.bulk", user=user, actor=actor, areas=sorted(built), period=period,
                  rows=len(built), detail=f"zip under {parent.code}, {len(skipped)} skipped")
     return len(built)
 

@@ -13,8 +13,9 @@ import re
 from fpdf import FPDF
 
 from ..charts.svg import trend_chart
-from ..distribution.pdf import FAMILY, new_document, open_fonts, to_bytes
+from ..distribution.pdf import FAMILY, open_fonts, to_bytes
 from .content import Concern, PackContent
+from .fonts import new_document
 from .layout import GREY, HEADING, INK, MARGIN, WIDTH, clean
 from .layout import heading as _heading
 from .layout import para as _para
