@@ -13,7 +13,7 @@ from surveys import geo
 from ..codes import access as code_access
 from ..extensions import csrf, db, limiter
 from . import intake, places, queries, summary, tokens
-from .forms import CONTROL_FIELDS, form_class_for
+from .forms import CONTROL_FIELDS, form_class_for, valid_submission
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
 
@@ -113,7 +113,8 @@ def questions(code: str):
         abort(410)
     definition = where.definition
     language = str(get_locale())
-    form = form_class_for(where.version.id, where.version.digest, definition)()
+    form_class = form_class_for(where.version.id, where.version.digest, definition)
+    form = submission = None
 
     if request.method == "POST":
         unknown = sorted((set(request.form) | set(request.files))
@@ -121,14 +122,19 @@ def questions(code: str):
         if unknown:
             abort(400, description=_("This survey has no question called %(code)s.",
                                      code=", ".join(unknown)[:80]))
-    if form.validate_on_submit():
-        started = tokens.read_started_token(form.started.data)
-        submission = form.submission()
+        # The form is built only when something is wrong, to show what and keep the answers.
+        submission = valid_submission(definition)
+        if submission is None:
+            form = form_class()
+            if form.validate_on_submit():
+                submission = form.submission()
+    if submission is not None:
+        started = tokens.read_started_token(request.form.get("started"))
         meta = intake.meta(
             where, submission, now=now, language=language,
             channel=passage.channel or _channel(), device_hash=tokens.device_hash(request),
             submission_key=started[0] if started else None,
-            seconds=started[1] if started else None, honeypot=form.website.data)
+            seconds=started[1] if started else None, honeypot=request.form.get("website"))
         try:
             added = intake.receive(where, submission, meta, passage)
             db.session.commit()
@@ -144,6 +150,8 @@ def questions(code: str):
         tokens.remember_answered(request, response, where.answered_key)
         return response
 
+    if form is None:
+        form = form_class()
     status = 200
     if request.method == "POST":
         status = 400 if "csrf_token" in form.errors else 422
