@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
-from flask import Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request
+from flask_cors import CORS
 from werkzeug.exceptions import BadRequest
 
 DEFAULT_PER_PAGE = 50
@@ -70,12 +71,33 @@ def conditional(body: dict, *, last_modified: datetime | None = None, public: bo
     for name, value in (headers or {}).items():
         response.headers[name] = value
     if public:
-        # No cookies and no credentials are read on public routes, so any site may read them.
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Link"
         # Revalidate every time: the ETag makes that a 304 without a body.
         response.headers["Cache-Control"] = "public, no-cache"
     else:
         response.headers["Cache-Control"] = "private, no-cache"
         response.headers["Vary"] = "Authorization"
     return response.make_conditional(request)
+
+
+#: What a page on another site may do with the read API from a browser (flask-cors).
+#: Any origin, answered with ``*`` and never with Access-Control-Allow-Credentials: the API
+#: reads no cookie, and a bearer token is only ever sent by a script that holds it (a browser
+#: never adds one by itself, as it does a cookie), so a foreign page can read public figures
+#: and, with its own token, that token's scope, and nothing it could borrow from a visitor.
+CORS_POLICY = {
+    "origins": "*",
+    "send_wildcard": True,
+    "supports_credentials": False,
+    "methods": ["GET", "HEAD", "OPTIONS"],
+    "allow_headers": ["Authorization", "If-None-Match", "If-Modified-Since"],
+    "expose_headers": ["ETag", "Last-Modified", "Link", "Retry-After", "WWW-Authenticate",
+                       "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"],
+    "max_age": 600,
+    "allow_private_network": False,
+}
+
+
+def allow_cross_origin(bp: Blueprint) -> None:
+    """Answer preflights (OPTIONS) and add the CORS headers to every answer of ``bp``,
+    errors and 429s included, so a script elsewhere can read why it was refused."""
+    CORS(bp, **CORS_POLICY)

@@ -49,7 +49,8 @@ ERRORS = {"403": _problem("The token's role may not read this."),
           "400": _problem("A query parameter is not valid; `detail` says which."),
           "404": _problem("No such area or route."),
           "405": _problem("Method not allowed."),
-          "429": _problem("Too many requests from this client; wait and retry."),
+          "429": _problem("Too many requests on this token (without a live token: from this "
+                          "address); wait Retry-After seconds."),
           "500": _problem("Our fault."),
           "503": _problem("The database is briefly unavailable; retry after Retry-After.")}
 PAGING = [_query("page", "Page number, from 1.", {"type": "integer", "minimum": 1,
@@ -181,6 +182,29 @@ def _get(summary: str, params: list[dict], ok: dict, *, token: bool = False,
     return op
 
 
+def _preflight() -> dict:
+    """OPTIONS as a browser sends it before a cross-origin GET (CORS, pulse/api/http.py)."""
+    header = {"type": "string", "maxLength": 200}
+    return {
+        "summary": "CORS preflight: any origin may GET, without credentials.",
+        "description": "Answered with Access-Control-Allow-Origin `*`, the methods GET, HEAD "
+                       "and OPTIONS, the request headers Authorization, If-None-Match and "
+                       "If-Modified-Since, and Access-Control-Max-Age 600. Never "
+                       "Access-Control-Allow-Credentials.",
+        "security": [],
+        "parameters": [
+            {"name": "Origin", "in": "header", "required": False, "schema": header},
+            {"name": "Access-Control-Request-Method", "in": "header", "required": False,
+             "schema": {"enum": ["GET", "HEAD"]}},
+            {"name": "Access-Control-Request-Headers", "in": "header", "required": False,
+             "schema": header}],
+        "responses": {"200": {"description": "Preflight answered; no body.", "headers": {
+            "Access-Control-Allow-Origin": {"schema": {"const": "*"}},
+            "Access-Control-Allow-Methods": {"schema": {"type": "string"}},
+            "Access-Control-Allow-Headers": {"schema": {"type": "string"}}}},
+            "429": ERRORS["429"]}}
+
+
 PATHS = {
     "/openapi.json": {"get": _get("This document.", [], _json({"type": "object"}, "OpenAPI 3.1"),
                                   errors=("429",))},
@@ -257,6 +281,12 @@ DOCUMENT = {
         "bearerAuth": {"type": "http", "scheme": "bearer",
                        "description": "A personal token from /account/tokens."}}},
 }
+
+
+# Every read answers a CORS preflight; the offline queue's POST is for this site only.
+for _path, _item in PATHS.items():
+    if "get" in _item:
+        _item["options"] = _preflight()
 
 
 def document() -> dict:

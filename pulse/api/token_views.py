@@ -68,19 +68,25 @@ def create():
     return _page(TokenForm(formdata=None), secret=issued.secret, status=201)
 
 
-@bp.post("/account/tokens/<int:token_id>/revoke")
-@login_required
-def revoke(token_id: int):
-    token = tokens.token_by_id(token_id)
-    # Someone else's token looks exactly like no token.
-    if token is None or token.user_id != current_user.id:
+def _revoke(token, back: str):
+    """Revoke a token the caller may see (None: 404, as for a token that does not exist)."""
+    if token is None:
         abort(404)
     if not RevokeForm().validate_on_submit():
         abort(400)
     tokens.revoke(token, by=current_user, now=_now())
     db.session.commit()
     flash(_("Token %(prefix)s… revoked.", prefix=token.prefix), "info")
-    return redirect(url_for(".index"))
+    return redirect(url_for(back))
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke(token_id: int):
+    token = tokens.token_by_id(token_id)
+    # Someone else's token looks exactly like no token.
+    return _revoke(token if token is not None and token.user_id == current_user.id else None,
+                   ".index")
 
 
 @bp.get("/admin/api-tokens")
@@ -94,12 +100,4 @@ def admin_index():
 @bp.post("/admin/api-tokens/<int:token_id>/revoke")
 @roles_required("admin")
 def admin_revoke(token_id: int):
-    token = tokens.token_managed_by(token_id, current_user)
-    if token is None:
-        abort(404)
-    if not RevokeForm().validate_on_submit():
-        abort(400)
-    tokens.revoke(token, by=current_user, now=_now())
-    db.session.commit()
-    flash(_("Token %(prefix)s… revoked.", prefix=token.prefix), "info")
-    return redirect(url_for(".admin_index"))
+    return _revoke(tokens.token_managed_by(token_id, current_user), ".admin_index")

@@ -126,19 +126,32 @@ def bearer(header: str | None) -> str | None:
     return value
 
 
-def authenticate(secret: str | None, now: datetime) -> tuple[User | None, str]:
-    """The user a token belongs to, or None with the reason (said to the client as is)."""
+@dataclass(frozen=True)
+class Checked:
+    """What a presented token turned out to be: its row and owner, or the reason it is not
+    accepted (said to the client as is)."""
+    token: ApiToken | None
+    user: User | None
+    reason: str
+
+
+def check(secret: str | None, now: datetime) -> Checked:
+    """Look a presented token up without changing anything."""
     if not secret:
-        return None, "Send a personal token as 'Authorization: Bearer <token>'."
+        return Checked(None, None, "Send a personal token as 'Authorization: Bearer <token>'.")
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(secret)))
     if token is None:
-        return None, "The token is not recognised."
+        return Checked(None, None, "The token is not recognised.")
     state = status(token, now)
     if state != "active":
-        return None, f"The token is {state}."
+        return Checked(token, None, f"The token is {state}.")
     user = db.session.get(User, token.user_id)
     if user is None or user.disabled_at is not None:
-        return None, "The token's account is disabled."
+        return Checked(token, None, "The token's account is disabled.")
+    return Checked(token, user, "")
+
+
+def touch(token: ApiToken, now: datetime) -> None:
+    """Note the token's use, at most every TOUCH_EVERY (the caller's transaction)."""
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
         token.last_used_at = now
-    return user, ""

@@ -18,10 +18,10 @@ from analysis.periods import KINDS, MONTH, parse
 from ..audit import record
 from ..auth.decorators import public
 from ..models.user import ADMIN, ANALYST
-from ..extensions import db, limiter
+from ..extensions import client_key, db, limiter
 from ..officer.queries import MIN_COMMENTS
 from . import queries, serialise, tokens
-from .http import conditional, page_asked, paged
+from .http import allow_cross_origin, conditional, page_asked, paged
 from .openapi import document
 from .problems import problem, unauthorised
 
@@ -36,20 +36,41 @@ def _api_limit() -> str:
     return current_app.config.get("PULSE_API_LIMIT", DEFAULT_LIMIT)
 
 
-# Every route of this blueprint, public or not, shares one limit per client.
-limiter.limit(_api_limit)(bp)
+def _presented() -> tokens.Checked:
+    """The bearer token sent with this request, looked up once (rate limit, then view)."""
+    if "api_token" not in g:
+        g.api_token = tokens.check(tokens.bearer(request.headers.get("Authorization")),
+                                   datetime.now(UTC))
+    return g.api_token
+
+
+def rate_key() -> str:
+    """Rate-limit key: a live token's id, else the keyed hash of the client address.
+
+    A dashboard behind a shared address (a council's proxy) keeps its own allowance, and a
+    token cannot earn more by moving address; an unknown, expired or revoked token counts
+    against the address, so made-up tokens buy nothing. Never the token itself.
+    """
+    checked = _presented()
+    return f"api-token-{checked.token.id}" if checked.user is not None else client_key()
+
+
+# Every route of this blueprint, public or not, draws on one allowance per token or client
+# (a shared limit: a plain blueprint limit would give each route an allowance of its own).
+limiter.shared_limit(_api_limit, scope="api-v1", key_func=rate_key)(bp)
+allow_cross_origin(bp)
 
 
 def token_required(view):
     """Let a request through with a live personal token; ``g.api_user`` is its owner."""
     @wraps(view)
     def wrapper(*args, **kwargs):
-        user, reason = tokens.authenticate(tokens.bearer(request.headers.get("Authorization")),
-                                           datetime.now(UTC))
-        if user is None:
+        checked = _presented()
+        if checked.user is None:
             db.session.rollback()
-            return unauthorised(reason)
-        g.api_user = user
+            return unauthorised(checked.reason)
+        tokens.touch(checked.token, datetime.now(UTC))
+        g.api_user = checked.user
         return view(*args, **kwargs)
 
     wrapper.pulse_access = TOKEN  # type: ignore[attr-defined]

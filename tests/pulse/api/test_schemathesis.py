@@ -23,9 +23,12 @@ from tests.pulse.api.conftest import bearer, issue_token
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
-# Schemathesis leaves out the document's own path; test_openapi.py checks it.
-EXPECTED = {"GET /areas", "GET /areas/{code}", "GET /estimates",
-            "GET /topics/shares", "GET /actions", "GET /responses/counts", "GET /comments", "POST /responses"}
+# Schemathesis leaves out the document's own GET; test_openapi.py checks it.
+READS = ("/areas", "/areas/{code}", "/estimates", "/topics/shares", "/actions",
+         "/responses/counts", "/comments")
+# Each read also documents its CORS preflight (OPTIONS).
+EXPECTED = {f"{method} {path}" for path in READS for method in ("GET", "OPTIONS")} | {
+    "OPTIONS /openapi.json", "POST /responses"}
 
 
 def test_no_server_error_and_every_answer_fits_the_document(app, api_data, database_url):

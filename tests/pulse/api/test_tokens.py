@@ -112,7 +112,9 @@ def test_a_ward_officer_s_token_sees_the_ward_and_nothing_outside(app, client, t
     assert {r["area"]: r["total"] for r in inside.get_json()["items"]} == {
         tree.ward_a: 3, tree.ward_a_child: 2}
     assert inside.headers["Cache-Control"] == "private, no-cache"
-    assert "Access-Control-Allow-Origin" not in inside.headers
+    # Readable from another site's script that holds the token, never with credentials.
+    assert inside.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in inside.headers
     # No area: the whole scope, and only the scope.
     everything = _counts(client, secret).get_json()["items"]
     assert {r["area"] for r in everything} == {tree.ward_a, tree.ward_a_child}
