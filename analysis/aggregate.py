@@ -22,7 +22,7 @@ from . import small_area, suppression
 from .cells import (CELL_CATEGORIES, DIMENSIONS, GROUPS, NCELLS, Measure,
                     Responses, Tree, cells_of, measure_values)
 from .estimates import PERCENT, Sums, estimate
-from .periods import Period
+from .periods import ROLLING12, Period
 from .weighting import rake_pairs
 
 
@@ -123,18 +123,45 @@ def combine(parts: list[tuple[np.ndarray, np.ndarray]], size: int
             ) -> tuple[np.ndarray, np.ndarray]:
     """Add months' pair sums into one period's (``size`` = areas x cells, kept for callers).
 
-    Sorting the few occupied pairs is far cheaper than a dense areas x cells array per
-    period; the stable sort adds each key's months in month order, always the same way.
+    Each part's keys are sorted and unique, so every part is added into the union of keys by
+    position, in the order given: the same additions, in the same order, for equal inputs.
     """
     parts = [p for p in parts if len(p[0])]
     if len(parts) <= 1:
         return parts[0] if parts else (np.empty(0, dtype=np.int64), np.empty((0, 0)))
-    keys = np.concatenate([k for k, _ in parts])
-    order = np.argsort(keys, kind="stable")
-    keys = keys[order]
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    stats = np.concatenate([s for _, s in parts])[order]
-    return keys[starts], np.add.reduceat(stats, starts, axis=0)
+    keys = np.unique(np.concatenate([k for k, _ in parts]))
+    stats = np.zeros((len(keys), parts[0][1].shape[1]))
+    for k, s in parts:
+        stats[np.searchsorted(keys, k)] += s
+    return keys, stats
+
+
+def slide(year: tuple[np.ndarray, np.ndarray], entering: tuple[np.ndarray, np.ndarray],
+          leaving: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The rolling year one month on: the previous year's sums, plus the month entering,
+    minus the month leaving, and pairs left without respondents dropped.
+
+    Equal to adding the twelve months up (:func:`combine`) bit for bit, because every sum is
+    exact (see :func:`own_month_stats`); it touches three months' worth of pairs, not twelve.
+    """
+    keys, stats = year
+    if not len(keys):
+        return combine([year, entering], 0)
+    if len(entering[0]):
+        at = np.searchsorted(keys, entering[0])
+        if (at < len(keys)).all() and (keys[np.minimum(at, len(keys) - 1)] == entering[0]).all():
+            stats = stats.copy()
+            stats[at] += entering[1]
+        else:
+            keys, stats = combine([year, entering], 0)
+    elif len(leaving[0]):
+        stats = stats.copy()
+    if not len(leaving[0]):
+        return keys, stats
+    # The leaving month's pairs are all in the year. x - x is +0.0, as a sum of zeros is.
+    stats[np.searchsorted(keys, leaving[0])] -= leaving[1]
+    kept = stats[:, 0] > 0
+    return keys[kept], stats[kept]
 
 
 #: Per cell, the group index it falls in for each breakdown dimension (-1: not stated).
@@ -244,11 +271,16 @@ def compute_all(prep: Prepared, periods: list[Period], targets: list[np.ndarray 
     done: dict[Period, tuple[np.ndarray, np.ndarray]] = dict(previous or {})
     wanted = sorted(set(periods), key=lambda p: (p.end, p.kind))
     cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    rolling: tuple[int, tuple[np.ndarray, np.ndarray]] | None = None
+    # Sums are exact while every composite averages a power of two answers (halves,
+    # quarters): only then may a rolling year be slid on by subtracting a month.
+    exact = all(not m.composite or len(m.columns) & (len(m.columns) - 1) == 0
+                for m in prep.measures)
     out = []
-    # Process by end month so that only the last twelve months' counts are kept in memory.
+    # Process by end month so that only the last thirteen months' counts are kept in memory.
     for period in wanted:
         for m in list(cache):
-            if m < period.end - 11:
+            if m < period.end - 12:
                 del cache[m]
         for m in period.months:
             if m not in cache:
@@ -257,7 +289,13 @@ def compute_all(prep: Prepared, periods: list[Period], targets: list[np.ndarray 
                 else:
                     counts = prep.own[m] = own_month_stats(prep, m)
                 cache[m] = expand(counts, prep.tree)
-        total = combine([cache[m] for m in period.months], prep.tree.size * NCELLS)
+        if (period.kind == ROLLING12 and exact and rolling is not None
+                and rolling[0] == period.end - 1):
+            total = slide(rolling[1], cache[period.end], cache[period.end - 12])
+        else:
+            total = combine([cache[m] for m in period.months], prep.tree.size * NCELLS)
+        if period.kind == ROLLING12:
+            rolling = (period.end, total)
         table = compute_period(prep, period, total, targets, minimum,
                                done.get(period.previous()))
         done[period] = table.published

@@ -76,30 +76,54 @@ def rake_pairs(area: np.ndarray, counts: np.ndarray, categories: list[np.ndarray
     live[area[live_pairs]] = True
     converged[live] = False
     # Only areas still moving are iterated: most converge in a few steps, a few take many.
+    # The moving pairs are copied into compact arrays (their own areas numbered 0..u-1), so
+    # an iteration costs what those pairs cost, not what every area's margins cost. Each
+    # pair's arithmetic is the same, in the same order, as over the full arrays.
     act = live_pairs
     for iteration in range(1, max_iterations + 1):
-        before = w[act].copy()
-        for ok, slot, share, k in steps:
-            sel = act[ok[act]]
+        if iteration == 1 or len(act) < len(sub.pairs):
+            if iteration > 1:
+                w[sub.pairs] = sub.w
+            sub = _Compact(act, area, counts, w, steps)
+        before = sub.w.copy()
+        for sel, slot, cw, share, k in sub.steps:
             if not len(sel):
                 continue
-            achieved = np.bincount(slot[sel], counts[sel] * w[sel], minlength=areas * k)
-            answered = achieved.reshape(areas, k).sum(axis=1)
+            achieved = np.bincount(slot, cw * sub.w[sel], minlength=sub.units * k)
+            answered = achieved.reshape(sub.units, k).sum(axis=1)
             wanted = share * np.repeat(answered, k)
             factor = np.divide(wanted, achieved, out=np.ones_like(wanted), where=achieved > 0)
-            w[sel] *= factor[slot[sel]]
-        moved = np.abs(w[act] - before) / before
+            sub.w[sel] *= factor[slot]
+        moved = np.abs(sub.w - before) / before
         # Pairs come sorted by area, so each area's worst change is a segment maximum.
-        owners = area[act]
-        starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
-        units = owners[starts]
-        worst = np.maximum.reduceat(moved, starts)
-        iterations[units] = iteration
-        converged[units[worst <= tolerance]] = True
-        act = act[~converged[owners]]
+        worst = np.maximum.reduceat(moved, sub.starts)
+        iterations[sub.owners] = iteration
+        converged[sub.owners[worst <= tolerance]] = True
+        act = sub.pairs[~converged[area[sub.pairs]]]
         if not len(act):
             break
+    w[sub.pairs] = sub.w
     return RakeResult(_trim(w, area, counts, live, trim, areas), weighted, iterations, converged)
+
+
+class _Compact:
+    """The pairs still being raked, with their areas renumbered 0..units-1 and each step's
+    slots and shares restricted to those areas."""
+
+    def __init__(self, pairs, area, counts, w, steps):
+        self.pairs = pairs
+        owners = area[pairs]
+        self.starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+        self.owners = owners[self.starts]
+        self.units = len(self.owners)
+        local = np.repeat(np.arange(self.units), np.diff(np.r_[self.starts, len(pairs)]))
+        self.w = w[pairs]
+        self.steps = []
+        for ok, slot, share, k in steps:
+            sel = np.flatnonzero(ok[pairs])
+            cat = slot[pairs[sel]] - area[pairs[sel]] * k
+            self.steps.append((sel, local[sel] * k + cat, counts[pairs[sel]],
+                               share.reshape(-1, k)[self.owners].ravel(), k))
 
 
 def _trim(w, area, counts, live, trim, areas):

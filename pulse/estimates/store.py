@@ -59,10 +59,25 @@ def rows_of(table: PeriodTable, ctx: Context, computed_at: datetime) -> list[tup
             table.significant.tolist(), nullable(table.modelled), strict=True)]
 
 
-def _staged(tables: list[PeriodTable], ctx: Context) -> np.ndarray:
-    """All tables' rows as one structured array in staging-column order."""
-    dtype = np.dtype([(name, code[1:]) for name, _, code in _STAGE])
+def _staged(tables: list[PeriodTable], ctx: Context, *, binary: bool = False) -> np.ndarray:
+    """All tables' rows as one structured array in staging-column order.
+
+    ``binary`` lays the rows out as PostgreSQL's binary COPY wants them, in the same single
+    pass: fixed width (no NULLs), so each row is a field count and (length, big-endian value)
+    pairs, and the array's bytes are the COPY data.
+    """
+    if binary:
+        fields = [("count", ">i2")]
+        for name, _, code in _STAGE:
+            fields += [(name + "_len", ">i4"), (name, code)]
+        dtype = np.dtype(fields)
+    else:
+        dtype = np.dtype([(name, code[1:]) for name, _, code in _STAGE])
     out = np.empty(sum(len(t) for t in tables), dtype=dtype)
+    if binary:
+        out["count"] = len(_STAGE)
+        for name, _, code in _STAGE:
+            out[name + "_len"] = np.dtype(code).itemsize
     at = 0
     for p, t in enumerate(tables):
         part = out[at:at + len(t)]
@@ -82,27 +97,13 @@ def _staged(tables: list[PeriodTable], ctx: Context) -> np.ndarray:
 _COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00" * 8
 
 
-def _binary_rows(rows: np.ndarray) -> bytes:
-    """Rows in PostgreSQL's binary COPY format: fixed width (no NULLs), so numpy lays out
-    each row as a field count and (length, big-endian value) pairs in one pass."""
-    fields = [("count", ">i2")]
-    for name, _, code in _STAGE:
-        fields += [(name + "_len", ">i4"), (name, code)]
-    packed = np.empty(len(rows), dtype=np.dtype(fields))
-    packed["count"] = len(_STAGE)
-    for name, _, code in _STAGE:
-        packed[name + "_len"] = np.dtype(code).itemsize
-        packed[name] = rows[name]
-    return packed.tobytes()
-
-
 def write(tables: list[PeriodTable], ctx: Context, computed_at: datetime, *,
           rebuild: bool = False) -> int:
     """Insert every row of ``tables``; ``rebuild`` when the estimate table was just emptied."""
-    rows = _staged(tables, ctx)
+    postgres = db.engine.dialect.name == "postgresql"
+    rows = _staged(tables, ctx, binary=postgres)
     if not len(rows):
         return 0
-    postgres = db.engine.dialect.name == "postgresql"
     raw = db.session.connection().connection.driver_connection
     columns = ", ".join(f"{name} {sql}" for name, sql, _ in _STAGE)
     cur = raw.cursor()
@@ -126,7 +127,7 @@ def write(tables: list[PeriodTable], ctx: Context, computed_at: datetime, *,
             with cur.copy("COPY estimate_stage FROM STDIN WITH (FORMAT binary)") as copy:
                 copy.write(_COPY_HEADER)
                 for start in range(0, len(rows), 200_000):
-                    copy.write(_binary_rows(rows[start:start + 200_000]))
+                    copy.write(rows[start:start + 200_000].tobytes())
                 copy.write(b"\xff\xff")          # the trailer: a row of -1 fields
         else:
             # Rows in the unique key's order: SQLite then appends to its index instead of

@@ -113,3 +113,21 @@ def test_breakdowns_cover_every_dimension():
     for name, cats in DIMENSIONS:
         assert {f"{name}={c}" for c in cats} <= labels
     assert "all" in labels
+
+
+def test_a_rolling_year_slid_on_a_month_equals_its_twelve_months_added_up():
+    # Sixteen months, so later rolling years drop a month with respondents in it.
+    responses, tree, targets = generated(seed=5, n=2400)
+    rng = np.random.default_rng(6)
+    responses.month[:] = FIRST + rng.integers(0, 16, size=len(responses))
+    measures = measures_for(QUESTIONS, COMPOSITES)
+    periods = [p for p in all_periods(FIRST, FIRST + 15) if p.kind == "r12"]
+    slid = compute_all(Prepared(responses, tree, measures), periods, targets, 10)
+    for table in slid[12:]:
+        # Computed on its own, a rolling year adds its twelve months up.
+        alone, = compute_all(Prepared(responses, tree, measures), [table.period], targets, 10)
+        assert len(alone) == len(table) > 0
+        for name in ("area", "group", "measure", "n", "n_eff", "estimate", "std_error",
+                     "ci_low", "ci_high", "reason", "weighted", "modelled"):
+            assert np.array_equal(getattr(alone, name), getattr(table, name), equal_nan=True), \
+                (table.period.label, name)
