@@ -107,7 +107,7 @@ def queue_xlsx(kind: str, f: ExportFilter, rows: int, *, user) -> runs.ExportRun
     for a streamed CSV) and create its run; the caller commits, then starts the build."""
     name = filename(kind, f, "xlsx")
     run = runs.create(user_id=user.id, kind=kind, filename=name, total=rows)
-    _audit(kind, "xlsx", f, rows, user=user, name=f"{name} run={run.token}")
+    _audit(kind, "xlsx", f, rows, user=user, name=f"{name} (built in the background)")
     return run
 
 
@@ -138,7 +138,8 @@ def run_xlsx(token: str, kind: str, f: ExportFilter) -> int:
         tmp.unlink(missing_ok=True)
         run.state, run.error = runs.FAILED, "the workbook could not be written"
         runs.save(run)
-        log.warning("background export %s failed: %s", token, type(err).__name__)
+        # Neither the run's token (it opens the file) nor the error's text (it may quote data).
+        log.warning("background %s export failed: %s", kind, type(err).__name__)
         return 0
     finally:
         db.session.rollback()       # a read-only transaction: end it
