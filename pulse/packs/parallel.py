@@ -4,14 +4,17 @@ The reads stay in the calling process (workers never open the database); each wo
 pack's plain ``PackContent`` and returns its PDF bytes. A pack is mostly pure-Python layout
 and font work, so threads would share one core; processes use them all.
 
-Workers are forked from a ``forkserver`` that has already imported the renderer, so a pool
-starts in a fraction of a second and is safe to open from a thread (the web process's pack
-executor): nothing is forked from a process with other threads running.
+A process with no other thread (the command line) forks its workers directly: they start
+at once with everything imported and the fonts already read. Where other threads run (the
+web process's pack executor, the scheduler), forking could copy a lock another thread holds,
+so the workers come from a ``forkserver`` instead: a clean process, started once per process
+and kept, that imports the renderer (a second or more) before it forks them.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
@@ -37,6 +40,8 @@ def processes(wanted: int | None, packs: int) -> int:
 
 
 def _context():
+    if threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["pulse.packs.render"])
     return ctx

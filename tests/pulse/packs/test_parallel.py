@@ -115,3 +115,29 @@ def test_faces_read_once_make_the_same_pdf_as_fpdf2_from_the_files(seeded):
     assert strip(made["once"][0]) == strip(made["once"][1]) == strip(made["files"][0])
     text, _ = pdf_text(made["once"][1])
     assert "Ward 0" in text and PERIOD in text
+
+
+def test_with_other_threads_running_the_workers_come_from_a_forkserver(seeded, runner,
+                                                                       tmp_path):
+    """As in the web process, where the pack executor's thread asks for a bulk run."""
+    import threading
+
+    from pulse.packs.parallel import _context
+
+    seeded.config["PACK_PROCESSES"] = 2
+    release = threading.Event()
+    other = threading.Thread(target=release.wait, daemon=True)
+    other.start()
+    try:
+        assert _context().get_start_method() == "forkserver"
+        out = tmp_path / "packs.zip"
+        result = _bulk(runner, out)
+    finally:
+        release.set()
+        other.join(timeout=10)
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out) as archive:
+        assert sorted(archive.namelist()) == sorted(f"briefing-{code}-{PERIOD}.pdf"
+                                                    for code in WARDS)
+        text, _ = pdf_text(archive.read(f"briefing-{BIG}-{PERIOD}.pdf"))
+        assert "Ward 0" in text
