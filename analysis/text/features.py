@@ -2,31 +2,41 @@
 
 Words carry meaning ("dealing", "speeding"); character n-grams carry misspellings and slang
 ("drugz", "fly tipping" / "flytipping"). Both are fitted inside the model's Pipeline, so
-cross-validation refits them on each training fold and no test text shapes the vocabulary.
+cross-validation refits them on each training fold and no test text shapes the vocabulary
+or the IDF weights.
+
+Character n-grams are hashed to a fixed number of columns instead of kept in a vocabulary:
+building a vocabulary over millions of n-grams was most of the old feature cost, and the
+hashed version scored the same by cross-validation (bench/RESULTS.md, "Text classifier").
 """
 from __future__ import annotations
 
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import FeatureUnion
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.pipeline import FeatureUnion, Pipeline
 
-# Caps keep the saved model small (tens of MB at most) and prediction fast; rarer n-grams add
-# little on one-sentence comments.
+# Caps keep the saved model small and prediction fast; rarer n-grams add little on
+# one-sentence comments. 2**CHAR_BITS hashed columns: the linear model stores one weight per
+# column and topic, so this sets most of the model file's size.
 WORD_FEATURES = 60_000
-CHAR_FEATURES = 120_000
+CHAR_BITS = 18
 HEAD_CHARS = 150
 
 
-def build_features(word_features: int = WORD_FEATURES, char_features: int = CHAR_FEATURES,
+def build_features(word_features: int = WORD_FEATURES, char_bits: int = CHAR_BITS,
                    min_df: int = 2) -> FeatureUnion:
-    """Return an unfitted union of word (1-2) and character (3-5, within words) TF-IDF."""
+    """Return an unfitted union of word (1-2) and hashed character (3-5, within words) TF-IDF."""
     words = TfidfVectorizer(
         ngram_range=(1, 2), min_df=min_df, max_features=word_features, sublinear_tf=True,
         strip_accents="unicode", dtype=_float32(),
     )
-    chars = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(3, 5), min_df=min_df, max_features=char_features,
-        sublinear_tf=True, preprocessor=head, dtype=_float32(),
-    )
+    # norm=None before the IDF step, as a TfidfVectorizer does internally; alternate_sign off
+    # so a collision adds counts rather than cancelling them.
+    chars = Pipeline([
+        ("hash", HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), preprocessor=head,
+                                   n_features=2 ** char_bits, alternate_sign=False, norm=None,
+                                   dtype=_float32())),
+        ("idf", TfidfTransformer(sublinear_tf=True)),
+    ])
     return FeatureUnion([("words", words), ("chars", chars)])
 
 
