@@ -157,7 +157,6 @@ def main() -> None:
     from flask_migrate import upgrade
 
     from pulse import create_app
-    from pulse.extensions import db
 
     folder = tempfile.mkdtemp(prefix="bench-pack-")
     url = "sqlite:///" + os.path.join(folder, "bench.db")

@@ -52,8 +52,8 @@ def _failed(code: str, err: BaseException) -> PackFailed:
                       "no file was written")
 
 
-Job = tuple[str, "PackContent | str"]   # (area code, content) or (area code, why it is skipped)
-Done = tuple[str, "bytes | None", int, str]   # (area code, PDF or None, pages, why skipped)
+Job = tuple[str, PackContent | str]   # (area code, content) or (area code, why it is skipped)
+Done = tuple[str, bytes | None, int, str]   # (area code, PDF or None, pages, why skipped)
 
 
 def render_all(jobs: Iterable[Job], workers: int) -> Iterator[Done]:
