@@ -2,6 +2,8 @@
 
     python bench/text_speed.py [--size 10000] [--folds 5] [--only NAME,...]
     python bench/text_speed.py --timing 3 --only shipped,hashed   # times only, in turn
+    python bench/text_speed.py --nested        # nested CV of the model choice on the public reports
+    python bench/text_speed.py --calibration   # sigmoid against temperature, out-of-fold
 
 For each variant, in one run: seconds to fit the features and the classifier on ``size``
 comments resampled from the training set (public reports + seed set), classification rate on
@@ -35,7 +37,7 @@ from sklearn.svm import LinearSVC  # noqa: E402
 from analysis.text.dataset import public_reports, seed_heldout, training_set  # noqa: E402
 from analysis.text.features import build_features, head  # noqa: E402
 from analysis.text.train import build_pipeline, cross_validate, fit_pipeline  # noqa: E402
-from bench.text import resample  # noqa: E402
+from bench.text import previous_pipeline, resample  # noqa: E402
 
 
 def _words():
@@ -57,7 +59,9 @@ def _svc(cv=3):
 
 
 VARIANTS = {
-    "shipped: words + char 3-5 TF-IDF, LinearSVC, sigmoid cv=3": lambda: build_pipeline(),
+    "shipped: words + hashed char 3-5 TF-IDF, LinearSVC C=0.1, temperature cv=3":
+        lambda: build_pipeline(),
+    "previous: words + char 3-5 TF-IDF (vocabulary), LinearSVC, sigmoid cv=3": previous_pipeline,
     "hashed char 3-5, SGD modified_huber (no calibration)": lambda: Pipeline([
         ("features", FeatureUnion([("words", _words()), ("chars", _hashed_chars())])),
         ("model", SGDClassifier(loss="modified_huber", alpha=1e-5, max_iter=30, tol=1e-4,
@@ -79,35 +83,37 @@ VARIANTS = {
 }
 
 
-def timing(factory, big, unseen) -> tuple[float, float]:
-    """(seconds to fit on ``big``, comments classified per second)."""
+def timing(factory, big, unseen) -> tuple[float, float, float, float]:
+    """(seconds to fit on ``big``, its CPU seconds, comments classified per second, per CPU
+    second): CPU seconds are what a quiet core would take; wall time here includes waiting
+    for a loaded machine."""
     texts, topics = np.asarray(big.texts, dtype=object), np.asarray(big.topics)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     model = fit_pipeline(factory(), texts, topics)
-    fit_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    model.predict_proba(np.asarray(unseen.texts, dtype=object))
-    return fit_seconds, len(unseen) / (time.perf_counter() - started)
+    fit_seconds, fit_cpu = time.perf_counter() - started, time.process_time() - cpu
+    unseen_texts = np.asarray(unseen.texts, dtype=object)
+    started, cpu = time.perf_counter(), time.process_time()
+    model.predict_proba(unseen_texts)
+    wall, used = time.perf_counter() - started, time.process_time() - cpu
+    return fit_seconds, fit_cpu, len(unseen) / wall, len(unseen) / used
 
 
 def interleaved(names, big, unseen, repeat: int) -> None:
     """Time the variants in turn, ``repeat`` rounds: a shared machine's load changes by the
     minute, and variants timed one after another would be read against different loads."""
-    fits: dict[str, list[float]] = {n: [] for n in names}
-    rates: dict[str, list[float]] = {n: [] for n in names}
+    runs: dict[str, list[tuple[float, float, float, float]]] = {n: [] for n in names}
     for _ in range(repeat):
         for name in names:
-            fit_seconds, rate = timing(VARIANTS[name], big, unseen)
-            fits[name].append(fit_seconds)
-            rates[name].append(rate)
-    base = names[0]
-    print(f"| variant | fit {len(big) // 1000}k, median of {repeat} (s) | ratio to shipped | "
-          "survey comments/s (median) | ratio to shipped |")
-    print("|---|---:|---:|---:|---:|")
+            runs[name].append(timing(VARIANTS[name], big, unseen))
+    median = {n: np.median(np.array(runs[n]), axis=0) for n in names}
+    base = median[names[0]]
+    print(f"| variant | fit {len(big) // 1000}k, median of {repeat} (s) | fit (CPU s) | "
+          "CPU ratio to first row | survey comments/s | per CPU second | ratio to first row |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for name in names:
-        fit, rate = float(np.median(fits[name])), float(np.median(rates[name]))
-        print(f"| {name} | {fit:.1f} | {fit / np.median(fits[base]):.2f} | {rate:,.0f} | "
-              f"{rate / np.median(rates[base]):.2f} |", flush=True)
+        fit, cpu, rate, cpu_rate = median[name]
+        print(f"| {name} | {fit:.1f} | {cpu:.1f} | {cpu / base[1]:.2f} | {rate:,.0f} | "
+              f"{cpu_rate:,.0f} | {cpu_rate / base[3]:.2f} |", flush=True)
 
 
 def measure(name, factory, big, unseen, reports, folds) -> str:
@@ -129,6 +135,62 @@ def measure(name, factory, big, unseen, reports, folds) -> str:
             f"{result['macro_f1']:.3f} ± {result['macro_f1_sd']:.3f} |")
 
 
+def nested_table(reports, out) -> None:
+    """Nested CV on the public reports: the C of LinearSVC chosen inside each outer fold."""
+    from analysis.text.selection import SVC_ORDER, nested_cross_validate
+
+    out(f"Nested CV on the public reports ({len(reports):,}): outer stratified 5-fold; inside "
+        f"each outer training fold, 3-fold CV over {', '.join(SVC_ORDER)} and the "
+        "one-standard-error rule choose; the calibrated pipeline of the choice is fitted on "
+        "the outer training fold and scored on its test fold.\n")
+    result = nested_cross_validate(reports, report=lambda n, c, f: out(
+        f"<!-- outer fold {n}: chose {c}, macro-F1 {f:.3f} -->"))
+    topics = sorted(result["per_topic"])
+    out("| procedure | macro-F1 (mean ± sd of outer folds) | chosen per fold | "
+        + " | ".join(f"{t} F1 (P/R)" for t in topics) + " |")
+    out("|---|---|---|" + "---|" * len(topics))
+    cells = " | ".join(f"{result['per_topic'][t]['f1']:.2f} ({result['per_topic'][t]['precision']:.2f}/"
+                       f"{result['per_topic'][t]['recall']:.2f})" for t in topics)
+    out(f"| nested (one-SE rule) | {result['macro_f1']:.3f} ± {result['macro_f1_sd']:.3f} | "
+        f"{', '.join(c.split('_')[1] for c in result['chosen'])} | {cells} |")
+    out(f"\nconfusion matrix (rows truth, columns predicted, {topics}): "
+        f"{result['confusion_matrix']['matrix']}\n")
+
+
+def calibration_table(reports, out) -> None:
+    """Out-of-fold calibration of sigmoid against temperature scaling (same classifier)."""
+    from sklearn.utils.class_weight import compute_sample_weight
+
+    from analysis.text.selection import calibration_figures, out_of_fold_probabilities
+
+    weights = compute_sample_weight("balanced", reports.topics)
+    out(f"Out-of-fold (5-fold) probabilities on the public reports ({len(reports):,}); "
+        "'balanced' weighs each topic equally (what the probabilities are fitted for), "
+        "'as found' weighs each report once.\n")
+    out("| calibration | macro-F1 of top topic | log loss balanced | ECE balanced | "
+        "log loss as found | ECE as found | needs review (share) | accuracy, confident | "
+        "accuracy, needs review |")
+    out("|---|---|---|---|---|---|---|---|---|")
+    from sklearn.metrics import f1_score
+
+    from analysis.text.predict import REVIEW_MARGIN, REVIEW_THRESHOLD
+
+    for method in ("temperature", "sigmoid"):
+        probabilities, classes = out_of_fold_probabilities(build_pipeline(calibration=method),
+                                                           reports)
+        balanced = calibration_figures(reports.topics, probabilities, classes, weights)
+        found = calibration_figures(reports.topics, probabilities, classes)
+        top = np.sort(probabilities, axis=1)
+        review = (top[:, -1] < REVIEW_THRESHOLD) | (top[:, -1] - top[:, -2] < REVIEW_MARGIN)
+        predicted = np.asarray(classes)[probabilities.argmax(axis=1)]
+        right = predicted == np.asarray(reports.topics)
+        macro = f1_score(reports.topics, predicted, average="macro")
+        out(f"| {method} | {macro:.3f} | {balanced['log_loss']:.3f} | {balanced['ece']:.3f} | "
+            f"{found['log_loss']:.3f} | {found['ece']:.3f} | {review.mean():.2f} | "
+            f"{right[~review].mean():.2f} | {right[review].mean():.2f} |", flush=True)
+    out("")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=10_000)
@@ -136,7 +198,15 @@ def main() -> None:
     parser.add_argument("--only", help="comma-separated variant names (prefixes)")
     parser.add_argument("--timing", type=int, metavar="ROUNDS",
                         help="only time fit and classification, variants in turn, ROUNDS rounds")
+    parser.add_argument("--nested", action="store_true",
+                        help="nested CV of the model choice on the public reports")
+    parser.add_argument("--calibration", action="store_true",
+                        help="out-of-fold calibration: sigmoid against temperature scaling")
     args = parser.parse_args()
+    if args.nested or args.calibration:
+        print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load {os.getloadavg()[0]:.1f}\n")
+        (nested_table if args.nested else calibration_table)(public_reports(), print)
+        return
     print(f"bench/text_speed.py on {platform.node()} ({os.cpu_count()} cpus), Python "
           f"{platform.python_version()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
           f"load {os.getloadavg()[0]:.1f}; fit on {args.size:,} resampled comments, "
