@@ -47,6 +47,16 @@ def test_vocabulary_is_fitted_inside_each_fold(seed):
     # In the other folds the comment was training data, so its word is in their vocabulary.
     assert seen.count(True) == 2 and seen.count(False) == 1
 
+    # Character n-grams are hashed (no vocabulary), but their IDF is learned per fold too: the
+    # word's n-gram columns are rarest (highest IDF) in the fold that never saw it.
+    rarity = {}
+    for model, test_index in result["fold_models"]:
+        chars = model.named_steps["features"].transformer_list[1][1]
+        columns = chars.named_steps["hash"].transform([UNIQUE]).nonzero()[1]
+        rarity[marked in test_index] = rarity.get(marked in test_index, []) + [
+            float(chars.named_steps["idf"].idf_[columns].mean())]
+    assert min(rarity[True]) > max(rarity[False])
+
 
 def test_cross_validation_reports_the_registry_metrics(trained, seed):
     cv = trained.metadata["cv"]
