@@ -65,12 +65,24 @@ def add_comments(items: Sequence[NewComment], screened: Sequence | None = None,
         return []
     if screened is None:
         screened = assess_many([item.text for item in items])
+    db.session.execute(insert(Comment.__table__), comment_rows(items, screened, redacted))
+    return [result.flagged for result in screened]
+
+
+def comment_rows(items: Sequence[NewComment], screened: Sequence,
+                 redacted: dict[str, str] | None = None) -> list[dict]:
+    """The comment table's rows for comments already screened (no database).
+
+    For a caller that builds every row before its first INSERT (the resident submit); blank
+    comments are left out, as :func:`add_comments` does.
+    """
+    items = [item for item in items if item.text and item.text.strip()]
     if len(screened) != len(items):
         raise ValueError("one screening result is needed per comment")
     redacted = redacted or {}
     keep = timedelta(days=retention_days())
     now = datetime.now(UTC)
-    db.session.execute(insert(Comment.__table__), [
+    return [
         {"response_id": item.response_id, "question_id": item.question_id,
          "area_id": item.area_id, "submitted_at": item.submitted_at,
          "raw_text": item.text, "purge_after": item.submitted_at + keep,
@@ -78,8 +90,7 @@ def add_comments(items: Sequence[NewComment], screened: Sequence | None = None,
          "safeguarding_flag": result.flagged,
          "safeguarding_reasons": list(result.reasons), "safeguarding_score": result.score,
          "created_at": now}
-        for item, result in zip(items, screened)])
-    return [result.flagged for result in screened]
+        for item, result in zip(items, screened)]
 
 
 def purge_raw_text(now: datetime | None = None) -> int:
