@@ -3,4 +3,6 @@
 ``sources`` reads rows in batches, ``writers`` writes them with every string neutralised
 (``cells``), ``operations`` is the one entry point for the views and the command line and
 adds the audit row. Comments and response-level data are for analysts and admins only.
+The estimates CSV is made by the database (``estimates_csv``); a large XLSX is queued and
+built off the request (``runs`` holds its state, ``background`` builds it).
 """

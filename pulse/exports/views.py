@@ -100,6 +100,9 @@ def _run_or_404(token: str) -> runs.ExportRun:
     run = runs.load(token)
     if run is None or run.user_id != current_user.id:
         abort(404)
+    roles = KIND_ROLES.get(run.kind)
+    if roles is not None and current_user.role not in roles:
+        abort(403)     # the owner's role changed since: comments and responses are analysts'
     return run
 
 

@@ -6,7 +6,7 @@ import io
 import time
 
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.pulse.exports.test_downloads import _post
 
@@ -109,3 +109,31 @@ def test_a_run_that_fails_says_so_and_leaves_no_file(app, client, auth, data):
     html = client.get(f"/exports/runs/{run.token}").get_data(as_text=True)
     assert "could not be built" in html and 'http-equiv="refresh"' not in html
     assert client.get(f"/exports/runs/{run.token}/download").status_code == 404
+
+
+def test_a_run_whose_process_ended_shows_as_interrupted(app, client, auth, data):
+    import json
+
+    from pulse.exports import runs
+    from pulse.exports.filters import ExportFilter
+    from pulse.exports.operations import queue_xlsx
+    from pulse.extensions import db
+    from pulse.models import User
+
+    auth.login("analyst", areas=[data.ward_a])
+    with app.test_request_context():
+        analyst = db.session.scalar(select(User).where(User.role == "analyst"))
+        run = queue_xlsx("comments", ExportFilter.build(user=analyst), 40, user=analyst)
+        db.session.commit()
+        # Never started (the process ended), and last touched longer ago than STALE.
+        status = runs.folder() / run.token / "status.json"
+        fields = json.loads(status.read_text()) | {"updated_at": "2026-01-01T00:00:00+00:00"}
+        status.write_text(json.dumps(fields))
+    html = client.get(f"/exports/runs/{run.token}").get_data(as_text=True)
+    assert "could not be built: it was interrupted" in html
+    assert 'http-equiv="refresh"' not in html
+    with app.app_context():
+        db.session.execute(update(User).where(User.role == "analyst").values(role="viewer"))
+        db.session.commit()
+    # Demoted since: comments are for analysts, whoever asked for them.
+    assert client.get(f"/exports/runs/{run.token}").status_code == 403
