@@ -149,7 +149,9 @@ def train(data: LabelledSet, candidate: str = DEFAULT_CANDIDATE, folds: int = 5,
     fingerprint = snapshot(data)
     metadata = {
         "format": MODEL_FORMAT,
-        "version": created.strftime("%Y%m%dT%H%M%SZ") + "-" + fingerprint["sha256"][:8],
+        # Microseconds: a retrain on the same data can now finish within the second of the
+        # last one, and versions are unique.
+        "version": created.strftime("%Y%m%dT%H%M%S.%fZ") + "-" + fingerprint["sha256"][:8],
         "created_at": created.isoformat(),
         "candidate": candidate,
         "topics": [str(t) for t in pipeline.classes_],

@@ -179,3 +179,10 @@ def test_promotion_rule(candidate, live, promote):
 def test_training_needs_two_topics():
     with pytest.raises(ValueError, match="two topics"):
         train(LabelledSet(["a", "b"], ["drugs", "drugs"]), folds=0)
+
+
+def test_retraining_on_the_same_data_gets_a_new_version(seed):
+    # A fit on the seed set takes well under a second, so a second-resolution stamp repeated.
+    first, second = train(seed, folds=0), train(seed, folds=0)
+    assert first.metadata["version"] != second.metadata["version"]
+    assert first.metadata["training_data"] == second.metadata["training_data"]
