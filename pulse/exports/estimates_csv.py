@@ -79,13 +79,7 @@ def statement(f: ExportFilter, postgres: bool) -> Select:
              figure(Estimate.change, 2), significance, figure(Estimate.modelled_estimate, 2))
     stmt = (select(*(c.label(name) for c, name in zip(cells, EXPORT_COLUMNS, strict=True)))
             .join_from(Estimate, Area, Area.id == Estimate.area_id)
-            .where(f.area_clause(Estimate.area_id)))
-    if f.period is not None:
-        stmt = stmt.where(Estimate.period == f.period.label)
-    if f.date_from is not None:
-        stmt = stmt.where(Estimate.period_end >= f.date_from.year * 12 + f.date_from.month - 1)
-    if f.date_to is not None:
-        stmt = stmt.where(Estimate.period_end <= f.date_to.year * 12 + f.date_to.month - 1)
+            .where(*f.estimate_clauses(Estimate.area_id, Estimate.period, Estimate.period_end)))
     # The unique key's order: the database reads the index instead of sorting every row.
     return stmt.order_by(Estimate.area_id, Estimate.period, Estimate.measure,
                          Estimate.group_label)

@@ -55,6 +55,19 @@ class ExportFilter:
             return column.in_(self.scope_ids)
         return true()
 
+    def estimate_clauses(self, area_id: ColumnElement, period: ColumnElement,
+                         period_end: ColumnElement) -> list[ColumnElement]:
+        """Where-clauses for stored estimates: the area clause, the period, and periods whose
+        last month falls within the dates (a quarter ending in range is in range)."""
+        clauses = [self.area_clause(area_id)]
+        if self.period is not None:
+            clauses.append(period == self.period.label)
+        if self.date_from is not None:
+            clauses.append(period_end >= self.date_from.year * 12 + self.date_from.month - 1)
+        if self.date_to is not None:
+            clauses.append(period_end <= self.date_to.year * 12 + self.date_to.month - 1)
+        return clauses
+
     def time_bounds(self) -> tuple[datetime | None, datetime | None]:
         """[start, end) in UTC: the period's months intersected with the dates, either open."""
         start = end = None

@@ -64,13 +64,7 @@ def _estimates(f: ExportFilter) -> Select:
                    Estimate.suppressed, Estimate.suppressed_reason, Estimate.change,
                    Estimate.change_significant, Estimate.modelled_estimate)
             .join(Area, Area.id == Estimate.area_id)
-            .where(f.area_clause(Estimate.area_id)))
-    if f.period is not None:
-        stmt = stmt.where(Estimate.period == f.period.label)
-    if f.date_from is not None:
-        stmt = stmt.where(Estimate.period_end >= f.date_from.year * 12 + f.date_from.month - 1)
-    if f.date_to is not None:
-        stmt = stmt.where(Estimate.period_end <= f.date_to.year * 12 + f.date_to.month - 1)
+            .where(*f.estimate_clauses(Estimate.area_id, Estimate.period, Estimate.period_end)))
     return stmt
 
 
