@@ -27,8 +27,9 @@ class Browser:
 
     def __init__(self, base: str, timeout: float = REQUEST_TIMEOUT) -> None:
         self.base, self.timeout = base, timeout
+        self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect())
+            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
 
     def request(self, path: str, data: dict | None = None) -> tuple[int, dict, str]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None

@@ -10,7 +10,8 @@ import logging
 
 import pytest
 
-from tests.pulse.test_live_server import Browser, server  # noqa: F401  (module fixture)
+from tests.faults.clients import Browser
+from tests.pulse.test_live_server import REQUEST_TIMEOUT, server  # noqa: F401  (module fixture)
 from tests.support import GOOD_ANSWERS, form_tokens, make_user, sign_in
 
 ADDRESS = "203.0.113.77"
@@ -62,7 +63,7 @@ def test_journey_logs_no_address_text_or_token(app, client, survey_area, caplog,
 
 @pytest.mark.slow
 def test_gunicorn_logs_no_text_or_token(app, survey_area, server):  # noqa: F811
-    browser = Browser(server.base)
+    browser = Browser(server.base, REQUEST_TIMEOUT)
 
     def request(path, data=None):
         return browser.request(path, data)[2]
