@@ -6,7 +6,7 @@ lays out tables, and tags images with alternative text in the PDF structure tree
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,11 +17,24 @@ FAMILY = "DejaVu"
 CREATOR = "Neighbourhood Pulse"
 
 
-def new_document(*, title: str, language: str, page_format: str | tuple = "A4") -> FPDF:
-    """An empty document in ``language`` with the embedded font loaded and no auto page breaks."""
+#: (style, file) of each face a document carries.
+FACES = (("", "DejaVuSans.ttf"), ("B", "DejaVuSans-Bold.ttf"))
+
+
+def _read_faces(pdf: FPDF) -> None:
+    for style, filename in FACES:
+        pdf.add_font(FAMILY, style, str(FONT_DIR / filename))
+
+
+def new_document(*, title: str, language: str, page_format: str | tuple = "A4",
+                 add_faces: Callable[[FPDF], None] = _read_faces) -> FPDF:
+    """An empty document in ``language`` with the embedded font loaded and no auto page breaks.
+
+    ``add_faces`` puts :data:`FACES` into the document; briefing packs pass one that reuses
+    faces already read in this process (pulse.packs.fonts).
+    """
     pdf = FPDF(unit="mm", format=page_format)
-    pdf.add_font(FAMILY, "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font(FAMILY, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    add_faces(pdf)
     pdf.set_font(FAMILY, size=12)
     pdf.set_title(title)
     pdf.set_lang(language)

@@ -19,9 +19,8 @@ from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.fonts import SubsetMap, TTFFont
 
-from ..distribution.pdf import CREATOR, FAMILY, FONT_DIR
-
-FACES = (("", "DejaVuSans.ttf"), ("B", "DejaVuSans-Bold.ttf"))
+from ..distribution import pdf as documents
+from ..distribution.pdf import FACES, FAMILY, FONT_DIR
 
 _templates: dict[str, tuple[TTFFont, bytes]] = {}
 _lock = threading.Lock()
@@ -51,15 +50,11 @@ def _add_face(pdf: FPDF, style: str, filename: str) -> None:
     pdf.fonts[face.fontkey] = face
 
 
-def new_document(*, title: str, language: str) -> FPDF:
-    """An empty A4 document with both DejaVu faces, as pulse.distribution.pdf makes one."""
-    pdf = FPDF(unit="mm", format="A4")
+def _add_faces(pdf: FPDF) -> None:
     for style, filename in FACES:
         _add_face(pdf, style, filename)
-    pdf.set_font(FAMILY, size=12)
-    pdf.set_title(title)
-    pdf.set_lang(language)
-    pdf.set_creator(CREATOR)
-    pdf.set_auto_page_break(False)
-    pdf.set_margins(0, 0, 0)
-    return pdf
+
+
+def new_document(*, title: str, language: str) -> FPDF:
+    """An empty A4 document as pulse.distribution.pdf makes one, its faces read once."""
+    return documents.new_document(title=title, language=language, add_faces=_add_faces)
