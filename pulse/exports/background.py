@@ -1,19 +1,22 @@
-"""Building queued XLSX exports off the request, one at a time, in this process.
+"""Building queued XLSX exports off the request: a one-thread executor, and a sweep for runs
+left behind.
 
-As for briefing packs (pulse.packs.background): the POST that queues a run hands it to a
-one-thread executor and returns at once, so workbooks never pile up on a small machine. The
-filter travels in memory (it holds the user's scope as a query); a run whose process ends
-first is shown as interrupted on its page after runs.STALE, and is asked for again.
+As for briefing packs (pulse.packs.background): the POST that queues a run hands its id to a
+one-thread executor and returns at once, so workbooks never pile up on a small machine.
+Should the process end first, the run stays queued (or running, with no progress reported);
+the scheduler's ``exports`` job (pulse.jobs.exports) calls :func:`sweep`, which builds it.
+``runs.claim`` makes sure a run is built by one process at a time, whoever gets to it.
 """
 from __future__ import annotations
 
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime
 
 from flask import Flask
 
 from ..extensions import db
-from .filters import ExportFilter
+from . import runs
 from .operations import run_xlsx
 
 _executor: ThreadPoolExecutor | None = None
@@ -28,14 +31,26 @@ def _pool() -> ThreadPoolExecutor:
         return _executor
 
 
-def _work(app: Flask, token: str, kind: str, f: ExportFilter) -> int:
+def _work(app: Flask, run_id: int) -> bool:
     with app.app_context():
         try:
-            return run_xlsx(token, kind, f)
+            return run_xlsx(run_id)
         finally:
             db.session.remove()
 
 
-def start(app: Flask, token: str, kind: str, f: ExportFilter) -> Future:
-    """Build the queued run in the background; the caller has committed its audit row."""
-    return _pool().submit(_work, app, token, kind, f)
+def start(app: Flask, run_id: int) -> Future:
+    """Build the queued run in the background; the caller has committed it already."""
+    return _pool().submit(_work, app, run_id)
+
+
+def sweep(now: datetime | None = None) -> int:
+    """Queue again runs whose process died, build every queued run here and now, and delete
+    runs (and files) older than runs.KEEP. Returns the runs built. Commits as it goes."""
+    now = now or datetime.now(UTC)
+    runs.requeue_stale(now)
+    built = sum(run_xlsx(run_id) for run_id in runs.queued_ids())
+    runs.expire(now)
+    db.session.commit()
+    return built
+

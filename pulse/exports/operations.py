@@ -5,8 +5,10 @@ produced after the view returns, so its row is added before streaming starts, wi
 of the rows the same filters select; a file (XLSX, or any format on the command line) is
 written first and recorded with the rows actually written. An XLSX of more than
 XLSX_SYNC_ROWS rows (config EXPORT_XLSX_SYNC_ROWS) is not built in the request: it is queued
-(:func:`queue_xlsx`, audit row with the COUNT) and built by pulse.exports.background
-(:func:`run_xlsx`), XlsxWriter costing about 25x a plain read. The caller commits.
+(:func:`queue_xlsx`, an export_run row and the audit row with the COUNT) and built by
+pulse.exports.background or the scheduler's ``exports`` job (:func:`run_xlsx`, which
+commits its own progress), XlsxWriter costing about 25x a plain read. Otherwise the caller
+commits.
 """
 from __future__ import annotations
 
@@ -14,13 +16,16 @@ import logging
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import IO
 
 from ..audit import record
 from ..extensions import db
+from ..models import Area, ExportRun, User
+from ..models.export_run import EXPORT_DONE, EXPORT_FAILED
 from . import runs
-from .filters import ExportFilter
+from .filters import ExportFilter, parse_period
 from .sources import SOURCES
 from .writers import Tally, csv_chunks, write_csv, write_xlsx
 
@@ -102,50 +107,79 @@ def count(kind: str, f: ExportFilter) -> int:
     return SOURCES[kind].count(f)
 
 
-def queue_xlsx(kind: str, f: ExportFilter, rows: int, *, user) -> runs.ExportRun:
+def plain_filter(f: ExportFilter) -> dict:
+    """What a queued run keeps of its filter: plain values (the scope is the owner's)."""
+    return {"area_id": f.area_id, "area_code": f.area_code,
+            "period": f.period.label if f.period is not None else None,
+            "date_from": f.date_from.isoformat() if f.date_from else None,
+            "date_to": f.date_to.isoformat() if f.date_to else None}
+
+
+def _rebuilt_filter(run: ExportRun) -> ExportFilter:
+    # The owner's scope as it is now: an area taken away since is not exported.
+    plain = run.filters or {}
+    owner = db.session.get(User, run.user_id)
+    area = None
+    if plain.get("area_id") is not None:
+        area = db.session.get(Area, plain["area_id"])
+        if area is None:
+            raise LookupError("the area was deleted")
+    return ExportFilter.build(area=area, user=owner, period=parse_period(plain.get("period")),
+                              date_from=_day(plain.get("date_from")),
+                              date_to=_day(plain.get("date_to")))
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def queue_xlsx(kind: str, f: ExportFilter, rows: int, *, user) -> ExportRun:
     """Record a large XLSX export as asked for (the audit row, with the COUNT of its rows, as
-    for a streamed CSV) and create its run; the caller commits, then starts the build."""
+    for a streamed CSV) and add its queued run; the caller commits, then starts the build.
+    A run built again after its process died adds no second audit row."""
     name = filename(kind, f, "xlsx")
-    run = runs.create(user_id=user.id, kind=kind, filename=name, total=rows)
+    run = runs.create(user_id=user.id, kind=kind, filename=name, total=rows,
+                      filters=plain_filter(f))
     _audit(kind, "xlsx", f, rows, user=user, name=f"{name} (built in the background)")
     return run
 
 
-def run_xlsx(token: str, kind: str, f: ExportFilter) -> int:
-    """Build a queued run's workbook (through a .part file), reporting progress in its status.
+def run_xlsx(run_id: int) -> bool:
+    """Claim a queued run and build its workbook (through a .part file renamed into place),
+    reporting progress on the run. Commits.
 
-    Returns the rows written; a failure is recorded in the run, with a reason the owner can
-    read and nothing of the data, and no workbook is left.
+    Returns True when this call built the workbook: False when another process claimed the
+    run first, or the build failed; a failure is recorded on the run as a kind the owner's
+    page explains, with nothing of the data, and no workbook is left.
     """
-    run = runs.load(token)
-    if run is None or run.state != runs.QUEUED:
-        return 0
-    run.state = runs.RUNNING
-    runs.save(run)
-    out = runs.workbook(token)
-    tmp = out.with_name(out.name + ".part")
-
-    def progress(done: int) -> None:
-        run.done = done
-        runs.save(run)
-
+    attempt = runs.claim(run_id)
+    if attempt is None:
+        return False
+    run = db.session.get(ExportRun, run_id)
+    kind, out = run.kind, runs.workbook(run.token)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # One .part per attempt: a build cut off and started again never shares a half file,
+    # and what an earlier attempt left half-written goes now.
+    for left in out.parent.glob(f"{out.name}.*.part"):
+        left.unlink(missing_ok=True)
+    tmp = out.with_name(f"{out.name}.{attempt}.part")
     try:
+        f = _rebuilt_filter(run)
         source = SOURCES[kind]
         columns = source.columns(f)
-        rows = write_xlsx(str(tmp), columns, source.rows(f, columns), kind, progress)
+        rows = write_xlsx(str(tmp), columns, source.rows(f, columns), kind,
+                          lambda done: runs.report(run_id, attempt, done))
         tmp.replace(out)
     except Exception as err:   # the run's page says it failed; the log keeps only the type
         tmp.unlink(missing_ok=True)
-        run.state, run.error = runs.FAILED, "the workbook could not be written"
-        runs.save(run)
+        db.session.rollback()
+        runs.finish(run_id, attempt, status=EXPORT_FAILED, error="write")
         # Neither the run's token (it opens the file) nor the error's text (it may quote data).
         log.warning("background %s export failed: %s", kind, type(err).__name__)
-        return 0
-    finally:
-        db.session.rollback()       # a read-only transaction: end it
-    run.state, run.done, run.total = runs.DONE, rows, rows
-    runs.save(run)
-    return rows
+        return False
+    db.session.rollback()       # a read-only transaction: end it
+    # False when queued again meanwhile: the newer attempt reports (its file is whole too).
+    return runs.finish(run_id, attempt, status=EXPORT_DONE, done=rows, total=rows)
 
 
 def write_file(kind: str, fmt: str, f: ExportFilter, out: Path, *, user=None,

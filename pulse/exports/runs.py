@@ -1,53 +1,36 @@
-"""Large XLSX exports built off the request: each run is a folder with a status file.
+"""Large XLSX exports built off the request: each run is an ``export_run`` row and a folder.
 
-No table holds these runs (the pack_run table needs an area and would be picked up by the
-packs sweep; job_run has no owner, progress or file): a run's state is ``status.json`` in
-``EXPORT_FOLDER/<token>/`` (default: ``exports`` in the instance folder), replaced whole on
-every change, beside the workbook it builds. The token is 32 random hex digits; only the
-user who asked can see the run. Runs older than KEEP are deleted when a new one is queued.
+The row (pulse.models.ExportRun) holds the run's state, so any process can build, resume or
+show it; the folder ``EXPORT_FOLDER/<token>/`` (default: ``exports`` in the instance folder)
+holds the workbook, renamed into place only once complete. The token is 32 random hex
+digits; only the user who asked can see the run. A run is built by whoever claims it
+(``claim``: one UPDATE from queued, checked by its rowcount); the scheduler's ``exports``
+job (pulse.jobs.exports) builds runs left queued and starts again runs whose process died.
+Runs and their files older than KEEP are deleted by that job and when a new run is queued.
 """
 from __future__ import annotations
 
-import json
-import os
 import re
 import secrets
 import shutil
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import delete, select, update
 
-QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+from ..extensions import db
+from ..models import ExportRun
+from ..models.export_run import EXPORT_FAILED, EXPORT_QUEUED, EXPORT_RUNNING
+
 #: A finished workbook stays this long for its owner to download.
 KEEP = timedelta(hours=24)
-#: A queued or running run not updated for this long lost its process (a restart).
+#: A running run not touched for this long lost its process (progress is reported every
+#: writers.PROGRESS_ROWS rows, seconds apart); the sweep queues it again.
 STALE = timedelta(minutes=30)
+#: Builds started per run before it is given up as interrupted.
+ATTEMPTS = 3
 _TOKEN = re.compile(r"[0-9a-f]{32}")
-
-
-@dataclass
-class ExportRun:
-    token: str
-    user_id: int | None
-    kind: str
-    filename: str
-    total: int
-    state: str = QUEUED
-    done: int = 0
-    error: str | None = None
-    requested_at: str = ""
-    updated_at: str = ""
-
-    @property
-    def waiting(self) -> bool:
-        return self.state in (QUEUED, RUNNING)
-
-    @property
-    def interrupted(self) -> bool:
-        updated = datetime.fromisoformat(self.updated_at)
-        return self.waiting and datetime.now(UTC) - updated > STALE
 
 
 def folder() -> Path:
@@ -61,42 +44,105 @@ def workbook(token: str) -> Path:
     return folder() / token / "export.xlsx"
 
 
-def create(*, user_id: int | None, kind: str, filename: str, total: int) -> ExportRun:
-    _sweep()
-    token = secrets.token_hex(16)
-    (folder() / token).mkdir()
-    now = datetime.now(UTC).isoformat()
-    run = ExportRun(token=token, user_id=user_id, kind=kind, filename=filename, total=total,
-                    requested_at=now, updated_at=now)
-    save(run)
+def create(*, user_id: int, kind: str, filename: str, total: int, filters: dict) -> ExportRun:
+    """Add a queued run and its folder; the caller commits."""
+    expire()
+    run = ExportRun(token=secrets.token_hex(16), user_id=user_id, kind=kind, format="xlsx",
+                    filters=filters, filename=filename, total=total, done=0,
+                    status=EXPORT_QUEUED, attempt=0)
+    db.session.add(run)
+    db.session.flush()
+    (folder() / run.token).mkdir(parents=True, exist_ok=True)
     return run
 
 
-def save(run: ExportRun) -> None:
-    """Replace the status file whole, so a reader never sees half of it."""
-    run.updated_at = datetime.now(UTC).isoformat()
-    path = folder() / run.token / "status.json"
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(run)), encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def load(token: str) -> ExportRun | None:
-    """The run, or None for anything that is not a run's token (never a path elsewhere)."""
+    """The run, or None for anything that is not a run's token."""
     if not _TOKEN.fullmatch(token or ""):
         return None
-    try:
-        data = json.loads((folder() / token / "status.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    return db.session.scalar(select(ExportRun).where(ExportRun.token == token))
+
+
+def claim(run_id: int) -> int | None:
+    """Move a queued run to running and return its attempt number; None when another
+    process took it first. Commits, so the claim is seen at once."""
+    now = datetime.now(UTC)
+    result = db.session.execute(
+        update(ExportRun).where(ExportRun.id == run_id, ExportRun.status == EXPORT_QUEUED)
+        .values(status=EXPORT_RUNNING, attempt=ExportRun.attempt + 1, started_at=now,
+                heartbeat_at=now, done=0)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    if result.rowcount != 1:
         return None
-    return ExportRun(**data)
+    return db.session.scalar(select(ExportRun.attempt).where(ExportRun.id == run_id))
 
 
-def _sweep() -> None:
-    cutoff = datetime.now(UTC) - KEEP
+def report(run_id: int, attempt: int, done: int) -> None:
+    """Record progress on a connection of its own: the build's session is streaming rows."""
+    with db.engine.begin() as conn:
+        conn.execute(update(ExportRun).where(ExportRun.id == run_id,
+                                             ExportRun.attempt == attempt,
+                                             ExportRun.status == EXPORT_RUNNING)
+                     .values(done=done, heartbeat_at=datetime.now(UTC)))
+
+
+def finish(run_id: int, attempt: int, **values) -> bool:
+    """End this attempt (done or failed); False when the run was taken from it meanwhile."""
+    result = db.session.execute(
+        update(ExportRun).where(ExportRun.id == run_id, ExportRun.attempt == attempt,
+                                ExportRun.status == EXPORT_RUNNING)
+        .values(finished_at=datetime.now(UTC), **values)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def requeue_stale(now: datetime) -> int:
+    """Queue again the runs whose process died while building them; give up on a run
+    after ATTEMPTS builds. Returns the runs queued again. Commits."""
+    stale = (ExportRun.status == EXPORT_RUNNING) & (ExportRun.heartbeat_at < now - STALE)
+    db.session.execute(
+        update(ExportRun).where(stale, ExportRun.attempt >= ATTEMPTS)
+        .values(status=EXPORT_FAILED, error="interrupted", finished_at=now)
+        .execution_options(synchronize_session=False))
+    result = db.session.execute(
+        update(ExportRun).where(stale).values(status=EXPORT_QUEUED, heartbeat_at=now, done=0)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount or 0
+
+
+def waiting(run: ExportRun) -> bool:
+    return run.status in (EXPORT_QUEUED, EXPORT_RUNNING)
+
+
+def interrupted(run: ExportRun, now: datetime | None = None) -> bool:
+    """Given up (ATTEMPTS builds cut off), or waiting so long that no scheduler can be
+    running to pick it up: the page stops refreshing and says so."""
+    if run.status == EXPORT_FAILED:
+        return run.error == "interrupted"
+    return waiting(run) and (now or datetime.now(UTC)) - run.heartbeat_at > 2 * STALE
+
+
+def queued_ids() -> list[int]:
+    return list(db.session.scalars(
+        select(ExportRun.id).where(ExportRun.status == EXPORT_QUEUED).order_by(ExportRun.id)))
+
+
+def expire(now: datetime | None = None) -> int:
+    """Delete runs older than KEEP with their folders, and folders no run owns (left by a
+    run deleted with its owner, or by the status files before migration 0013). The caller
+    commits. Returns the runs deleted."""
+    cutoff = (now or datetime.now(UTC)) - KEEP
+    old = list(db.session.scalars(select(ExportRun.token).where(ExportRun.created_at < cutoff)))
+    if old:
+        db.session.execute(delete(ExportRun).where(ExportRun.token.in_(old))
+                           .execution_options(synchronize_session=False))
+    keep = set(db.session.scalars(select(ExportRun.token))) - set(old)
     for path in folder().iterdir():
-        if _TOKEN.fullmatch(path.name) and path.is_dir():
-            status = path / "status.json"
-            when = status.stat().st_mtime if status.exists() else path.stat().st_mtime
-            if datetime.fromtimestamp(when, UTC) < cutoff:
-                shutil.rmtree(path, ignore_errors=True)
+        if not (_TOKEN.fullmatch(path.name) and path.is_dir()) or path.name in keep:
+            continue
+        if path.name in old or datetime.fromtimestamp(path.stat().st_mtime, UTC) < cutoff:
+            shutil.rmtree(path, ignore_errors=True)
+    return len(old)

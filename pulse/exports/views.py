@@ -3,7 +3,7 @@
 Estimates are for every staff role; comments and response-level data for analysts and
 admins only (issue 6), so those routes answer 403 to officers and viewers. An area outside
 the user's scope is 404, as everywhere. A large XLSX is queued and built in the background;
-its page and file are its owner's only (404 to anyone else).
+its page and file are its owner's only (404 to anyone else), its state an export_run row.
 """
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from wtforms.fields.choices import SelectChoice
 from ..auth.decorators import login_required, roles_required
 from ..auth.scope import areas_in_scope, scoped_area_or_404
 from ..extensions import db
+from ..models import ExportRun
+from ..models.export_run import EXPORT_DONE
 from ..models.user import ADMIN, ANALYST
 from . import background, runs
 from . import operations as ops
@@ -64,7 +66,7 @@ def _download(kind: str):
         if rows > current_app.config.get("EXPORT_XLSX_SYNC_ROWS", ops.XLSX_SYNC_ROWS):
             run = ops.queue_xlsx(kind, f, rows, user=user)
             db.session.commit()
-            background.start(current_app._get_current_object(), run.token, kind, f)
+            background.start(current_app._get_current_object(), run.id)
             return redirect(url_for("exports.run", token=run.token), 303)
         fh, name, _rows = ops.build_xlsx(kind, f, user=user)
         db.session.commit()
@@ -95,7 +97,7 @@ def responses():
     return _download("responses")
 
 
-def _run_or_404(token: str) -> runs.ExportRun:
+def _run_or_404(token: str) -> ExportRun:
     # Someone else's run is 404, as if it did not exist: a token confirms nothing.
     run = runs.load(token)
     if run is None or run.user_id != current_user.id:
@@ -110,7 +112,8 @@ def _run_or_404(token: str) -> runs.ExportRun:
 @login_required
 def run(token: str):
     run = _run_or_404(token)
-    return render_template("exports/run.html", run=run, refresh=3)
+    return render_template("exports/run.html", run=run, refresh=3,
+                           waiting=runs.waiting(run), interrupted=runs.interrupted(run))
 
 
 @bp.get("/runs/<token>/download")
@@ -118,7 +121,8 @@ def run(token: str):
 def download(token: str):
     run = _run_or_404(token)
     path = runs.workbook(run.token)
-    if run.state != runs.DONE or not path.is_file():
+    # Only a finished run's file, renamed into place whole; a .part is never served.
+    if run.status != EXPORT_DONE or not path.is_file():
         abort(404)
     return send_file(path, mimetype=ops.MIMETYPES["xlsx"], as_attachment=True,
                      download_name=run.filename, max_age=0)

@@ -41,6 +41,9 @@ def schedule(app: Flask, *, aggregate_seconds: int = 600) -> BlockingScheduler:
                       args=("packs", timedelta(minutes=5)), id="packs")
     scheduler.add_job(tick, CronTrigger(hour=6, minute=0, timezone=UTC),
                       args=("scheduled-packs", timedelta(days=1)), id="scheduled-packs")
+    # Large XLSX exports left queued or running by a web process that ended; old runs deleted.
+    scheduler.add_job(tick, CronTrigger(minute="*/5", timezone=UTC),
+                      args=("exports", timedelta(minutes=5)), id="exports")
     # Topic shares: hourly (new comments), and after each retrain (see retrain_job).
     scheduler.add_job(tick, CronTrigger(minute=15, timezone=UTC),
                       args=("topic-shares", timedelta(hours=1)), id="topic-shares")

@@ -61,6 +61,10 @@ from .packs import pack_queue_job, scheduled_packs_job  # noqa: E402  (briefing 
 
 JOBS.update({"packs": pack_queue_job, "scheduled-packs": scheduled_packs_job})
 
+from .exports import export_queue_job  # noqa: E402  (large XLSX exports left behind)
+
+JOBS["exports"] = export_queue_job
+
 from .shares import topic_shares_job  # noqa: E402  (topic shares, stored beside estimates)
 
 JOBS["topic-shares"] = topic_shares_job

@@ -5,6 +5,7 @@ from .area import Area, PopulationMargin
 from .audit import AuditEvent
 from .comment import Comment, TopicLabel, TopicPrediction
 from .estimate import DirtyCell, Estimate, MonthStats
+from .export_run import ExportRun
 from .job import JobLock, JobRun
 from .instrument import Instrument, InstrumentVersion, Question
 from .pack import PackRun, PackSubscription
@@ -22,5 +23,5 @@ __all__ = [
     "Estimate", "DirtyCell", "MonthStats", "JobRun", "JobLock",
     "Comment", "TopicPrediction", "TopicLabel", "Topic", "TextModel",
     "Action", "PriorityDecision", "ACTION_STATUSES",
-    "AuditEvent", "ApiToken", "PackRun", "PackSubscription",
+    "AuditEvent", "ApiToken", "PackRun", "PackSubscription", "ExportRun",
 ]
