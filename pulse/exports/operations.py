@@ -20,7 +20,10 @@ from datetime import date
 from pathlib import Path
 from typing import IO
 
+from sqlalchemy import select
+
 from ..audit import record
+from ..auth.scope import area_ids_in_scope
 from ..extensions import db
 from ..models import Area, ExportRun, User
 from ..models.export_run import EXPORT_DONE, EXPORT_FAILED
@@ -115,15 +118,22 @@ def plain_filter(f: ExportFilter) -> dict:
             "date_to": f.date_to.isoformat() if f.date_to else None}
 
 
+class OutOfScope(Exception):
+    """The run's area was deleted, or is no longer in its owner's areas."""
+
+
 def _rebuilt_filter(run: ExportRun) -> ExportFilter:
-    # The owner's scope as it is now: an area taken away since is not exported.
+    # The owner's scope as it is now (a run may be built again hours later): an area taken
+    # away since is not exported.
     plain = run.filters or {}
     owner = db.session.get(User, run.user_id)
     area = None
     if plain.get("area_id") is not None:
         area = db.session.get(Area, plain["area_id"])
-        if area is None:
-            raise LookupError("the area was deleted")
+        if area is None or not db.session.scalar(
+                select(Area.id).where(Area.id == area.id,
+                                      Area.id.in_(area_ids_in_scope(owner)))):
+            raise OutOfScope
     return ExportFilter.build(area=area, user=owner, period=parse_period(plain.get("period")),
                               date_from=_day(plain.get("date_from")),
                               date_to=_day(plain.get("date_to")))
@@ -173,7 +183,8 @@ def run_xlsx(run_id: int) -> bool:
     except Exception as err:   # the run's page says it failed; the log keeps only the type
         tmp.unlink(missing_ok=True)
         db.session.rollback()
-        runs.finish(run_id, attempt, status=EXPORT_FAILED, error="write")
+        runs.finish(run_id, attempt, status=EXPORT_FAILED,
+                    error="scope" if isinstance(err, OutOfScope) else "write")
         # Neither the run's token (it opens the file) nor the error's text (it may quote data).
         log.warning("background %s export failed: %s", kind, type(err).__name__)
         return False

@@ -42,16 +42,17 @@ def _rows(download) -> list[tuple]:
     return rows
 
 
-def _queue(app, role: str, kind: str, *, rows: int = 40):
+def _queue(app, role: str, kind: str, *, rows: int = 40, area: str | None = None):
     """Queue a run as the view does, without starting it (as if the process then ended)."""
     from pulse.exports.filters import ExportFilter
     from pulse.exports.operations import queue_xlsx
     from pulse.extensions import db
-    from pulse.models import User
+    from pulse.models import Area, User
 
     with app.test_request_context():
         user = db.session.scalar(select(User).where(User.role == role))
-        run = queue_xlsx(kind, ExportFilter.build(user=user), rows, user=user)
+        where = db.session.scalar(select(Area).where(Area.code == area)) if area else None
+        run = queue_xlsx(kind, ExportFilter.build(area=where, user=user), rows, user=user)
         db.session.commit()
         return run.id, run.token
 
@@ -269,3 +270,43 @@ def test_runs_older_than_a_day_are_deleted_with_their_files(app, auth, data):
         tokens = set(db.session.scalars(select(ExportRun.token)))
         assert tokens == {new}
         assert not (runs.folder() / old).exists() and runs.workbook(new).is_file()
+
+
+def test_an_area_taken_from_the_owner_since_is_not_exported(app, client, auth, data):
+    """Built later by the job, the run reads its owner's scope as it is then."""
+    from pulse.extensions import db
+    from pulse.models import Area, User, UserArea
+
+    auth.login("analyst", areas=[data.ward_a])
+    _, token = _queue(app, "analyst", "comments", area=data.ward_a)
+    with app.app_context():
+        analyst = db.session.scalar(select(User.id).where(User.role == "analyst"))
+        other = db.session.scalar(select(Area.id).where(Area.code == data.other_ward))
+        db.session.execute(update(UserArea).where(UserArea.user_id == analyst)
+                           .values(area_id=other))
+        db.session.commit()
+    assert _job(app) == "succeeded"
+    run = _run(app, token)
+    assert (run.status, run.error) == ("failed", "scope")
+    assert runs_folder_files(app, token) == []
+    html = client.get(f"/exports/runs/{token}").get_data(as_text=True)
+    assert "could not be built: the area is no longer one of yours" in html
+    assert client.get(f"/exports/runs/{token}/download").status_code == 404
+
+
+def test_a_run_no_scheduler_picked_up_stops_refreshing(app, client, auth, data):
+    """Queued an hour ago and never started (no scheduler running): the page says so."""
+    from pulse.exports import runs
+    from pulse.extensions import db
+    from pulse.models import ExportRun
+
+    auth.login("analyst", areas=[data.ward_a])
+    run_id, token = _queue(app, "analyst", "comments")
+    assert 'http-equiv="refresh"' in client.get(f"/exports/runs/{token}").get_data(as_text=True)
+    with app.app_context():
+        db.session.execute(update(ExportRun).where(ExportRun.id == run_id).values(
+            heartbeat_at=datetime.now(UTC) - 2 * runs.STALE - timedelta(minutes=1)))
+        db.session.commit()
+    html = client.get(f"/exports/runs/{token}").get_data(as_text=True)
+    assert "could not be built: it was interrupted" in html
+    assert 'http-equiv="refresh"' not in html
