@@ -4,5 +4,6 @@
 (``cells``), ``operations`` is the one entry point for the views and the command line and
 adds the audit row. Comments and response-level data are for analysts and admins only.
 The estimates CSV is made by the database (``estimates_csv``); a large XLSX is queued and
-built off the request (``runs`` holds its state, ``background`` builds it).
+built off the request (``runs`` keeps its state in the export_run table, ``background``
+builds it, and the scheduler's ``exports`` job builds runs a dead process left behind).
 """
