@@ -9,39 +9,22 @@ the scheduler's ``exports`` job (pulse.jobs.exports) calls :func:`sweep`, which 
 """
 from __future__ import annotations
 
-import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from datetime import UTC, datetime
 
 from flask import Flask
 
+from ..background import OneThread
 from ..extensions import db
 from . import runs
 from .operations import run_xlsx
 
-_executor: ThreadPoolExecutor | None = None
-_lock = threading.Lock()
-
-
-def _pool() -> ThreadPoolExecutor:
-    global _executor
-    with _lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pulse-export")
-        return _executor
-
-
-def _work(app: Flask, run_id: int) -> bool:
-    with app.app_context():
-        try:
-            return run_xlsx(run_id)
-        finally:
-            db.session.remove()
+_queue = OneThread("pulse-export")
 
 
 def start(app: Flask, run_id: int) -> Future:
     """Build the queued run in the background; the caller has committed it already."""
-    return _pool().submit(_work, app, run_id)
+    return _queue.submit(app, run_xlsx, run_id)
 
 
 def sweep(now: datetime | None = None) -> int:

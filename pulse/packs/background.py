@@ -8,13 +8,13 @@ up. ``claim`` in operations makes sure a run is built once, whoever gets to it.
 """
 from __future__ import annotations
 
-import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import select, update
 
+from ..background import OneThread
 from ..extensions import db
 from ..models import PackRun
 from ..models.pack import PACK_FAILED, PACK_QUEUED, PACK_RUNNING
@@ -23,29 +23,12 @@ from .operations import run_pack
 #: A run "running" this long was cut off (its process ended); the sweep marks it failed.
 STALE = timedelta(minutes=30)
 
-_executor: ThreadPoolExecutor | None = None
-_lock = threading.Lock()
-
-
-def _pool() -> ThreadPoolExecutor:
-    global _executor
-    with _lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pulse-pack")
-        return _executor
-
-
-def _work(app: Flask, run_id: int) -> bool:
-    with app.app_context():
-        try:
-            return run_pack(run_id)
-        finally:
-            db.session.remove()
+_queue = OneThread("pulse-pack")
 
 
 def start(app: Flask, run_id: int) -> Future:
     """Build the queued run in the background; the caller has committed it already."""
-    return _pool().submit(_work, app, run_id)
+    return _queue.submit(app, run_pack, run_id)
 
 
 def sweep(now: datetime | None = None) -> int:
