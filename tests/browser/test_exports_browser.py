@@ -8,9 +8,10 @@ import os
 
 import pytest
 
-from tests.browser.test_survey_browser import ARGS, CHROMIUM, TIMEOUT_MS
+from tests.browser.staff_support import sign_in, watched_page
+from tests.browser.test_survey_browser import ARGS, CHROMIUM
 from tests.pulse.exports.conftest import HARMLESS, PAYLOADS, RAW, data, tree  # noqa: F401
-from tests.support import STAFF_PASSWORD, make_user
+from tests.support import make_user
 
 pytestmark = [
     pytest.mark.slow,
@@ -43,19 +44,8 @@ def test_analyst_filters_and_downloads_csv_exports(exports_server, data):  # noq
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=60_000)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900},
-                                    accept_downloads=True)
-            page.set_default_timeout(TIMEOUT_MS)
-            problems: list[str] = []
-            # Script errors and CSP violations, and any file that failed (the favicon aside).
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error"
-                    and not m.text.startswith("Failed to load resource") else None)
-            page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
-                    if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
-            page.goto(exports_server + "/login")
-            page.fill("input[name=email]", ANALYST)
-            page.fill("input[name=password]", STAFF_PASSWORD)
-            page.click("button[type=submit]")
+            page, problems = watched_page(browser)
+            sign_in(page, exports_server, ANALYST)
             page.goto(exports_server + "/exports/")
             page.get_by_role("heading", name="Exports", level=1).wait_for()
 

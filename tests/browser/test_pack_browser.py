@@ -8,9 +8,10 @@ import os
 import pytest
 from pypdf import PdfReader
 
-from tests.browser.test_survey_browser import ARGS, CHROMIUM, TIMEOUT_MS
+from tests.browser.staff_support import sign_in, watched_page
+from tests.browser.test_survey_browser import ARGS, CHROMIUM
 from tests.pulse.packs.support import BIG, BOROUGH, PERIOD
-from tests.support import STAFF_PASSWORD, make_user
+from tests.support import make_user
 
 pytestmark = [
     pytest.mark.slow,
@@ -34,19 +35,8 @@ def test_officer_asks_for_a_pack_watches_it_and_downloads_it(pack_server):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=60_000)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900},
-                                    accept_downloads=True)
-            page.set_default_timeout(TIMEOUT_MS)
-            problems: list[str] = []
-            # Script errors and CSP violations, and any file that failed (the favicon aside).
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error"
-                    and not m.text.startswith("Failed to load resource") else None)
-            page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
-                    if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
-            page.goto(pack_server + "/login")
-            page.fill("input[name=email]", "officer@example.org")
-            page.fill("input[name=password]", STAFF_PASSWORD)
-            page.click("button[type=submit]")
+            page, problems = watched_page(browser)
+            sign_in(page, pack_server, "officer@example.org")
             page.goto(f"{pack_server}/officer/area/{BIG}")
             page.get_by_role("link", name="Briefing pack").click()
             page.wait_for_url(f"**/officer/area/{BIG}/pack")
