@@ -14,10 +14,10 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.metrics import f1_score, log_loss
 from sklearn.model_selection import StratifiedKFold
-from sklearn.utils.class_weight import compute_sample_weight
 
 from analysis.text.dataset import LabelledSet
-from analysis.text.train import CANDIDATES, build_pipeline, fit_pipeline, metrics
+from analysis.text.train import (CANDIDATES, build_pipeline, fit_pipeline, metrics,
+                                 shared_feature_folds)
 
 # Most regularised first: the order the one-standard-error rule breaks ties in.
 SVC_ORDER = ("linearsvc_c0.1", "linearsvc_c0.3", "linearsvc_c1")
@@ -40,12 +40,8 @@ def inner_scores(texts, topics, candidates: Sequence[str], folds: int = 3,
     Features are fitted on each inner training fold only.
     """
     scores: dict[str, list[float]] = {name: [] for name in candidates}
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for train_index, test_index in splitter.split(texts, topics):
-        features = build_pipeline(candidates[0]).named_steps["features"]
-        train_matrix = features.fit_transform(texts[train_index])
-        test_matrix = features.transform(texts[test_index])
-        weights = compute_sample_weight("balanced", topics[train_index])
+    for train_index, test_index, train_matrix, test_matrix, weights in shared_feature_folds(
+            texts, topics, folds, seed, candidates[0]):
         for name in candidates:
             model = CANDIDATES[name]().fit(train_matrix, topics[train_index],
                                            sample_weight=weights)

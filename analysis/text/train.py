@@ -11,7 +11,7 @@ import platform
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 from sklearn.base import clone
@@ -166,6 +166,19 @@ def train(data: LabelledSet, candidate: str = DEFAULT_CANDIDATE, folds: int = 5,
     return TrainedModel(pipeline, metadata)
 
 
+def shared_feature_folds(texts: np.ndarray, topics: np.ndarray, folds: int, seed: int,
+                         candidate: str) -> Iterator[tuple]:
+    """Yield each stratified fold's train and test indices, its feature matrices and balanced
+    sample weights, the features fitted on the fold's training part only (no leakage), so that
+    candidates differing only in their classifier share them."""
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for train_index, test_index in splitter.split(texts, topics):
+        features = build_pipeline(candidate).named_steps["features"]
+        yield (train_index, test_index, features.fit_transform(texts[train_index]),
+               features.transform(texts[test_index]),
+               compute_sample_weight("balanced", topics[train_index]))
+
+
 def compare_candidates(data: LabelledSet, candidates: list[str] | None = None, folds: int = 5,
                        seed: int = 0, heldout: LabelledSet | None = None,
                        report: Callable[[str, dict], None] | None = None) -> dict[str, dict]:
@@ -187,12 +200,8 @@ def compare_candidates(data: LabelledSet, candidates: list[str] | None = None, f
     predicted = {name: np.empty(len(topics), dtype=topics.dtype) for name in names}
     fold_f1: dict[str, list[float]] = {name: [] for name in names}
     seconds = dict.fromkeys(names, 0.0)
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for train_index, test_index in splitter.split(texts, topics):
-        features = build_pipeline(names[0]).named_steps["features"]
-        train_matrix = features.fit_transform(texts[train_index])
-        test_matrix = features.transform(texts[test_index])
-        weights = compute_sample_weight("balanced", topics[train_index])
+    for train_index, test_index, train_matrix, test_matrix, weights in shared_feature_folds(
+            texts, topics, folds, seed, names[0]):
         for name in names:
             started = time.perf_counter()
             model = CANDIDATES[name]()
