@@ -55,18 +55,13 @@ def prepare_database(kind: str, workdir: Path, pg_url: str) -> tuple[str, callab
         url = "sqlite:///" + str(workdir / "bench.db")
         cleanup = lambda: None  # noqa: E731  (the directory goes with the run)
     else:
-        from sqlalchemy import create_engine, text
+        from contextlib import ExitStack
 
-        schema = f"pulse_bench_{uuid.uuid4().hex[:10]}"
-        admin = create_engine(pg_url)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{pg_url}?options={urllib.parse.quote('-csearch_path=' + schema)}"
+        from tests.support import postgres_schema
 
-        def cleanup() -> None:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            admin.dispose()
+        schema = ExitStack()
+        url = schema.enter_context(postgres_schema(pg_url, "pulse_bench"))
+        cleanup = schema.close
 
     from flask_migrate import upgrade
 
