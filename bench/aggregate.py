@@ -9,7 +9,8 @@ answers each (9 closed questions and the free-text one), bulk-loaded (COPY / exe
 Then, in that order and in one process per (backend, size) so peak memory is its own:
 - floor: SELECT area, month, AVG(value) ... GROUP BY area, month over the same answers;
 - full:  `aggregate(full=True)` and commit (load, compute, store every estimate);
-- incremental: 1,000 new responses in the latest month, then `aggregate()` and commit.
+- incremental: 1,000 new responses in the latest month, then `aggregate()` and commit
+  (on PostgreSQL with the estimate rows it inserted, updated, updated heap-only and deleted).
 Prints one JSON line per run, with the 1-minute load average at each step and the CPU seconds
 of each step (this process, plus the PostgreSQL backend serving it, read from /proc): the
 machine is shared, and CPU time does not stretch with other people's work as wall time does.
@@ -244,6 +245,13 @@ def one(backend: str, size: int) -> dict:
         out["new_responses"] = len(new)
         t, cpu = time.perf_counter(), cpu_seconds()
         inc = aggregate()
+        if backend == "postgresql":
+            # This transaction's own row counts (gone at the commit): heap-only updates left
+            # the indexes untouched.
+            out["incremental_tuples"] = dict(db.session.execute(text(
+                "SELECT n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del "
+                "FROM pg_stat_xact_user_tables WHERE relid = 'estimate'::regclass"))
+                .mappings().one())
         db.session.commit()
         out["incremental_s"] = round(time.perf_counter() - t, 2)
         out["incremental_cpu_s"] = round(cpu_seconds() - cpu, 2)
@@ -251,6 +259,12 @@ def one(backend: str, size: int) -> dict:
         out["incremental_rows"] = inc.rows
         out["incremental_responses_read"] = inc.responses
         out["load_avg"]["incremental"] = os.getloadavg()[0]
+        if backend == "postgresql":
+            out["estimate_table"] = db.session.execute(text(
+                "SELECT reloptions::text AS options, pg_relation_size('estimate') / 1048576 "
+                "AS heap_mb, pg_indexes_size('estimate') / 1048576 AS indexes_mb "
+                "FROM pg_class WHERE oid = 'estimate'::regclass")).mappings().one()
+            out["estimate_table"] = {k: str(v) for k, v in out["estimate_table"].items()}
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return out
 

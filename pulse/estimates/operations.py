@@ -20,7 +20,7 @@ from analysis.suppression import check_minimum
 
 from ..extensions import db
 from ..models import DirtyCell, Estimate
-from . import month_stats, store
+from . import month_stats, queries, store
 from .loading import data_months, load_context, load_responses
 
 
@@ -94,8 +94,8 @@ def aggregate(*, full: bool = False, minimum: int = 10, now: datetime | None = N
         tables = compute_all(prep, periods, ctx.targets, minimum, previous, own=kept)
         seconds["compute"] = time.perf_counter() - clock - sum(seconds.values())
         keep = set(subtree.tolist())
-        store.delete_rows(area_ids, [p.label for p in periods])
-        written = store.write([_only(t, keep) for t in tables], ctx, now)
+        written = store.replace([_only(t, keep) for t in tables], ctx, now, area_ids,
+                                [p.label for p in periods])["written"]
         month_stats.save(ctx, prep.own, now)
     consumed = _consume(high_water)
     seconds["store"] = time.perf_counter() - clock - sum(seconds.values())
@@ -126,7 +126,7 @@ def _previous(ctx, periods: list[Period], area_ids: list[int]) -> dict:
     """Stored published figures of the periods that changes are measured against, when
     those periods are not being recomputed themselves."""
     wanted = set(periods)
-    return {p.previous(): store.published(ctx, p.previous().label, area_ids)
+    return {p.previous(): queries.published(ctx, p.previous().label, area_ids)
             for p in periods if p.previous() not in wanted}
 
 

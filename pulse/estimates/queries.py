@@ -1,15 +1,19 @@
-"""Reading stored estimates: for the export, the thank-you page and officers' views."""
+"""Reading stored estimates: for the export, the thank-you page, officers' views and the
+change against the previous period that an incremental run measures."""
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 from sqlalchemy import select
 
+from analysis.cells import GROUPS
 from analysis.periods import ROLLING12
 from analysis.suppression import PRIMARY, REASONS, SECONDARY
 
 from ..extensions import db
 from ..models import Area, Estimate
+from .loading import Context
 
 EXPORT_COLUMNS = ("area_code", "period", "measure", "group", "n", "effective_n", "estimate",
                   "ci_low", "ci_high", "suppressed", "change", "change_significant",
@@ -64,3 +68,40 @@ def latest_rolling_year(area_id: int, measures: tuple[str, ...]) -> dict[str, Es
 
 
 __all__ = ["EXPORT_COLUMNS", "export_rows", "latest_rolling_year", "SECONDARY"]
+
+
+def published(ctx: Context, period: str, area_ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Stored estimate and standard error as groups x areas x measures (NaN where none)."""
+    shape = (len(GROUPS), len(ctx.area_ids), len(ctx.measures))
+    est, se = np.full(shape, np.nan), np.full(shape, np.nan)
+    ids = ", ".join(str(int(a)) for a in area_ids) or "NULL"
+    # The database turns measure codes and group labels into positions, so every row is
+    # plain numbers that numpy takes in one go (tens of thousands of rows per period).
+    params = {"p": period} | {f"m{j}": m.code for j, m in enumerate(ctx.measures)} \
+        | {f"g{k}": g.label for k, g in enumerate(GROUPS)}
+    # Named placeholders in the driver's own style (psycopg %(name)s, sqlite3 :name): the
+    # driver's cursor returns plain tuples, without a result object per row.
+    mark = "%({})s" if db.engine.dialect.name == "postgresql" else ":{}"
+    measure = " ".join(f"WHEN {mark.format(f'm{j}')} THEN {j}" for j in range(len(ctx.measures)))
+    group = " ".join(f"WHEN {mark.format(f'g{k}')} THEN {k}" for k in range(len(GROUPS)))
+    raw = db.session.connection().connection.driver_connection
+    cur = raw.cursor()
+    try:
+        # bandit B608: only integers, our own column names and placeholders are in the SQL.
+        cur.execute(f"SELECT area_id, CASE measure {measure} ELSE -1 END, "  # nosec B608
+                    f"CASE group_label {group} ELSE -1 END, estimate, std_error FROM estimate "
+                    f"WHERE period = {mark.format('p')} AND area_id IN ({ids}) "
+                    "AND estimate IS NOT NULL", params)
+        rows = cur.fetchall()
+    finally:
+        cur.close()
+    if not rows:
+        return est, se
+    table = np.array(rows, dtype=float)
+    area_id, m, g = (table[:, k].astype(np.int64) for k in range(3))
+    a = np.searchsorted(ctx.area_ids, area_id)
+    known = (a < len(ctx.area_ids)) & (ctx.area_ids[np.minimum(a, len(ctx.area_ids) - 1)] == area_id)
+    ok = known & (m >= 0) & (g >= 0)
+    est[g[ok], a[ok], m[ok]] = table[ok, 3]
+    se[g[ok], a[ok], m[ok]] = table[ok, 4]
+    return est, se

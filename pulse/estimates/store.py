@@ -7,10 +7,12 @@ labels (period, measure, group, reason) from small lookup tables. A full rebuild
 PostgreSQL also drops the estimate table's keys before the insert and builds them once after,
 instead of maintaining two indexes and a foreign-key check for every one of millions of rows;
 on both backends a full rebuild does the same with the secondary (period-led) index.
+An incremental run updates the rows whose key is stored already, in place (``replace``).
 Everything runs on the session's own connection: a swap is committed whole or not at all.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime
 
 import numpy as np
@@ -101,45 +103,9 @@ def write(tables: list[PeriodTable], ctx: Context, computed_at: datetime, *,
           rebuild: bool = False) -> int:
     """Insert every row of ``tables``; ``rebuild`` when the estimate table was just emptied."""
     postgres = db.engine.dialect.name == "postgresql"
-    rows = _staged(tables, ctx, binary=postgres)
-    if not len(rows):
-        return 0
-    raw = db.session.connection().connection.driver_connection
-    columns = ", ".join(f"{name} {sql}" for name, sql, _ in _STAGE)
-    cur = raw.cursor()
-    try:
-        cur.execute("CREATE TEMP TABLE estimate_stage (" + columns + ")")
-        cur.execute("CREATE TEMP TABLE estimate_stage_period (i integer PRIMARY KEY, label text, "
-                    "kind text, period_end integer)")
-        cur.execute("CREATE TEMP TABLE estimate_stage_measure (i integer PRIMARY KEY, code text, "
-                    "unit text)")
-        cur.execute("CREATE TEMP TABLE estimate_stage_group (i integer PRIMARY KEY, label text)")
-        # bandit B608: only the driver's placeholder is formatted in; labels are bound.
-        mark = "%s" if postgres else "?"
-        cur.executemany(f"INSERT INTO estimate_stage_period VALUES ({mark}, {mark}, {mark}, "  # nosec B608
-                        f"{mark})", [(i, t.period.label, t.period.kind, t.period.end)
-                                     for i, t in enumerate(tables)])
-        cur.executemany(f"INSERT INTO estimate_stage_measure VALUES ({mark}, {mark}, {mark})",  # nosec B608
-                        [(i, m.code, m.unit) for i, m in enumerate(ctx.measures)])
-        cur.executemany(f"INSERT INTO estimate_stage_group VALUES ({mark}, {mark})",  # nosec B608
-                        [(i, g.label) for i, g in enumerate(GROUPS)])
-        if postgres:
-            with cur.copy("COPY estimate_stage FROM STDIN WITH (FORMAT binary)") as copy:
-                copy.write(_COPY_HEADER)
-                for start in range(0, len(rows), 200_000):
-                    copy.write(rows[start:start + 200_000].tobytes())
-                copy.write(b"\xff\xff")          # the trailer: a row of -1 fields
-        else:
-            # Rows in the unique key's order: SQLite then appends to its index instead of
-            # updating it at random (labels compare as bytes, as Python compares them).
-            order = np.lexsort((_rank([g.label for g in GROUPS])[rows["g"]],
-                                _rank([m.code for m in ctx.measures])[rows["m"]],
-                                _rank([t.period.label for t in tables])[rows["p"]],
-                                rows["area_id"]))
-            # SQLite stores a NaN bound as a float as NULL.
-            marks = ", ".join("?" * len(_STAGE))
-            cur.executemany(f"INSERT INTO estimate_stage VALUES ({marks})",  # nosec B608
-                            rows[order].tolist())
+    with _staging(tables, ctx) as (cur, staged):
+        if not staged:
+            return 0
         if rebuild and postgres:
             # Each key is then built by one sort; room for it in memory, for this transaction.
             cur.execute("SET LOCAL maintenance_work_mem = '512MB'")
@@ -159,12 +125,106 @@ def write(tables: list[PeriodTable], ctx: Context, computed_at: datetime, *,
             for constraint in reversed(keys):
                 db.session.execute(AddConstraint(constraint))
             db.session.execute(text("ANALYZE estimate"))
+    return staged
+
+
+def replace(tables: list[PeriodTable], ctx: Context, computed_at: datetime,
+            area_ids: list[int], periods: list[str]) -> dict[str, int]:
+    """Make the stored rows of these areas and periods exactly the rows of ``tables``.
+
+    Rows whose key is already stored are updated in place, not deleted and inserted again:
+    no key column changes, so no index entry changes either (SQLite leaves such indexes
+    alone; PostgreSQL makes a heap-only update where the page has room, see migration
+    0014), and the foreign key is not checked again. New keys are inserted, and keys no
+    longer computed (a cell fallen under the minimum) deleted.
+    """
+    postgres = db.engine.dialect.name == "postgresql"
+    where, params = _scope(area_ids, periods, postgres)
+    with _staging(tables, ctx) as (cur, staged):
+        if staged:
+            cur.execute(_insert_sql(postgres) + _ON_KEY, _reason_params(computed_at, postgres))
+        # Every staged row is in the scope, so any further stored row there is a gone key.
+        # bandit B608: only integers, our own column names and placeholders are in the SQL.
+        cur.execute("SELECT COUNT(*) FROM estimate WHERE " + where, params)  # nosec B608
+        stored = cur.fetchone()[0]
+        deleted = 0
+        if stored > staged:
+            if not postgres:
+                # The probe below, once per stored row, by key (PostgreSQL hashes instead).
+                cur.execute("CREATE INDEX estimate_stage_key ON estimate_stage (area_id, p, m, g)")
+            cur.execute("DELETE FROM estimate WHERE " + where + _GONE, params)  # nosec B608
+            deleted = cur.rowcount
+    return {"written": staged, "deleted": deleted}
+
+
+_KEY = ("area_id", "period", "measure", "group_label")
+# bandit B608 (both): our own column names only.
+_ON_KEY = (f" ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET "  # nosec B608
+           + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c not in _KEY))
+_GONE = (" AND NOT EXISTS (SELECT 1 FROM estimate_stage s "
+         "JOIN estimate_stage_period p ON p.i = s.p JOIN estimate_stage_measure m ON m.i = s.m "
+         "JOIN estimate_stage_group g ON g.i = s.g WHERE s.area_id = estimate.area_id "
+         "AND p.label = estimate.period AND m.code = estimate.measure "
+         "AND g.label = estimate.group_label)")
+
+
+def _scope(area_ids: list[int], periods: list[str], postgres: bool) -> tuple[str, dict]:
+    ids = ", ".join(str(int(a)) for a in area_ids) or "NULL"
+    mark = "%({})s" if postgres else ":{}"
+    keys = [f"p{i}" for i in range(len(periods))]
+    return (f"area_id IN ({ids}) AND period IN "
+            f"({', '.join(mark.format(k) for k in keys) or 'NULL'})",
+            dict(zip(keys, periods, strict=True)))
+
+
+@contextmanager
+def _staging(tables: list[PeriodTable], ctx: Context):
+    """A cursor on the session's connection with the rows of ``tables`` in the staging
+    tables, and the number of rows; the staging tables are dropped after."""
+    postgres = db.engine.dialect.name == "postgresql"
+    rows = _staged(tables, ctx, binary=postgres)
+    raw = db.session.connection().connection.driver_connection
+    columns = ", ".join(f"{name} {sql}" for name, sql, _ in _STAGE)
+    cur = raw.cursor()
+    try:
+        cur.execute("CREATE TEMP TABLE estimate_stage (" + columns + ")")
+        cur.execute("CREATE TEMP TABLE estimate_stage_period (i integer PRIMARY KEY, label text, "
+                    "kind text, period_end integer)")
+        cur.execute("CREATE TEMP TABLE estimate_stage_measure (i integer PRIMARY KEY, code text, "
+                    "unit text)")
+        cur.execute("CREATE TEMP TABLE estimate_stage_group (i integer PRIMARY KEY, label text)")
+        # bandit B608: only the driver's placeholder is formatted in; labels are bound.
+        mark = "%s" if postgres else "?"
+        cur.executemany(f"INSERT INTO estimate_stage_period VALUES ({mark}, {mark}, {mark}, "  # nosec B608
+                        f"{mark})", [(i, t.period.label, t.period.kind, t.period.end)
+                                     for i, t in enumerate(tables)])
+        cur.executemany(f"INSERT INTO estimate_stage_measure VALUES ({mark}, {mark}, {mark})",  # nosec B608
+                        [(i, m.code, m.unit) for i, m in enumerate(ctx.measures)])
+        cur.executemany(f"INSERT INTO estimate_stage_group VALUES ({mark}, {mark})",  # nosec B608
+                        [(i, g.label) for i, g in enumerate(GROUPS)])
+        if postgres and len(rows):
+            with cur.copy("COPY estimate_stage FROM STDIN WITH (FORMAT binary)") as copy:
+                copy.write(_COPY_HEADER)
+                for start in range(0, len(rows), 200_000):
+                    copy.write(rows[start:start + 200_000].tobytes())
+                copy.write(b"\xff\xff")          # the trailer: a row of -1 fields
+        elif len(rows):
+            # Rows in the unique key's order: SQLite then appends to its index instead of
+            # updating it at random (labels compare as bytes, as Python compares them).
+            order = np.lexsort((_rank([g.label for g in GROUPS])[rows["g"]],
+                                _rank([m.code for m in ctx.measures])[rows["m"]],
+                                _rank([t.period.label for t in tables])[rows["p"]],
+                                rows["area_id"]))
+            # SQLite stores a NaN bound as a float as NULL.
+            marks = ", ".join("?" * len(_STAGE))
+            cur.executemany(f"INSERT INTO estimate_stage VALUES ({marks})",  # nosec B608
+                            rows[order].tolist())
+        yield cur, len(rows)
         for name in ("estimate_stage", "estimate_stage_period", "estimate_stage_measure",
                      "estimate_stage_group"):
             cur.execute("DROP TABLE " + name)
     finally:
         cur.close()
-    return len(rows)
 
 
 def _rank(labels: list[str]) -> np.ndarray:
@@ -236,40 +296,3 @@ def delete_rows(area_ids: list[int] | None, periods: list[str] | None) -> int:
     # bandit B608: only integers, our own column names and timestamps we format are in the SQL.
     return db.session.execute(text("DELETE FROM estimate WHERE " + " AND ".join(where)),  # nosec B608
                               params).rowcount
-
-
-def published(ctx: Context, period: str, area_ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Stored estimate and standard error as groups x areas x measures (NaN where none)."""
-    shape = (len(GROUPS), len(ctx.area_ids), len(ctx.measures))
-    est, se = np.full(shape, np.nan), np.full(shape, np.nan)
-    ids = ", ".join(str(int(a)) for a in area_ids) or "NULL"
-    # The database turns measure codes and group labels into positions, so every row is
-    # plain numbers that numpy takes in one go (tens of thousands of rows per period).
-    params = {"p": period} | {f"m{j}": m.code for j, m in enumerate(ctx.measures)} \
-        | {f"g{k}": g.label for k, g in enumerate(GROUPS)}
-    # Named placeholders in the driver's own style (psycopg %(name)s, sqlite3 :name): the
-    # driver's cursor returns plain tuples, without a result object per row.
-    mark = "%({})s" if db.engine.dialect.name == "postgresql" else ":{}"
-    measure = " ".join(f"WHEN {mark.format(f'm{j}')} THEN {j}" for j in range(len(ctx.measures)))
-    group = " ".join(f"WHEN {mark.format(f'g{k}')} THEN {k}" for k in range(len(GROUPS)))
-    raw = db.session.connection().connection.driver_connection
-    cur = raw.cursor()
-    try:
-        # bandit B608: only integers, our own column names and placeholders are in the SQL.
-        cur.execute(f"SELECT area_id, CASE measure {measure} ELSE -1 END, "  # nosec B608
-                    f"CASE group_label {group} ELSE -1 END, estimate, std_error FROM estimate "
-                    f"WHERE period = {mark.format('p')} AND area_id IN ({ids}) "
-                    "AND estimate IS NOT NULL", params)
-        rows = cur.fetchall()
-    finally:
-        cur.close()
-    if not rows:
-        return est, se
-    table = np.array(rows, dtype=float)
-    area_id, m, g = (table[:, k].astype(np.int64) for k in range(3))
-    a = np.searchsorted(ctx.area_ids, area_id)
-    known = (a < len(ctx.area_ids)) & (ctx.area_ids[np.minimum(a, len(ctx.area_ids) - 1)] == area_id)
-    ok = known & (m >= 0) & (g >= 0)
-    est[g[ok], a[ok], m[ok]] = table[ok, 3]
-    se[g[ok], a[ok], m[ok]] = table[ok, 4]
-    return est, se
