@@ -17,7 +17,7 @@ import io
 import json
 import re
 import socket
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -416,21 +416,15 @@ def _count(row: dict) -> int | None:
 
 
 def test_nine_responses_have_no_figure_in_the_estimates_csv_or_xlsx(app, client, auth):
-    from pulse.areas.operations import open_wave
     from pulse.estimates.operations import aggregate
     from pulse.extensions import db
-    from pulse.instruments.queries import latest_version
     from pulse.models import Area, Response
-    from tests.pulse.estimates.support import BOROUGH, WARDS, seed_small_ward
+    from tests.pulse.estimates.support import BOROUGH, WARDS, open_borough_wave, seed_small_ward
 
     small = WARDS[4]
-    now = datetime.now(UTC)
     with app.app_context():
         seed_small_ward(8)
-        borough = db.session.scalar(select(Area).where(Area.code == BOROUGH))
-        open_wave(borough, latest_version("core").instrument, name="Always on",
-                  opens_at=now - timedelta(days=1))
-        db.session.commit()
+        open_borough_wave()
     # The ninth through the resident form, free text and all.
     assert submit(app.test_client(), small, {**GOOD_ANSWERS, "top_issue": CORPUS[0]}
                   ).status_code == 302

@@ -6,11 +6,10 @@ briefing pack (PDF text). (The API and XLSX exports join this test as they land.
 from __future__ import annotations
 
 import csv
-from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from tests.pulse.estimates.support import BOROUGH, WARDS, seed_small_ward
+from tests.pulse.estimates.support import WARDS, open_borough_wave, seed_small_ward
 from tests.support import submit
 
 SMALL = WARDS[4]
@@ -19,19 +18,13 @@ FIGURE_FIELDS = ("n", "effective_n", "estimate", "ci_low", "ci_high", "change",
 
 
 def test_nine_responses_publish_no_figure_anywhere(app, runner, tmp_path):
-    from pulse.areas.operations import open_wave
     from pulse.estimates.operations import aggregate
     from pulse.extensions import db
-    from pulse.instruments.queries import latest_version
     from pulse.models import Area, Response
 
-    now = datetime.now(UTC)
     with app.app_context():
         seed_small_ward(8)
-        borough = db.session.scalar(select(Area).where(Area.code == BOROUGH))
-        open_wave(borough, latest_version("core").instrument, name="Always on",
-                  opens_at=now - timedelta(days=1))
-        db.session.commit()
+        open_borough_wave()
 
     small_resident, big_resident = app.test_client(), app.test_client()
     assert submit(small_resident, SMALL).status_code == 302  # the ninth response

@@ -84,6 +84,21 @@ def seed_small_ward(small_count: int, seed: int = 7) -> list[tuple[int, int]]:
     return recent
 
 
+def open_borough_wave() -> None:
+    """An always-on wave for the borough, opened yesterday, so residents can answer in every ward."""
+    from sqlalchemy import select
+
+    from pulse.areas.operations import open_wave
+    from pulse.extensions import db
+    from pulse.instruments.queries import latest_version
+    from pulse.models import Area
+
+    borough = db.session.scalar(select(Area).where(Area.code == BOROUGH))
+    open_wave(borough, latest_version("core").instrument, name="Always on",
+              opens_at=datetime.now(UTC) - timedelta(days=1))
+    db.session.commit()
+
+
 def add_margins() -> None:
     from sqlalchemy import select
 
