@@ -33,8 +33,9 @@ from analysis.text.dataset import (  # noqa: E402
 from analysis.text.predict import classify  # noqa: E402
 from analysis.text.taxonomy import CRIME_TOPICS  # noqa: E402
 from analysis.text.train import (  # noqa: E402
-    DEFAULT_CANDIDATE, TrainedModel, build_pipeline, compare_candidates, cross_validate,
-    fit_pipeline, metrics,
+    DEFAULT_CANDIDATE, DEFAULT_FEATURES, FEATURE_SETS, SVC_C, WEIGHT_POWERS, TrainedModel,
+    build_pipeline, compare_candidates, cross_validate, fit_pipeline, metrics, svc_name,
+    weight_power,
 )
 
 BASELINES = {
@@ -65,18 +66,27 @@ def previous_pipeline() -> Pipeline:
     return Pipeline([("features", features), ("model", model)])
 
 
+# The model shipped before the 2026-11-27 evening change (balanced topic weights, whole-text
+# features only), rebuilt beside the current one for before/after rows in the same run.
+BEFORE = ("linearsvc_c0.1", "plain")
+
+
 def models(previous: bool = False):
-    yield f"pulse ({DEFAULT_CANDIDATE}, calibrated)", lambda: build_pipeline(DEFAULT_CANDIDATE), True
+    """(row name, pipeline factory, topic-weight power or None for a plain unweighted fit)."""
+    yield (f"pulse ({DEFAULT_CANDIDATE}, {DEFAULT_FEATURES} features, calibrated)",
+           lambda: build_pipeline(DEFAULT_CANDIDATE, features=DEFAULT_FEATURES),
+           weight_power(DEFAULT_CANDIDATE))
     if previous:
-        yield "previous pulse (char vocabulary, sigmoid)", previous_pipeline, True
+        yield (f"pulse before ({BEFORE[0]}, {BEFORE[1]} features, calibrated)",
+               lambda: build_pipeline(BEFORE[0], features=BEFORE[1]), weight_power(BEFORE[0]))
     for name, factory in BASELINES.items():
-        yield name, factory, False
+        yield name, factory, None
 
 
-def fit(factory, balanced: bool, texts, topics):
+def fit(factory, power: float | None, texts, topics):
     pipeline = factory()
-    if balanced:
-        return fit_pipeline(pipeline, texts, topics)
+    if power is not None:
+        return fit_pipeline(pipeline, texts, topics, power)
     return pipeline.fit(np.asarray(texts, dtype=object), np.asarray(topics))
 
 
@@ -84,9 +94,9 @@ def section_public_cv(out):
     data = public_reports()
     out(f"### Stratified 5-fold CV on the public reports ({len(data):,} FixMyStreet reports)\n")
     rows = {}
-    for name, factory, balanced in models(previous=True):
-        if balanced:
-            result = cross_validate(factory(), data, folds=5, seed=0)
+    for name, factory, power in models(previous=True):
+        if power is not None:
+            result = cross_validate(factory(), data, folds=5, seed=0, power=power)
         else:
             result = _cv_plain(factory, data)
         rows[name] = result
@@ -127,9 +137,9 @@ def section_seed_generalisation(out):
     out("| model | trained on | held-out macro-F1 (all topics) | macro-F1 over the six crime topics | "
         + " | ".join(f"{t} F1" for t in CRIME_TOPICS) + " |")
     out("|---|---|---|---|" + "---|" * len(CRIME_TOPICS))
-    for name, factory, balanced in models(previous=True):
+    for name, factory, power in models(previous=True):
         for label, data in (("seed set only", seed), ("public reports + seed set", full)):
-            model = fit(factory, balanced, data.texts, data.topics)
+            model = fit(factory, power, data.texts, data.topics)
             predicted = list(model.predict(np.asarray(heldout.texts, dtype=object)))
             result = metrics(heldout.topics, predicted, sorted(set(heldout.topics)))
             crime = np.mean([result["per_topic"][t]["f1"] for t in CRIME_TOPICS])
@@ -153,9 +163,10 @@ def section_speed_and_size(out):
     out("### Training time (50,000 comments, resampled), throughput and model size\n")
     out("| model | fit 50k (s) | fit 50k (CPU s) | classify 20k reports (s) | reports/s | classify 20k survey comments (s) | comments/s | saved size (MB) |")
     out("|---|---|---|---|---|---|---|---|")
-    for name, factory, balanced in models():
+    for name, factory, power in models(previous=True):
+        balanced = power is not None
         started, cpu = time.perf_counter(), time.process_time()
-        model = fit(factory, balanced, big.texts, big.topics)
+        model = fit(factory, power, big.texts, big.topics)
         fit_seconds, fit_cpu = time.perf_counter() - started, time.process_time() - cpu
         rates = []
         for unseen in (reports, comments):
@@ -187,22 +198,33 @@ def section_speed_and_size(out):
 
 
 def section_selection(out):
+    from analysis.text.selection import choose
+
     data = training_set()
     out(f"### Candidate models: stratified 5-fold CV on public reports + seed set ({len(data):,})\n")
-    out("Features fitted once per training fold and shared by the candidates; held-out = the "
-        "seed held-out set, model fitted on all the data.\n")
+    out("Features fitted once per training fold and shared by the candidates of a feature set; "
+        "held-out = the seed held-out set, model fitted on all the data. w = power of the "
+        "balanced topic weights (1 = fully balanced).\n")
     crime = " | ".join(f"{t} F1 (CV)" for t in CRIME_TOPICS)
-    out(f"| candidate | CV macro-F1 (mean ± sd) | {crime} | held-out macro-F1 | classifier time over 5 folds (s) |")
-    out("|---|---|" + "---|" * len(CRIME_TOPICS) + "---|---|")
+    out(f"| features | candidate | CV macro-F1 (mean ± sd) | {crime} | held-out macro-F1 | "
+        "held-out, six crime topics | classifier time over 5 folds (s) |")
+    out("|---|---|---|" + "---|" * len(CRIME_TOPICS) + "---|---|---|")
+    scores = {}
+    names = [svc_name(c, power) for power in WEIGHT_POWERS for c in SVC_C]
+    for features in FEATURE_SETS:
+        def row(name, result, features=features):
+            cells = " | ".join(f"{result['per_topic'][t]['f1']:.2f}" for t in CRIME_TOPICS)
+            held_crime = np.mean([result["heldout_per_topic"][t]["f1"] for t in CRIME_TOPICS])
+            out(f"| {features} | {name} | {result['macro_f1']:.3f} ± {result['macro_f1_sd']:.3f} "
+                f"| {cells} | {result['heldout_macro_f1']:.3f} | {held_crime:.3f} | "
+                f"{result['classifier_seconds']:.0f} |")
+            sys.stdout.flush()
 
-    def row(name, result):
-        cells = " | ".join(f"{result['per_topic'][t]['f1']:.2f}" for t in CRIME_TOPICS)
-        out(f"| {name} | {result['macro_f1']:.3f} ± {result['macro_f1_sd']:.3f} | {cells} | "
-            f"{result['heldout_macro_f1']:.3f} | {result['classifier_seconds']:.0f} |")
-        sys.stdout.flush()
-
-    compare_candidates(data, folds=5, heldout=seed_heldout(), report=row)
-    out("")
+        results = compare_candidates(data, names, folds=5, heldout=seed_heldout(), report=row,
+                                     features=features)
+        scores.update({(features, name): r["macro_f1_folds"] for name, r in results.items()})
+    features, name = choose(scores)
+    out(f"\nRule (selection.choose): features {features!r}, candidate {name!r}.\n")
 
 
 def section_safeguarding(out):

@@ -136,23 +136,28 @@ def measure(name, factory, big, unseen, reports, folds) -> str:
 
 
 def nested_table(reports, out) -> None:
-    """Nested CV on the public reports: the C of LinearSVC chosen inside each outer fold."""
-    from analysis.text.selection import SVC_ORDER, nested_cross_validate
+    """Nested CV on the public reports: feature set, topic weights and C chosen per outer fold."""
+    from analysis.text.selection import GRID, nested_cross_validate
+
+    def short(choice):
+        features, name = choice
+        return f"{features} {name.removeprefix('linearsvc_')}"
 
     out(f"Nested CV on the public reports ({len(reports):,}): outer stratified 5-fold; inside "
-        f"each outer training fold, 3-fold CV over {', '.join(SVC_ORDER)} and the "
-        "one-standard-error rule choose; the calibrated pipeline of the choice is fitted on "
-        "the outer training fold and scored on its test fold.\n")
+        f"each outer training fold, 3-fold CV over {len(GRID)} candidates (feature sets "
+        "plain/lead x topic-weight power 1/0.75/0.5 x C 0.1/0.3/1) and selection.choose pick "
+        "one; the calibrated pipeline of the choice is fitted on the outer training fold and "
+        "scored on its test fold.\n")
     result = nested_cross_validate(reports, report=lambda n, c, f: out(
-        f"<!-- outer fold {n}: chose {c}, macro-F1 {f:.3f} -->"))
+        f"<!-- outer fold {n}: chose {short(c)}, macro-F1 {f:.3f} -->"))
     topics = sorted(result["per_topic"])
     out("| procedure | macro-F1 (mean ± sd of outer folds) | chosen per fold | "
         + " | ".join(f"{t} F1 (P/R)" for t in topics) + " |")
     out("|---|---|---|" + "---|" * len(topics))
     cells = " | ".join(f"{result['per_topic'][t]['f1']:.2f} ({result['per_topic'][t]['precision']:.2f}/"
                        f"{result['per_topic'][t]['recall']:.2f})" for t in topics)
-    out(f"| nested (one-SE rule) | {result['macro_f1']:.3f} ± {result['macro_f1_sd']:.3f} | "
-        f"{', '.join(c.split('_')[1] for c in result['chosen'])} | {cells} |")
+    out(f"| nested (selection.choose) | {result['macro_f1']:.3f} ± {result['macro_f1_sd']:.3f} | "
+        f"{', '.join(short(c) for c in result['chosen'])} | {cells} |")
     out(f"\nconfusion matrix (rows truth, columns predicted, {topics}): "
         f"{result['confusion_matrix']['matrix']}\n")
 
@@ -175,9 +180,16 @@ def calibration_table(reports, out) -> None:
 
     from analysis.text.predict import REVIEW_MARGIN, REVIEW_THRESHOLD
 
-    for method in ("temperature", "sigmoid"):
-        probabilities, classes = out_of_fold_probabilities(build_pipeline(calibration=method),
-                                                           reports)
+    from analysis.text.train import DEFAULT_CANDIDATE, DEFAULT_FEATURES, weight_power
+
+    rows = (("temperature (now)", DEFAULT_CANDIDATE, DEFAULT_FEATURES, "temperature"),
+            ("temperature, before (linearsvc_c0.1, plain)", "linearsvc_c0.1", "plain",
+             "temperature"),
+            ("sigmoid, before (linearsvc_c0.1, plain)", "linearsvc_c0.1", "plain", "sigmoid"))
+    for method, candidate, features, calibration in rows:
+        probabilities, classes = out_of_fold_probabilities(
+            build_pipeline(candidate, calibration=calibration, features=features), reports,
+            power=weight_power(candidate))
         balanced = calibration_figures(reports.topics, probabilities, classes, weights)
         found = calibration_figures(reports.topics, probabilities, classes)
         top = np.sort(probabilities, axis=1)

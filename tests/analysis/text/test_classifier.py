@@ -12,7 +12,9 @@ from analysis.text import registry
 from analysis.text.dataset import LabelledSet, seed_set
 from analysis.text.predict import Prediction, classify, review_order
 from analysis.text.taxonomy import topic_codes
-from analysis.text.train import build_pipeline, cross_validate, train
+from analysis.text.features import lead
+from analysis.text.train import (build_pipeline, cross_validate, topic_weights, train,
+                                 weight_power)
 
 UNIQUE = "zqxjvword"
 
@@ -27,11 +29,12 @@ def trained(seed):
     return train(seed, folds=3)
 
 
-def test_vocabulary_is_fitted_inside_each_fold(seed):
+@pytest.mark.parametrize("features", ["plain", "lead"])
+def test_vocabulary_is_fitted_inside_each_fold(seed, features):
     data = LabelledSet(seed.texts + [f"the {UNIQUE} on the corner keeps dealing"],
                        seed.topics + ["drugs"])
     marked = len(data) - 1
-    pipeline = build_pipeline(min_df=1)
+    pipeline = build_pipeline(features=features, min_df=1)
     result = cross_validate(pipeline, data, folds=3, keep_fold_models=True)
 
     # What cross_validate fitted were clones: the pipeline handed in is untouched.
@@ -46,6 +49,13 @@ def test_vocabulary_is_fitted_inside_each_fold(seed):
             assert UNIQUE not in vocabulary
     # In the other folds the comment was training data, so its word is in their vocabulary.
     assert seen.count(True) == 2 and seen.count(False) == 1
+    if features == "lead":
+        # The first-sentence block (here the whole comment) is fitted per fold as well.
+        union = dict(result["fold_models"][0][0].named_steps["features"].transformer_list)
+        assert set(union) == {"words", "chars", "lead_words", "lead_chars"}
+        for model, test_index in result["fold_models"]:
+            lead_words = dict(model.named_steps["features"].transformer_list)["lead_words"]
+            assert (UNIQUE in lead_words.vocabulary_) == (marked not in test_index)
 
     # Character n-grams are hashed (no vocabulary), but their IDF is learned per fold too: the
     # word's n-gram columns are rarest (highest IDF) in the fold that never saw it.
@@ -56,6 +66,25 @@ def test_vocabulary_is_fitted_inside_each_fold(seed):
         rarity[marked in test_index] = rarity.get(marked in test_index, []) + [
             float(chars.named_steps["idf"].idf_[columns].mean())]
     assert min(rarity[True]) > max(rarity[False])
+
+
+def test_the_lead_block_reads_the_first_sentence_only():
+    assert lead("Fly tipping. Someone dumped a sofa. Again.") == "fly tipping"
+    # A one-sentence survey answer is its own first sentence.
+    assert lead("Drug Dealing by the shops") == "drug dealing by the shops"
+    assert lead("Street light out on Elm Road.") == "street light out on elm road."
+
+
+def test_topic_weights_lean_between_balanced_and_as_found():
+    topics = ["a"] * 8 + ["b"] * 2
+    balanced = topic_weights(topics, 1.0)
+    # Balanced: each topic weighs the same in total.
+    assert balanced[:8].sum() == pytest.approx(balanced[8:].sum())
+    half = topic_weights(topics, 0.5)
+    # Power 0.5: the rarer topic still weighs more per comment, but by sqrt(4) = 2, not 4.
+    assert half[9] / half[0] == pytest.approx(2.0)
+    np.testing.assert_allclose(topic_weights(topics, 0.0), 1.0)
+    assert weight_power("linearsvc_c0.1") == 1.0 and weight_power("linearsvc_c1_w0.5") == 0.5
 
 
 def test_cross_validation_reports_the_registry_metrics(trained, seed):

@@ -6,7 +6,7 @@ import pytest
 
 from analysis.text.dataset import seed_set
 from analysis.text.selection import (
-    calibration_figures, nested_cross_validate, one_standard_error_choice,
+    calibration_figures, choose, nested_cross_validate, one_standard_error_choice,
 )
 from analysis.text.train import build_pipeline, fit_pipeline
 
@@ -21,12 +21,28 @@ def test_the_most_regularised_candidate_within_one_sd_of_the_best_is_chosen():
     assert one_standard_error_choice(tight, ORDER) == "complex"
 
 
+def test_weights_and_features_come_from_the_best_mean_and_c_from_the_rule_within_them():
+    scores = {
+        ("plain", "linearsvc_c0.1"): [0.70, 0.72],
+        ("plain", "linearsvc_c1"): [0.74, 0.76],
+        # Best mean (0.80, sd 0.02): its feature set and weights are taken ...
+        ("lead", "linearsvc_c1_w0.5"): [0.78, 0.82],
+        # ... and C=0.3 of the same family is within one sd (floor 0.78), C=0.1 is not.
+        ("lead", "linearsvc_c0.3_w0.5"): [0.78, 0.79],
+        ("lead", "linearsvc_c0.1_w0.5"): [0.75, 0.76],
+        # Within the floor, but another family: not eligible.
+        ("plain", "linearsvc_c0.1_w0.5"): [0.79, 0.79],
+    }
+    assert choose(scores) == ("lead", "linearsvc_c0.3_w0.5")
+
+
 def test_nested_cross_validation_chooses_inside_each_outer_fold():
     data = seed_set()
-    result = nested_cross_validate(data, candidates=("linearsvc_c0.1", "linearsvc_c1"),
-                                   outer=3, inner=2)
+    grid = (("plain", "linearsvc_c0.1"), ("plain", "linearsvc_c1"),
+            ("lead", "linearsvc_c0.1_w0.5"))
+    result = nested_cross_validate(data, grid=grid, outer=3, inner=2)
     assert len(result["chosen"]) == 3 and len(result["macro_f1_folds"]) == 3
-    assert set(result["chosen"]) <= {"linearsvc_c0.1", "linearsvc_c1"}
+    assert set(result["chosen"]) <= set(grid)
     assert np.array(result["confusion_matrix"]["matrix"]).sum() == len(data)
     # The seed set's topics are far apart: far above the 0.1 of guessing among ten topics.
     assert result["macro_f1"] > 0.5
