@@ -1,9 +1,10 @@
 """Train the topic classifier: candidates, leak-free cross-validation, the final fit.
 
-Every candidate is one scikit-learn Pipeline (TF-IDF features, then a class-balanced linear
+Every candidate is one scikit-learn Pipeline (TF-IDF features, then a topic-weighted linear
 model wrapped in temperature-scaling calibration), so cross-validation clones and refits the
-whole thing on each training fold. The candidate is chosen by cross-validated macro-F1 with a
-fixed rule; docs/TEXT-MODELS.md records the comparison and why DEFAULT_CANDIDATE won.
+whole thing on each training fold. The candidate (feature set, classifier, topic-weight power)
+is chosen by cross-validated macro-F1 with a fixed rule (selection.choose); docs/TEXT-MODELS.md
+records the comparison and why DEFAULT_FEATURES and DEFAULT_CANDIDATE won.
 """
 from __future__ import annotations
 
@@ -57,6 +58,7 @@ _POWER = {svc_name(c, power): power for power in WEIGHT_POWERS for c in SVC_C}
 # Feature sets the choice runs over (features.build_features options): "lead" adds word and
 # character blocks for the first sentence at half the weight of the whole-text blocks.
 FEATURE_SETS: dict[str, dict] = {"plain": {}, "lead": {"lead_weight": 0.5}}
+# Chosen 2026-11-27 by selection.choose on public reports + seed set (bench/RESULTS.md).
 DEFAULT_FEATURES = "plain"
 DEFAULT_CANDIDATE = "linearsvc_c0.1_w0.5"
 
