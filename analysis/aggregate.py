@@ -277,23 +277,35 @@ def compute_all(prep: Prepared, periods: list[Period], targets: list[np.ndarray 
     exact = all(not m.composite or len(m.columns) & (len(m.columns) - 1) == 0
                 for m in prep.measures)
     out = []
+
+    def counts(m: int) -> tuple[np.ndarray, np.ndarray]:
+        if own is not None and m in own:
+            return own[m]
+        if m not in prep.own:
+            prep.own[m] = own_month_stats(prep, m)
+        return prep.own[m]
+
+    def expanded(m: int) -> tuple[np.ndarray, np.ndarray]:
+        if m not in cache:
+            cache[m] = expand(counts(m), prep.tree)
+        return cache[m]
+
     # Process by end month so that only the last thirteen months' counts are kept in memory.
     for period in wanted:
         for m in list(cache):
             if m < period.end - 12:
                 del cache[m]
-        for m in period.months:
-            if m not in cache:
-                if own is not None and m in own:
-                    counts = own[m]
-                else:
-                    counts = prep.own[m] = own_month_stats(prep, m)
-                cache[m] = expand(counts, prep.tree)
         if (period.kind == ROLLING12 and exact and rolling is not None
                 and rolling[0] == period.end - 1):
-            total = slide(rolling[1], cache[period.end], cache[period.end - 12])
+            total = slide(rolling[1], expanded(period.end), expanded(period.end - 12))
+        elif exact and any(m not in cache for m in period.months):
+            # Exact sums add up to the same bits in any order, so months not expanded yet
+            # are added up as own-area sums and the total is expanded once (an incremental
+            # run's first rolling year: one expansion instead of twelve).
+            total = expand(combine([counts(m) for m in period.months], prep.tree.size * NCELLS),
+                           prep.tree)
         else:
-            total = combine([cache[m] for m in period.months], prep.tree.size * NCELLS)
+            total = combine([expanded(m) for m in period.months], prep.tree.size * NCELLS)
         if period.kind == ROLLING12:
             rolling = (period.end, total)
         table = compute_period(prep, period, total, targets, minimum,

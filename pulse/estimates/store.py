@@ -132,7 +132,7 @@ def replace(tables: list[PeriodTable], ctx: Context, computed_at: datetime,
             area_ids: list[int], periods: list[str]) -> dict[str, int]:
     """Make the stored rows of these areas and periods exactly the rows of ``tables``.
 
-    Rows whose key is already stored are updated in place, not deleted and inserted again:
+    Rows whose key is stored already are updated in place, not deleted and inserted again:
     no key column changes, so no index entry changes either (SQLite leaves such indexes
     alone; PostgreSQL makes a heap-only update where the page has room, see migration
     0014), and the foreign key is not checked again. New keys are inserted, and keys no
@@ -141,20 +141,62 @@ def replace(tables: list[PeriodTable], ctx: Context, computed_at: datetime,
     postgres = db.engine.dialect.name == "postgresql"
     where, params = _scope(area_ids, periods, postgres)
     with _staging(tables, ctx) as (cur, staged):
-        if staged:
-            cur.execute(_insert_sql(postgres) + _ON_KEY, _reason_params(computed_at, postgres))
-        # Every staged row is in the scope, so any further stored row there is a gone key.
-        # bandit B608: only integers, our own column names and placeholders are in the SQL.
-        cur.execute("SELECT COUNT(*) FROM estimate WHERE " + where, params)  # nosec B608
-        stored = cur.fetchone()[0]
+        if postgres:
+            # bandit B608: only integers, our own column names and placeholders are in the SQL.
+            cur.execute("SELECT COUNT(*) FROM estimate WHERE " + where, params)  # nosec B608
+            before = cur.fetchone()[0]
+            inserted = 0
+            if staged:
+                inserted = _update_then_insert(cur, area_ids, periods, computed_at)
+            # Every staged row is in the scope: what was stored there and not matched is gone.
+            gone = before - (staged - inserted)
+        else:
+            if staged:
+                cur.execute(_insert_sql(postgres) + _ON_KEY,
+                            _reason_params(computed_at, postgres))
+            # Every staged row is in the scope, so any further stored row there is a gone key.
+            cur.execute("SELECT COUNT(*) FROM estimate WHERE " + where, params)  # nosec B608
+            gone = cur.fetchone()[0] - staged
         deleted = 0
-        if stored > staged:
+        if gone > 0:
             if not postgres:
                 # The probe below, once per stored row, by key (PostgreSQL hashes instead).
                 cur.execute("CREATE INDEX estimate_stage_key ON estimate_stage (area_id, p, m, g)")
             cur.execute("DELETE FROM estimate WHERE " + where + _GONE, params)  # nosec B608
             deleted = cur.rowcount
     return {"written": staged, "deleted": deleted}
+
+
+def _update_then_insert(cur, area_ids: list[int], periods: list[str],
+                        computed_at: datetime) -> int:
+    """PostgreSQL: update the stored rows of the staged keys, insert the rest, in one
+    statement; return how many were inserted.
+
+    Not ``INSERT ... ON CONFLICT DO UPDATE``: that probes the unique key once per row, text
+    column by text column, and locks each row before updating it (two WAL records a row).
+    Here the scope's stored rows are read once through an index and joined to the staged
+    rows by hash, and each matched row is updated where it lies: 1M bench, 212,000 rows,
+    3.3 -> 1.4 s under EXPLAIN ANALYZE, half the WAL records.
+    """
+    # Hashes of the staged rows and of the scope's rows: some tens of MB, kept in memory.
+    cur.execute("SET LOCAL work_mem = '64MB'")
+    keys = ("area_id", "p", "m", "g")
+    ids = ", ".join(str(int(a)) for a in area_ids) or "NULL"
+    marks = ", ".join("%s" for _ in periods) or "NULL"
+    params = _reason_params(computed_at, True)
+    sets = ", ".join(f"{c} = {v}" for c, v in zip(COLUMNS, _values(True), strict=True)
+                     if c not in _KEY)
+    match = ("e.area_id = s.area_id AND e.period = p.label AND e.measure = m.code "
+             "AND e.group_label = g.label")
+    returned = " AND ".join(f"u.{k} = s.{k}" for k in keys)
+    # bandit B608: only integers, our own column names and placeholders are in the SQL.
+    update = (f"UPDATE estimate e SET {sets} {_FROM} AND {match} "  # nosec B608
+              f"AND e.area_id IN ({ids}) AND e.period IN ({marks}) "
+              f"RETURNING {', '.join('s.' + k for k in keys)}")
+    cur.execute(f"WITH u AS ({update}) {_insert_sql(True)} "  # nosec B608
+                f"AND NOT EXISTS (SELECT 1 FROM u WHERE {returned})",
+                params + tuple(periods) + params)
+    return cur.rowcount
 
 
 _KEY = ("area_id", "period", "measure", "group_label")
@@ -250,6 +292,14 @@ def _reason_params(computed_at: datetime, postgres: bool) -> tuple:
 
 
 def _insert_sql(postgres: bool) -> str:
+    # bandit B608: only our column names, constants and the driver's placeholder are in it.
+    return (f"INSERT INTO estimate ({', '.join(COLUMNS)}) "  # nosec B608
+            f"SELECT {', '.join(_values(postgres))} {_FROM}")
+
+
+def _values(postgres: bool) -> list[str]:
+    """SQL for each estimate column (COLUMNS order) from a staged row ``s`` and its labels
+    ``p``, ``m``, ``g`` (see _FROM); three placeholders: the two reasons, computed_at."""
     if postgres:
         mark = "%s"
         def null(c):   # noqa: E306
@@ -262,20 +312,19 @@ def _insert_sql(postgres: bool) -> str:
             return f"s.{c}"
         n = "CAST(s.n AS INTEGER)"
         weighted, sig = "s.weighted", "CASE WHEN s.sig < 0 THEN NULL ELSE s.sig END"
-    # bandit B608: only our column names, constants and the driver's placeholder are in it.
-    return (
-        f"INSERT INTO estimate ({', '.join(COLUMNS)}) "  # nosec B608
-        "SELECT s.area_id, p.label, p.kind, p.period_end, m.code, g.label, m.unit, "
-        f"{n}, {null('n_eff')}, {null('est')}, {null('se')}, {null('lo')}, {null('hi')}, "
-        f"s.reason = {suppression.PRIMARY}, "
-        f"CASE s.reason WHEN {suppression.PRIMARY} THEN {mark} "
-        f"WHEN {suppression.SECONDARY} THEN {mark} END, "
-        f"{weighted}, {null('chg')}, {sig}, {null('modelled')}, {mark} "
-        # CROSS JOIN keeps the staging table the outer loop on SQLite (rows stay in key
-        # order, labels found by primary key); PostgreSQL plans it as any inner join.
-        "FROM estimate_stage s CROSS JOIN estimate_stage_period p "
-        "CROSS JOIN estimate_stage_measure m CROSS JOIN estimate_stage_group g "
-        "WHERE p.i = s.p AND m.i = s.m AND g.i = s.g")
+    return ["s.area_id", "p.label", "p.kind", "p.period_end", "m.code", "g.label", "m.unit",
+            n, null("n_eff"), null("est"), null("se"), null("lo"), null("hi"),
+            f"s.reason = {suppression.PRIMARY}",
+            f"CASE s.reason WHEN {suppression.PRIMARY} THEN {mark} "
+            f"WHEN {suppression.SECONDARY} THEN {mark} END",
+            weighted, null("chg"), sig, null("modelled"), mark]
+
+
+# CROSS JOIN keeps the staging table the outer loop on SQLite (rows stay in key order, labels
+# found by primary key); PostgreSQL plans it as any inner join.
+_FROM = ("FROM estimate_stage s CROSS JOIN estimate_stage_period p "
+         "CROSS JOIN estimate_stage_measure m CROSS JOIN estimate_stage_group g "
+         "WHERE p.i = s.p AND m.i = s.m AND g.i = s.g")
 
 
 def delete_rows(area_ids: list[int] | None, periods: list[str] | None) -> int:
