@@ -150,12 +150,7 @@ def _copy_rebuild(tables: list[PeriodTable], ctx: Context, computed_at: datetime
         cur.execute("SELECT nextval(%s)", (sequence,))
         first = cur.fetchone()[0]
         cur.execute("SELECT setval(%s, %s)", (sequence, first + len(rows) - 1))
-        labels = {"period": [t.period.label for t in tables],
-                  "period_kind": [t.period.kind for t in tables],
-                  "period_end": [t.period.end for t in tables],
-                  "measure": [m.code for m in ctx.measures],
-                  "unit": [m.unit for m in ctx.measures],
-                  "group_label": [g.label for g in GROUPS]}
+        labels = copy_labels(tables, ctx)
         names = ", ".join(name for name, _ in binary_rows.COLUMNS)
         # bandit B608: only our own column names are in the SQL.
         with cur.copy(f"COPY estimate ({names}) FROM STDIN WITH (FORMAT binary)") as copy:  # nosec B608
@@ -168,6 +163,16 @@ def _copy_rebuild(tables: list[PeriodTable], ctx: Context, computed_at: datetime
         db.session.execute(AddConstraint(constraint))
     db.session.execute(text("ANALYZE estimate"))
     return len(rows)
+
+
+def copy_labels(tables: list[PeriodTable], ctx: Context) -> dict[str, list]:
+    """The text columns of the rebuild COPY, by the index each row carries for them."""
+    return {"period": [t.period.label for t in tables],
+            "period_kind": [t.period.kind for t in tables],
+            "period_end": [t.period.end for t in tables],
+            "measure": [m.code for m in ctx.measures],
+            "unit": [m.unit for m in ctx.measures],
+            "group_label": [g.label for g in GROUPS]}
 
 
 def replace(tables: list[PeriodTable], ctx: Context, computed_at: datetime,
