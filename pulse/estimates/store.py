@@ -3,12 +3,9 @@
 Rows travel as numbers, never as Python objects per row: the period tables' columns go into
 a temporary staging table (PostgreSQL: one binary COPY made by numpy; SQLite: executemany of
 plain numeric tuples), and one ``INSERT ... SELECT`` turns them into estimate rows, joining the
-labels (period, measure, group, reason) from small lookup tables. A full rebuild on
-PostgreSQL skips the staging: numpy makes the whole rows, labels included, and one binary
-COPY puts them into the emptied table (:mod:`.binary_rows`). It also drops the estimate
-table's keys before and builds them once after, instead of maintaining two indexes and a
-foreign-key check for every one of millions of rows; on both backends a full rebuild does the
-same with the secondary (period-led) index.
+labels (period, measure, group, reason) from small lookup tables. A full rebuild drops the
+secondary (period-led) index and builds it once after; on PostgreSQL it skips the staging
+altogether (:mod:`.rebuild`: whole rows by one binary COPY, keys built once).
 An incremental run updates the rows whose key is stored already, in place (``replace``:
 an upsert on SQLite, an update through a hash join then an insert of the rest on PostgreSQL).
 Everything runs on the session's own connection: a swap is committed whole or not at all.
@@ -19,8 +16,8 @@ from contextlib import contextmanager
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import ForeignKeyConstraint, PrimaryKeyConstraint, UniqueConstraint, text
-from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
+from sqlalchemy import text
+from sqlalchemy.schema import CreateIndex, DropIndex
 
 from analysis import suppression
 from analysis.aggregate import PeriodTable
@@ -65,7 +62,7 @@ def rows_of(table: PeriodTable, ctx: Context, computed_at: datetime) -> list[tup
             table.significant.tolist(), nullable(table.modelled), strict=True)]
 
 
-def _staged(tables: list[PeriodTable], ctx: Context, *, binary: bool = False) -> np.ndarray:
+def staged(tables: list[PeriodTable], ctx: Context, *, binary: bool = False) -> np.ndarray:
     """All tables' rows as one structured array in staging-column order.
 
     ``binary`` lays the rows out as PostgreSQL's binary COPY wants them, in the same single
@@ -99,16 +96,15 @@ def _staged(tables: list[PeriodTable], ctx: Context, *, binary: bool = False) ->
     return out
 
 
-# Binary COPY: signature, flags (none) and header extension length (none).
-_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00" * 8
-
-
 def write(tables: list[PeriodTable], ctx: Context, computed_at: datetime, *,
           rebuild: bool = False) -> int:
     """Insert every row of ``tables``; ``rebuild`` when the estimate table was just emptied."""
     postgres = db.engine.dialect.name == "postgresql"
     if rebuild and postgres:
-        return _copy_rebuild(tables, ctx, computed_at)
+        # Imported here: .rebuild lays rows out with this module's staged().
+        from .rebuild import copy_all
+
+        return copy_all(tables, ctx, computed_at)
     with _staging(tables, ctx) as (cur, staged):
         if not staged:
             return 0
@@ -122,57 +118,6 @@ def write(tables: list[PeriodTable], ctx: Context, computed_at: datetime, *,
             for index in Estimate.__table__.indexes:
                 db.session.execute(CreateIndex(index))
     return staged
-
-
-def _copy_rebuild(tables: list[PeriodTable], ctx: Context, computed_at: datetime) -> int:
-    """PostgreSQL, into the emptied table: drop the keys and indexes, COPY whole rows
-    (:mod:`.binary_rows`), then build each key and index once, by one sort.
-
-    At 300,000 responses (3.65 million rows) this replaces a staging COPY (4 s) and an
-    ``INSERT ... SELECT`` (14.5 s: joins, a sequence call and a WAL record per row) by one
-    COPY of 10 s (9 CPU-s in the server, 8 in numpy, mostly at the same time).
-    """
-    rows = _staged(tables, ctx)
-    if not len(rows):
-        return 0
-    raw = db.session.connection().connection.driver_connection
-    with raw.cursor() as cur:
-        # Each key is built by one sort; room for it in memory, for this transaction.
-        cur.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        keys = _keys()
-        for constraint in keys:
-            db.session.execute(DropConstraint(constraint))
-        for index in Estimate.__table__.indexes:
-            db.session.execute(DropIndex(index))
-        # Ids reserved in one block, as the column default would have drawn them one by one.
-        cur.execute("SELECT pg_get_serial_sequence('estimate', 'id')")
-        sequence = cur.fetchone()[0]
-        cur.execute("SELECT nextval(%s)", (sequence,))
-        first = cur.fetchone()[0]
-        cur.execute("SELECT setval(%s, %s)", (sequence, first + len(rows) - 1))
-        labels = copy_labels(tables, ctx)
-        names = ", ".join(name for name, _ in binary_rows.COLUMNS)
-        # bandit B608: only our own column names are in the SQL.
-        with cur.copy(f"COPY estimate ({names}) FROM STDIN WITH (FORMAT binary)") as copy:  # nosec B608
-            for data in binary_rows.ahead(binary_rows.chunks(rows, labels, first,
-                                                                   computed_at)):
-                copy.write(data)
-    for index in Estimate.__table__.indexes:
-        db.session.execute(CreateIndex(index))
-    for constraint in reversed(keys):
-        db.session.execute(AddConstraint(constraint))
-    db.session.execute(text("ANALYZE estimate"))
-    return len(rows)
-
-
-def copy_labels(tables: list[PeriodTable], ctx: Context) -> dict[str, list]:
-    """The text columns of the rebuild COPY, by the index each row carries for them."""
-    return {"period": [t.period.label for t in tables],
-            "period_kind": [t.period.kind for t in tables],
-            "period_end": [t.period.end for t in tables],
-            "measure": [m.code for m in ctx.measures],
-            "unit": [m.unit for m in ctx.measures],
-            "group_label": [g.label for g in GROUPS]}
 
 
 def replace(tables: list[PeriodTable], ctx: Context, computed_at: datetime,
@@ -271,7 +216,7 @@ def _staging(tables: list[PeriodTable], ctx: Context):
     """A cursor on the session's connection with the rows of ``tables`` in the staging
     tables, and the number of rows; the staging tables are dropped after."""
     postgres = db.engine.dialect.name == "postgresql"
-    rows = _staged(tables, ctx, binary=postgres)
+    rows = staged(tables, ctx, binary=postgres)
     raw = db.session.connection().connection.driver_connection
     columns = ", ".join(f"{name} {sql}" for name, sql, _ in _STAGE)
     cur = raw.cursor()
@@ -293,10 +238,10 @@ def _staging(tables: list[PeriodTable], ctx: Context):
                         [(i, g.label) for i, g in enumerate(GROUPS)])
         if postgres and len(rows):
             with cur.copy("COPY estimate_stage FROM STDIN WITH (FORMAT binary)") as copy:
-                copy.write(_COPY_HEADER)
+                copy.write(binary_rows.HEADER)
                 for start in range(0, len(rows), 200_000):
                     copy.write(rows[start:start + 200_000].tobytes())
-                copy.write(b"\xff\xff")          # the trailer: a row of -1 fields
+                copy.write(binary_rows.TRAILER)
         elif len(rows):
             # Rows in the unique key's order: SQLite then appends to its index instead of
             # updating it at random (labels compare as bytes, as Python compares them).
@@ -321,15 +266,6 @@ def _rank(labels: list[str]) -> np.ndarray:
     rank = np.empty(len(labels), dtype=np.int64)
     rank[order] = np.arange(len(labels))
     return rank
-
-
-def _keys() -> list:
-    """The estimate table's primary key, unique key and foreign key, as the models name them
-    (and migration 0002 created them), foreign key first so it is dropped before the rest."""
-    table = Estimate.__table__
-    kinds = (ForeignKeyConstraint, UniqueConstraint, PrimaryKeyConstraint)
-    return sorted((c for c in table.constraints if isinstance(c, kinds)),
-                  key=lambda c: [isinstance(c, k) for k in kinds].index(True))
 
 
 def _reason_params(computed_at: datetime, postgres: bool) -> tuple:

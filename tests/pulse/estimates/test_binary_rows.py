@@ -48,7 +48,7 @@ def _decode(data: bytes, kinds: list[str]) -> list[tuple]:
 def test_copy_data_is_the_reference_rows(app, monkeypatch):
     from analysis.aggregate import Prepared, compute_all
     from analysis.periods import all_periods
-    from pulse.estimates import binary_rows, store
+    from pulse.estimates import binary_rows, rebuild, store
     from pulse.estimates.loading import data_months, load_context, load_responses
 
     # Small chunks, so rows cross chunk boundaries and ids carry on across them.
@@ -60,8 +60,8 @@ def test_copy_data_is_the_reference_rows(app, monkeypatch):
         ctx = load_context()
         tables = compute_all(Prepared(load_responses(ctx), ctx.tree, ctx.measures),
                              all_periods(*data_months()), ctx.targets, 10)
-        data = b"".join(binary_rows.chunks(store._staged(tables, ctx),
-                                           store.copy_labels(tables, ctx), 41, NOW))
+        data = b"".join(binary_rows.chunks(store.staged(tables, ctx),
+                                           rebuild.copy_labels(tables, ctx), 41, NOW))
         expected = [row for t in tables for row in store.rows_of(t, ctx, NOW)]
     rows = _decode(data, [kind for _, kind in binary_rows.COLUMNS])
     names = [name for name, _ in binary_rows.COLUMNS]
