@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from pulse.models.types import models_built_on
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -100,6 +102,9 @@ def run_migrations_online():
     conf_args.setdefault("render_item", render_item)
 
     connectable = get_engine()
+    # Autogenerate leaves out a model index marked for other backends only (ddl_if), which
+    # it would otherwise propose to create here.
+    conf_args.setdefault("include_object", models_built_on(connectable.dialect.name))
 
     with connectable.connect() as connection:
         context.configure(

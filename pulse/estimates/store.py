@@ -4,8 +4,8 @@ Rows travel as numbers, never as Python objects per row: the period tables' colu
 a temporary staging table (PostgreSQL: one binary COPY made by numpy; SQLite: executemany of
 plain numeric tuples), and one ``INSERT ... SELECT`` turns them into estimate rows, joining the
 labels (period, measure, group, reason) from small lookup tables. A full rebuild drops the
-secondary (period-led) index and builds it once after; on PostgreSQL it skips the staging
-altogether (:mod:`.rebuild`: whole rows by one binary COPY, keys built once).
+secondary (period-led, SQLite only) index and builds it once after; on PostgreSQL it skips
+the staging altogether (:mod:`.rebuild`: whole rows by one binary COPY, keys built once).
 An incremental run updates the rows whose key is stored already, in place (``replace``:
 an upsert on SQLite, an update through a hash join then an insert of the rest on PostgreSQL).
 Everything runs on the session's own connection: a swap is committed whole or not at all.
@@ -24,7 +24,6 @@ from analysis.aggregate import PeriodTable
 from analysis.cells import GROUPS
 
 from ..extensions import db
-from ..models import Estimate
 from . import binary_rows
 from .loading import Context
 
@@ -100,23 +99,23 @@ def write(tables: list[PeriodTable], ctx: Context, computed_at: datetime, *,
           rebuild: bool = False) -> int:
     """Insert every row of ``tables``; ``rebuild`` when the estimate table was just emptied."""
     postgres = db.engine.dialect.name == "postgresql"
-    if rebuild and postgres:
-        # Imported here: .rebuild lays rows out with this module's staged().
-        from .rebuild import copy_all
+    # Imported here: .rebuild lays rows out with this module's staged().
+    from .rebuild import copy_all, table_indexes
 
+    if rebuild and postgres:
         return copy_all(tables, ctx, computed_at)
     with _staging(tables, ctx) as (cur, staged):
         if not staged:
             return 0
-        if rebuild:
-            # The secondary indexes too, on both backends: the rows arrive in the unique key's
-            # order, so every row would land at a random place in an index led by the period.
-            for index in Estimate.__table__.indexes:
-                db.session.execute(DropIndex(index))
+        indexes = table_indexes() if rebuild else []
+        # The secondary indexes this backend has (SQLite: the period-led one): the rows
+        # arrive in the unique key's order, so every row would land at a random place in an
+        # index led by the period.
+        for index in indexes:
+            db.session.execute(DropIndex(index))
         cur.execute(_insert_sql(postgres), _reason_params(computed_at, postgres))
-        if rebuild:
-            for index in Estimate.__table__.indexes:
-                db.session.execute(CreateIndex(index))
+        for index in indexes:
+            db.session.execute(CreateIndex(index))
     return staged
 
 

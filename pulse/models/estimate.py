@@ -24,24 +24,36 @@ class Estimate(db.Model):
     """
 
     __tablename__ = "estimate"
-    # The unique key serves the reads by area, then period. The second index serves one
-    # period across every area (the API's period filter, an export of one period), which
-    # otherwise scans the table. A full rebuild drops it and builds it once after the insert
-    # (pulse.estimates.store), so millions of rows do not each update it.
+    # The unique key serves the reads by area, then period. A second index serves one period
+    # across every area (the API's period filter, an export of one period), which otherwise
+    # scans the table: on SQLite led by the period with measure and group after it (migration
+    # 0012); on PostgreSQL the period alone (migration 0015), which serves those reads
+    # nearly as well there and is built by a sort several times cheaper (bench/RESULTS.md,
+    # Aggregation). A full rebuild drops the indexes this backend has and
+    # builds each once after the insert (pulse.estimates.rebuild, pulse.estimates.store).
     # On PostgreSQL the table is kept at fillfactor 50 (migration 0014): an incremental run
     # updates its rows in place, and with room on the page those are heap-only updates that
     # leave the indexes alone (the heap is twice the size for it).
     __table_args__ = (UniqueConstraint("area_id", "period", "measure", "group_label"),
                       Index("ix_estimate_period_measure_group", "period", "measure",
-                            "group_label"))
+                            "group_label").ddl_if(dialect="sqlite"),
+                      Index("ix_estimate_period", "period").ddl_if(dialect="postgresql"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"))
-    period: Mapped[str] = mapped_column(String(16))          # 2026-10, 2026-Q4, R12-2026-10
+    # The key's text columns compare bytewise on PostgreSQL (collation "C", migration 0015):
+    # a full rebuild sorts millions of rows by them to build the keys, faster without the
+    # locale's string comparison. They hold codes (lower-case words, digits, "-", "_", "=",
+    # "+", "Q", "R12-") that sort the same bytewise as in C.UTF-8 or en-US. SQLite compares
+    # bytewise already.
+    period: Mapped[str] = mapped_column(    # 2026-10, 2026-Q4, R12-2026-10
+        String(16).with_variant(String(16, collation="C"), "postgresql"))
     period_kind: Mapped[str] = mapped_column(String(8))      # month, quarter, r12
     period_end: Mapped[int] = mapped_column(Integer)         # last month, year * 12 + month - 1
-    measure: Mapped[str] = mapped_column(String(64))
-    group_label: Mapped[str] = mapped_column(String(64))     # all, age_band=16-24, ...
+    measure: Mapped[str] = mapped_column(
+        String(64).with_variant(String(64, collation="C"), "postgresql"))
+    group_label: Mapped[str] = mapped_column(                # all, age_band=16-24, ...
+        String(64).with_variant(String(64, collation="C"), "postgresql"))
     unit: Mapped[str] = mapped_column(String(8))             # score (0-100) or percent
     n: Mapped[int | None] = mapped_column(Integer)
     effective_n: Mapped[float | None] = mapped_column(Float)
