@@ -119,6 +119,23 @@ def month_stats(prep: Prepared, month: int) -> tuple[np.ndarray, np.ndarray]:
     return expand(own_month_stats(prep, month), prep.tree)
 
 
+def sums_are_exact(measures: list[Measure]) -> bool:
+    """Whether every sum of :func:`own_month_stats` is exact in floating point: true while
+    every composite averages a power of two answers (values and squares are then halves or
+    quarters). Exact sums add up to the same bits in any order, so months may be added
+    together, slid or added to in pieces and still equal a count made from scratch."""
+    return all(not m.composite or len(m.columns) & (len(m.columns) - 1) == 0
+               for m in measures)
+
+
+def add_respondents(kept: tuple[np.ndarray, np.ndarray], prep: Prepared, month: int
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """A month's kept own-area sums with ``prep``'s respondents of that month added: the
+    month's sums as a count of all its respondents would give them, when the sums are exact
+    (:func:`sums_are_exact`) and none of ``prep``'s respondents is in ``kept`` already."""
+    return combine([kept, own_month_stats(prep, month)], 0)
+
+
 def combine(parts: list[tuple[np.ndarray, np.ndarray]], size: int
             ) -> tuple[np.ndarray, np.ndarray]:
     """Add months' pair sums into one period's (``size`` = areas x cells, kept for callers).
@@ -272,10 +289,8 @@ def compute_all(prep: Prepared, periods: list[Period], targets: list[np.ndarray 
     wanted = sorted(set(periods), key=lambda p: (p.end, p.kind))
     cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     rolling: tuple[int, tuple[np.ndarray, np.ndarray]] | None = None
-    # Sums are exact while every composite averages a power of two answers (halves,
-    # quarters): only then may a rolling year be slid on by subtracting a month.
-    exact = all(not m.composite or len(m.columns) & (len(m.columns) - 1) == 0
-                for m in prep.measures)
+    # Only with exact sums may a rolling year be slid on by subtracting a month.
+    exact = sums_are_exact(prep.measures)
     out = []
 
     def counts(m: int) -> tuple[np.ndarray, np.ndarray]:

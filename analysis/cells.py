@@ -107,6 +107,8 @@ class Responses:
     month: np.ndarray
     demo: np.ndarray                 # respondents x dimensions, -1 where not stated
     values: np.ndarray               # respondents x question columns, NaN: no valid answer
+    #: the responses' own ids, where the caller needs to know which were counted
+    ids: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.area)

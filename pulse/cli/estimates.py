@@ -33,8 +33,9 @@ def aggregate(full: bool) -> None:
         click.echo("estimates are up to date")
         return
     timing = ", ".join(f"{k} {v:.1f}s" for k, v in outcome.seconds.items())
-    click.echo(f"{outcome.mode}: {outcome.responses} responses, {len(outcome.periods)} periods, "
-               f"{outcome.rows} rows stored ({timing})")
+    added = f" ({outcome.added} added to kept month sums)" if outcome.added else ""
+    click.echo(f"{outcome.mode}: {outcome.responses} responses{added}, "
+               f"{len(outcome.periods)} periods, {outcome.rows} rows stored ({timing})")
 
 
 @click.group(help="Stored neighbourhood estimates.")

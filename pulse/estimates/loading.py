@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from analysis.cells import DIMENSIONS, Measure, Responses, Tree, measures_for
 from analysis.periods import month_of
@@ -107,9 +107,12 @@ def _literal(at: datetime) -> str:
     return "'" + at.replace(tzinfo=None).isoformat(sep=" ") + "'"
 
 
-def _scope(area_ids: list[int] | None, months: tuple[int, int] | None) -> list[str]:
+def _scope(area_ids: list[int] | None, months: tuple[int, int] | None,
+           response_ids: list[int] | None = None) -> list[str]:
     # Only integers and timestamps we make ourselves are written into the SQL.
     where = []
+    if response_ids is not None:
+        where.append(f"r.id IN ({', '.join(str(int(i)) for i in response_ids) or 'NULL'})")
     if area_ids is not None:
         where.append(f"r.area_id IN ({', '.join(str(int(a)) for a in area_ids) or 'NULL'})")
     if months is not None:
@@ -134,9 +137,11 @@ def _fetch(sql: str, width: int, dtype) -> np.ndarray:
 
 
 def load_responses(ctx: Context, area_ids: list[int] | None = None,
-                   months: tuple[int, int] | None = None) -> Responses:
-    """Counted responses (not excluded) in the given areas and months, as arrays."""
-    scope = _scope(area_ids, months)
+                   months: tuple[int, int] | None = None,
+                   response_ids: list[int] | None = None) -> Responses:
+    """Counted responses (not excluded) in the given areas and months, or of the given ids,
+    as arrays (with their ids)."""
+    scope = _scope(area_ids, months, response_ids)
     demo = ", ".join(_category_sql(f"r.{name}", cats) for name, cats in DIMENSIONS)
     postgres = db.engine.dialect.name == "postgresql"
     people_sql = (
@@ -159,7 +164,8 @@ def load_responses(ctx: Context, area_ids: list[int] | None = None,
     # Area ids are loaded in ascending order, so a binary search maps ids to tree indices.
     area = np.searchsorted(ctx.area_ids, people[:, 1])
     return Responses(area=area, month=people[:, 2].astype(np.int64),
-                     demo=people[:, 3:6].astype(np.int8), values=values)
+                     demo=people[:, 3:6].astype(np.int8), values=values,
+                     ids=people[:, 0].astype(np.int64))
 
 
 def _answers_pivoted(ctx: Context, scope: list[str]):
@@ -216,7 +222,9 @@ def _packed_ints(sql: str, width: int) -> np.ndarray:
 
 def data_months() -> tuple[int, int] | None:
     """First and last month holding a counted response."""
-    low, high = db.session.execute(
-        select(func.min(Response.submitted_at), func.max(Response.submitted_at))
-        .where(Response.excluded.is_(False))).one()
+    # The first and the last by the submission-time index. MIN/MAX with a WHERE clause read
+    # the whole table on SQLite (0.15 s at 1M responses, on every aggregation run).
+    counted = select(Response.submitted_at).where(Response.excluded.is_(False)).limit(1)
+    low = db.session.scalar(counted.order_by(Response.submitted_at))
+    high = db.session.scalar(counted.order_by(Response.submitted_at.desc()))
     return None if low is None else (month_of(low), month_of(high))

@@ -74,7 +74,10 @@ class DirtyCell(db.Model):
     """An (area, month) whose responses changed since the estimates were computed.
 
     A row per change, not a unique cell: the aggregation removes exactly the rows it read
-    (by id), so a change recorded while it runs is never lost.
+    (by id), so a change recorded while it runs is never lost. ``response_id`` is set when
+    the change is that one response was added (the next run adds it to the month's kept
+    sums); NULL for any other change (an exclusion, a bulk load, new margins), after which
+    the month is counted again whole.
     """
 
     __tablename__ = "estimate_dirty"
@@ -82,6 +85,8 @@ class DirtyCell(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     area_id: Mapped[int] = mapped_column(Integer)
     month: Mapped[int] = mapped_column(Integer)
+    # No foreign key: a mark is a note for the next run, not part of the response.
+    response_id: Mapped[int | None] = mapped_column(Integer)
     marked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

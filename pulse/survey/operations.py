@@ -13,7 +13,7 @@ from surveys.validation import Submission
 
 from analysis.text.redact import redact
 
-from ..estimates.operations import mark_dirty
+from ..estimates.operations import mark_added, mark_dirty
 from ..extensions import db
 from ..models import Area, Answer, Comment, InstrumentVersion, Response, Wave
 from ..text.operations import NewComment, add_comments, comment_rows, screen_comments
@@ -45,7 +45,7 @@ def record_response(area: Area, wave: Wave | None, version: InstrumentVersion,
     db.session.add(response)
     db.session.flush()
     add_comments(_comments(response.id, area.id, meta, question_ids, submission))
-    mark_dirty([(area.id, meta.submitted_at)])
+    mark_added([(area.id, meta.submitted_at, response.id)])
     return response
 
 
@@ -78,9 +78,7 @@ def add_response(area_id: int, wave_id: int | None, version_id: int,
                             screened, redacted)
     # Every row is built before the first write. On SQLite that write takes the database's
     # write lock until the commit, and every other resident's submit waits behind it (the
-    # Python work between the statements was about two thirds of that window, measured). The
-    # dirty mark goes first: its ORM insert does most of its work before its statement.
-    mark_dirty([(area_id, meta.submitted_at)])
+    # Python work between the statements was about two thirds of that window, measured).
     connection = db.session.connection()
     response_id = connection.execute(
         insert(Response.__table__).returning(Response.__table__.c.id), response).scalar_one()
@@ -90,7 +88,13 @@ def add_response(area_id: int, wave_id: int | None, version_id: int,
         connection.execute(insert(Answer.__table__), answers)
     if comments:
         connection.execute(insert(Comment.__table__), comments)
+    mark_added([(area_id, meta.submitted_at, response_id)])
     return Added(response_id, any(result.flagged for result in screened))
+
+
+#: Up to this many responses added at once are marked one by one, for the aggregation to add
+#: to their months' kept sums; a larger load has its months counted again.
+ADDED_MARKS = 1000
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,7 @@ def record_responses(version: InstrumentVersion, items: Sequence[NewResponse],
         raise ValueError("record_responses needs a distinct submission_key for every response")
     question_ids = {q.code: q.id for q in version.questions}
     table = Response.__table__
+    added: list[tuple[int, datetime, int]] = []
     for start in range(0, len(items), batch):
         chunk = items[start:start + batch]
         db.session.execute(insert(table), [
@@ -144,7 +149,13 @@ def record_responses(version: InstrumentVersion, items: Sequence[NewResponse],
         add_comments([comment for item in chunk for comment in _comments(
             ids[item.meta.submission_key], item.area_id, item.meta, question_ids,
             item.submission)], redacted=redacted)
-    mark_dirty((item.area_id, item.meta.submitted_at) for item in items)
+        added += [(item.area_id, item.meta.submitted_at, ids[item.meta.submission_key])
+                  for item in chunk]
+    if len(added) <= ADDED_MARKS:
+        mark_added(added)
+    else:
+        # A bulk load: its months are counted again whole, one mark per (area, month).
+        mark_dirty((area_id, at) for area_id, at, _ in added)
     return len(items)
 
 

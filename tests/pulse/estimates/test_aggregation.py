@@ -102,6 +102,10 @@ def test_aggregate_command_reports_what_it_did(seeded, runner):
     assert result.exit_code == 0, result.output
     assert result.output.startswith("full: 500 responses")
     assert runner.invoke(args=["aggregate"]).output.strip() == "estimates are up to date"
+    with seeded.app_context():
+        add_responses(12, [(2026, 8)], seed=5)
+    result = runner.invoke(args=["aggregate"])
+    assert result.output.startswith("incremental: 12 responses (12 added to kept month sums)")
 
 
 def test_a_new_survey_response_marks_its_cell_dirty(app, client, survey_area):

@@ -116,7 +116,7 @@ def _responses_in(months) -> int:
     return total
 
 
-def test_an_incremental_run_reads_only_the_changed_month_and_kept_sums(seeded):
+def test_an_incremental_run_reads_only_the_added_responses_and_kept_sums(seeded):
     from pulse.extensions import db
     from pulse.models import MonthStats
 
@@ -124,11 +124,131 @@ def test_an_incremental_run_reads_only_the_changed_month_and_kept_sums(seeded):
         _aggregate(full=True)
         # Every month of every period, the empty ones before the first response included.
         assert db.session.scalar(select(func.count(MonthStats.month))) >= len(MONTHS)
+        for seed in (14, 16):
+            add_responses(30, [(2026, 3)], seed=seed)
+            step = _aggregate()
+            # Only the added responses are read; March's other responses and the rolling
+            # year's other four months come from the kept sums, March's with them added.
+            assert (step.responses, step.added) == (30, 30)
+            assert "R12-2026-03" in step.periods
+            assert _stored() == _reference()
+        # A full count of March now gives the sums the additions left.
+        kept = db.session.scalar(select(MonthStats.data).where(MonthStats.month == 2026 * 12 + 2))
+        _aggregate(full=True)
+        assert db.session.scalar(
+            select(MonthStats.data).where(MonthStats.month == 2026 * 12 + 2)) == kept
+
+
+def test_a_month_with_an_exclusion_is_counted_again_whole(seeded):
+    from pulse.estimates.operations import mark_dirty
+    from pulse.extensions import db
+    from pulse.models import Response
+
+    with seeded.app_context():
+        _aggregate(full=True)
         add_responses(30, [(2026, 3)], seed=14)
+        gone = db.session.execute(select(Response.id, Response.area_id, Response.submitted_at)
+                                  .where(Response.submitted_at >= datetime(2026, 3, 1, tzinfo=UTC))
+                                  .order_by(Response.id).limit(1)).one()
+        db.session.execute(update(Response).where(Response.id == gone.id).values(excluded=True))
+        mark_dirty([(gone.area_id, gone.submitted_at)])
+        db.session.commit()
         step = _aggregate()
-        # The rolling year to March holds five months; four come from the kept sums.
+        assert step.added == 0
         assert step.responses == _responses_in([(2026, 3)])
-        assert "R12-2026-03" in step.periods
+        assert _stored() == _reference()
+
+
+def test_large_additions_have_their_months_counted_again(seeded, monkeypatch):
+    from pulse.estimates import operations
+    from pulse.extensions import db
+    from pulse.models import DirtyCell
+    from pulse.survey import operations as survey
+
+    with seeded.app_context():
+        _aggregate(full=True)
+        # A bulk load over the limit marks (area, month) cells, not responses.
+        monkeypatch.setattr(survey, "ADDED_MARKS", 5)
+        add_responses(6, [(2026, 3)], seed=31)
+        assert set(db.session.scalars(select(DirtyCell.response_id))) == {None}
+        step = _aggregate()
+        assert step.added == 0 and step.responses == _responses_in([(2026, 3)])
+        assert _stored() == _reference()
+        # More marked responses than a run adds up: the months are counted instead.
+        monkeypatch.setattr(operations, "ADD_LIMIT", 3)
+        add_responses(4, [(2026, 3)], seed=32)
+        step = _aggregate()
+        assert step.added == 0 and step.responses == _responses_in([(2026, 3)])
+        assert _stored() == _reference()
+
+
+def _hiding(monkeypatch, hidden: set[int]):
+    """The next run reads the marks as if those of ``hidden`` responses were committed just
+    after it read them (PostgreSQL reads each statement afresh; the responses themselves are
+    there when it reads them)."""
+    from pulse.estimates import operations
+
+    read = operations._marks
+    monkeypatch.setattr(operations, "_marks",
+                        lambda: [m for m in read() if m.response_id not in hidden])
+    return lambda: monkeypatch.setattr(operations, "_marks", read)
+
+
+def _newest_ids(count: int) -> set[int]:
+    from pulse.extensions import db
+    from pulse.models import Response
+
+    return set(db.session.scalars(select(Response.id).order_by(Response.id.desc()).limit(count)))
+
+
+def test_a_mark_committed_after_the_read_is_neither_lost_nor_counted_twice(seeded, monkeypatch):
+    from pulse.estimates.operations import mark_dirty
+    from pulse.extensions import db
+    from pulse.models import DirtyCell, MonthStats, Response
+
+    with seeded.app_context():
+        _aggregate(full=True)
+        # Marks of lower ids than the ones read, unseen: they stay for the next run.
+        add_responses(12, [(2026, 3)], seed=21)
+        late = _newest_ids(12)
+        add_responses(9, [(2026, 3)], seed=22)
+        restore = _hiding(monkeypatch, late)
+        step = _aggregate()
+        assert step.added == 9
+        assert set(db.session.scalars(select(DirtyCell.response_id))) == late
+        restore()
+        assert _aggregate().added == 12
+        assert _stored() == _reference()
+
+        # March counted whole (an exclusion) while five added marks were unseen: the run
+        # counted those responses, so their marks are spent, not added again next time.
+        add_responses(5, [(2026, 3)], seed=23)
+        late = _newest_ids(5)
+        gone = db.session.execute(select(Response.id, Response.area_id, Response.submitted_at)
+                                  .where(Response.submitted_at >= datetime(2026, 3, 1, tzinfo=UTC))
+                                  .order_by(Response.id).limit(1)).one()
+        db.session.execute(update(Response).where(Response.id == gone.id).values(excluded=True))
+        mark_dirty([(gone.area_id, gone.submitted_at)])
+        db.session.commit()
+        restore = _hiding(monkeypatch, late)
+        _aggregate()
+        restore()
+        assert db.session.scalar(select(func.count(DirtyCell.id))) == 0
+        assert _stored() == _reference()
+
+        # February counted whole only because its kept sums were gone, with unseen marks of
+        # its own: its estimates were not all rewritten, so the marks become recounts.
+        db.session.execute(MonthStats.__table__.delete().where(
+            MonthStats.month == 2026 * 12 + 1))
+        db.session.commit()
+        add_responses(4, [(2026, 2)], seed=24)
+        late = _newest_ids(4)
+        add_responses(3, [(2026, 3)], seed=25)
+        restore = _hiding(monkeypatch, late)
+        _aggregate()
+        restore()
+        assert db.session.execute(select(DirtyCell.response_id)).scalars().all() == [None] * 4
+        assert _aggregate().added == 0
         assert _stored() == _reference()
 
 
