@@ -139,20 +139,25 @@ def test_an_incremental_run_reads_only_the_added_responses_and_kept_sums(seeded)
             select(MonthStats.data).where(MonthStats.month == 2026 * 12 + 2)) == kept
 
 
-def test_a_month_with_an_exclusion_is_counted_again_whole(seeded):
+def _exclude_one_in_march() -> None:
+    """Exclude one March response, as a reviewer would (its cell marked, not the response)."""
     from pulse.estimates.operations import mark_dirty
     from pulse.extensions import db
     from pulse.models import Response
 
+    gone = db.session.execute(select(Response.id, Response.area_id, Response.submitted_at)
+                              .where(Response.submitted_at >= datetime(2026, 3, 1, tzinfo=UTC))
+                              .order_by(Response.id).limit(1)).one()
+    db.session.execute(update(Response).where(Response.id == gone.id).values(excluded=True))
+    mark_dirty([(gone.area_id, gone.submitted_at)])
+    db.session.commit()
+
+
+def test_a_month_with_an_exclusion_is_counted_again_whole(seeded):
     with seeded.app_context():
         _aggregate(full=True)
         add_responses(30, [(2026, 3)], seed=14)
-        gone = db.session.execute(select(Response.id, Response.area_id, Response.submitted_at)
-                                  .where(Response.submitted_at >= datetime(2026, 3, 1, tzinfo=UTC))
-                                  .order_by(Response.id).limit(1)).one()
-        db.session.execute(update(Response).where(Response.id == gone.id).values(excluded=True))
-        mark_dirty([(gone.area_id, gone.submitted_at)])
-        db.session.commit()
+        _exclude_one_in_march()
         step = _aggregate()
         assert step.added == 0
         assert step.responses == _responses_in([(2026, 3)])
@@ -202,9 +207,8 @@ def _newest_ids(count: int) -> set[int]:
 
 
 def test_a_mark_committed_after_the_read_is_neither_lost_nor_counted_twice(seeded, monkeypatch):
-    from pulse.estimates.operations import mark_dirty
     from pulse.extensions import db
-    from pulse.models import DirtyCell, MonthStats, Response
+    from pulse.models import DirtyCell, MonthStats
 
     with seeded.app_context():
         _aggregate(full=True)
@@ -224,12 +228,7 @@ def test_a_mark_committed_after_the_read_is_neither_lost_nor_counted_twice(seede
         # counted those responses, so their marks are spent, not added again next time.
         add_responses(5, [(2026, 3)], seed=23)
         late = _newest_ids(5)
-        gone = db.session.execute(select(Response.id, Response.area_id, Response.submitted_at)
-                                  .where(Response.submitted_at >= datetime(2026, 3, 1, tzinfo=UTC))
-                                  .order_by(Response.id).limit(1)).one()
-        db.session.execute(update(Response).where(Response.id == gone.id).values(excluded=True))
-        mark_dirty([(gone.area_id, gone.submitted_at)])
-        db.session.commit()
+        _exclude_one_in_march()
         restore = _hiding(monkeypatch, late)
         _aggregate()
         restore()
