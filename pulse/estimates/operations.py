@@ -38,22 +38,24 @@ class Outcome:
 def mark_dirty(changes: Iterable[tuple[int, datetime]]) -> int:
     """Record that responses of these (area id, submission time) pairs were added or changed."""
     cells = {(int(area_id), month_of(at)) for area_id, at in changes}
-    if cells:
-        # The table, not the mapped class: a Core INSERT skips the ORM's bulk-insert
-        # bookkeeping (0.066 -> 0.025 ms CPU per one-cell mark, on every resident's submit).
-        db.session.execute(insert(DirtyCell.__table__), [
-            {"area_id": a, "month": m, "marked_at": datetime.now(UTC)} for a, m in sorted(cells)])
-    return len(cells)
+    return _insert_marks([{"area_id": a, "month": m} for a, m in sorted(cells)])
 
 
 def mark_added(added: Iterable[tuple[int, datetime, int]]) -> int:
     """Record responses just added, as (area id, submission time, response id): the next run
     adds each to its month's kept sums instead of counting the whole month again."""
-    now = datetime.now(UTC)
-    rows = [{"area_id": int(area_id), "month": month_of(at), "response_id": int(response_id),
-             "marked_at": now} for area_id, at, response_id in added]
+    return _insert_marks([{"area_id": int(area_id), "month": month_of(at),
+                           "response_id": int(response_id)}
+                          for area_id, at, response_id in added])
+
+
+def _insert_marks(rows: list[dict]) -> int:
     if rows:
-        db.session.execute(insert(DirtyCell.__table__), rows)
+        now = datetime.now(UTC)
+        # The table, not the mapped class: a Core INSERT skips the ORM's bulk-insert
+        # bookkeeping (0.066 -> 0.025 ms CPU per one-cell mark, on every resident's submit).
+        db.session.execute(insert(DirtyCell.__table__),
+                           [{"response_id": None, **row, "marked_at": now} for row in rows])
     return len(rows)
 
 
@@ -83,8 +85,8 @@ def aggregate(*, full: bool = False, minimum: int = 10, now: datetime | None = N
         store.delete_rows(None, None)
         written = store.write(tables, ctx, now, rebuild=True)
         month_stats.save(ctx, prep.own, now, replace_all=True)
+        _settle_late(marks, responses, None, None)
         consumed = _consume(marks)
-        _settle_late(responses, None, None)
         seconds["store"] = time.perf_counter() - clock - sum(seconds.values())
         return Outcome("full", len(responses), written, [p.label for p in periods],
                        consumed, seconds)
@@ -130,10 +132,8 @@ def aggregate(*, full: bool = False, minimum: int = 10, now: datetime | None = N
         written = store.replace([_only(t, keep) for t in tables], ctx, now, area_ids,
                                 [p.label for p in periods])["written"]
         month_stats.save(ctx, {**prep.own, **{m: kept[m] for m in added}}, now)
-        consumed = _consume(marks)
-        _settle_late(responses, set(recount) & changed, set(area_ids))
-    else:
-        consumed = _consume(marks)
+        _settle_late(marks, responses, set(recount) & changed, set(area_ids))
+    consumed = _consume(marks)
     seconds["store"] = time.perf_counter() - clock - sum(seconds.values())
     return Outcome("incremental", responses_n, written, [p.label for p in periods], consumed,
                    seconds, added_n)
@@ -208,10 +208,11 @@ def _consume(marks) -> int:
     return len(ids)
 
 
-def _settle_late(counted: Responses, months: set[int] | None, area_ids: set[int] | None
-                 ) -> None:
-    """Added-response marks committed after this run read the marks (PostgreSQL reads each
-    statement afresh), whose responses it nevertheless counted when it counted a month whole.
+def _settle_late(read: list, counted: Responses, months: set[int] | None,
+                 area_ids: set[int] | None) -> None:
+    """Added-response marks committed after this run read its marks (``read``; PostgreSQL
+    reads each statement afresh), whose responses it nevertheless counted when it counted a
+    month whole.
 
     The month's kept sums include those responses now, so the marks must not add them again:
     where this run rewrote every estimate the response is in (its month is one of
@@ -220,9 +221,11 @@ def _settle_late(counted: Responses, months: set[int] | None, area_ids: set[int]
     """
     if counted.ids is None or not len(counted.ids):
         return
-    late = db.session.execute(select(DirtyCell.id, DirtyCell.area_id, DirtyCell.month,
-                                     DirtyCell.response_id)
-                              .where(DirtyCell.response_id.is_not(None))).all()
+    seen_before = {mark.id for mark in read}
+    late = [mark for mark in db.session.execute(
+                select(DirtyCell.id, DirtyCell.area_id, DirtyCell.month, DirtyCell.response_id)
+                .where(DirtyCell.response_id.is_not(None)))
+            if mark.id not in seen_before]
     if not late:
         return
     seen = np.isin([mark.response_id for mark in late], counted.ids)
@@ -245,10 +248,5 @@ def mark_areas_dirty(area_ids: Iterable[int]) -> int:
     span = data_months()
     if span is None:
         return 0
-    at = [(a, m) for a in area_ids for m in range(span[0], span[1] + 1)]
-    if at:
-        # The table, not the mapped class: a Core INSERT skips the ORM's bulk-insert
-        # bookkeeping (0.066 -> 0.025 ms CPU per one-cell mark, on every resident's submit).
-        db.session.execute(insert(DirtyCell.__table__), [
-            {"area_id": a, "month": m, "marked_at": datetime.now(UTC)} for a, m in at])
-    return len(at)
+    return _insert_marks([{"area_id": a, "month": m} for a in area_ids
+                          for m in range(span[0], span[1] + 1)])
