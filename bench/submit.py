@@ -2,6 +2,7 @@
 
     python -m bench.submit                       # SQLite and PostgreSQL, 20 s each
     python -m bench.submit --backend sqlite --seconds 10
+    python -m bench.submit --threads 2           # threaded workers instead of the default
 
 For each backend, in one run: gunicorn (repository gunicorn.conf.py, 2 workers) serves the
 ceiling app (bench/ceiling_app.py) and then the real survey (wsgi:app), one at a time, on a free
@@ -372,13 +373,34 @@ def machine() -> str:
     return f"nproc {os.cpu_count()}, {model}, Linux {platform.release()}, Python {platform.python_version()}"
 
 
+def server_threads(extra_env: dict) -> int:
+    """Threads per worker as gunicorn.conf.py sets them for the servers' environment."""
+    import runpy
+
+    saved = os.environ.get("PULSE_THREADS")
+    try:
+        if extra_env.get("PULSE_THREADS"):
+            os.environ["PULSE_THREADS"] = extra_env["PULSE_THREADS"]
+        return int(runpy.run_path(str(ROOT / "gunicorn.conf.py"))["threads"])
+    finally:
+        if saved is None:
+            os.environ.pop("PULSE_THREADS", None)
+        else:
+            os.environ["PULSE_THREADS"] = saved
+
+
+def worker_kind(extra_env: dict) -> str:
+    # gunicorn turns its default synchronous worker into the threaded one when threads > 1.
+    return "gthread" if server_threads(extra_env) > 1 else "sync"
+
+
 def markdown(results: list[Result], args, extra_env: dict) -> str:
     lines = [
         f"### {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {machine()}",
         "",
         f"`python -m bench.submit --seconds {args.seconds:g} --clients {args.clients}` — "
-        f"gunicorn.conf.py, {args.workers} workers × {os.environ.get('PULSE_THREADS', '2')} "
-        f"threads, {args.clients} clients on loopback; per app a {args.warmup:g} s warm-up, then "
+        f"gunicorn.conf.py, {args.workers} workers × {server_threads(extra_env)} "
+        f"thread(s) ({worker_kind(extra_env)} workers), {args.clients} clients on loopback; per app a {args.warmup:g} s warm-up, then "
         f"{args.seconds:g} s of GETs (each a new resident: tokens and cookies kept) and up to "
         f"{args.seconds:g} s of POSTs of those forms; PULSE_SUBMIT_LIMIT=\"{BENCH_LIMIT}\"; rate-limit "
         f"storage: {'Redis' if extra_env.get('REDIS_URL') else 'in-memory (per worker)'}.",
@@ -411,9 +433,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--pg-url", default=os.environ.get("PULSE_BENCH_DATABASE_URL", DEFAULT_PG))
     parser.add_argument("--redis", metavar="URL", help="share rate limits through Redis")
+    parser.add_argument("--threads", type=int, metavar="N",
+                        help="PULSE_THREADS for both servers (default: gunicorn.conf.py's)")
     args = parser.parse_args(argv)
 
     extra_env = {"REDIS_URL": args.redis or ""}
+    if args.threads:
+        extra_env["PULSE_THREADS"] = str(args.threads)
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     results = []
     workdir = Path(tempfile.mkdtemp(prefix="pulse-bench-"))
