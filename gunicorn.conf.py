@@ -13,14 +13,13 @@ from gunicorn.glogging import Logger
 bind = os.environ.get("PULSE_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("PULSE_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 # One thread per worker: gunicorn's synchronous worker. The application is CPU-bound (a
-# resident's submit is about 5 ms of Python and a few ms of database), and on 2 cores the
-# threaded worker (PULSE_THREADS=2) cost about 1 ms more CPU per request and doubled the
-# submit's p99 (107-127 ms against 44-62 ms at 8 clients, bench/RESULTS.md): two threads
-# of one process take turns on one interpreter lock. Concurrency comes from the number of
-# workers. Pages and bodies are small enough for the socket buffers (64 KB body limit), so a
-# slow phone does not hold a worker; put a buffering reverse proxy in front, as for any
-# gunicorn deployment (README, "Deployment"), and raise PULSE_THREADS only to serve
-# clients directly with keep-alive.
+# resident's submit is 6-8 ms of worker CPU), and on 2 cores the threaded worker
+# (PULSE_THREADS=2) raised the submit's median p99 at 8 clients from 62 / 86 ms (SQLite /
+# PostgreSQL) to 115 / 122 ms and cost about 0.5 ms more CPU per request on SQLite
+# (bench/RESULTS.md): two threads of one process take turns on one interpreter lock. Concurrency comes from the number of workers. Pages
+# and bodies are small enough for the socket buffers (64 KB body limit), so a slow phone
+# does not hold a worker; put a buffering reverse proxy in front, as for any gunicorn
+# deployment (README, "Deployment"), and raise PULSE_THREADS only to serve clients directly.
 threads = int(os.environ.get("PULSE_THREADS", 1))
 timeout = 30
 graceful_timeout = 20
