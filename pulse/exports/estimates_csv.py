@@ -99,15 +99,19 @@ def chunks(f: ExportFilter, tally: Tally) -> Iterator[bytes]:
 
 
 def _copy(raw, sql: str, params: dict, tally: Tally) -> Iterator[bytes]:
-    # psycopg merges the parameters client-side (COPY takes none); each message is one row.
+    # psycopg merges the parameters client-side (COPY takes none); each message is one row
+    # (the header the first), so the tally follows the chunks, as a background run's progress.
     cur = raw.cursor()
     try:
         with cur.copy("COPY (" + sql + ") TO STDOUT WITH (FORMAT csv, HEADER)",
                       params) as copy:
             buffer = bytearray()
+            messages = 0
             for data in copy:
                 buffer += data
+                messages += 1
                 if len(buffer) >= CHUNK_BYTES:
+                    tally.rows = messages - 1
                     yield bytes(buffer)
                     buffer.clear()
             yield bytes(buffer)

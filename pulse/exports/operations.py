@@ -3,18 +3,18 @@
 Every export adds one AuditEvent (who, what, scope, rows, when). A streamed CSV's body is
 produced after the view returns, so its row is added before streaming starts, with the COUNT
 of the rows the same filters select; a file (XLSX, or any format on the command line) is
-written first and recorded with the rows actually written. An XLSX of more than
-XLSX_SYNC_ROWS rows (config EXPORT_XLSX_SYNC_ROWS) is not built in the request: it is queued
-(:func:`queue_xlsx`, an export_run row and the audit row with the COUNT) and built by
-pulse.exports.background or the scheduler's ``exports`` job (:func:`run_xlsx`, which
-commits its own progress), XlsxWriter costing about 25x a plain read. Otherwise the caller
-commits.
+written first and recorded with the rows actually written. An export of more rows than its
+format's limit (:data:`SYNC_ROWS`, config EXPORT_CSV_SYNC_ROWS / EXPORT_XLSX_SYNC_ROWS) is
+not made in the request: it is queued (:func:`queue_run`, an export_run row and the audit
+row with the COUNT) and built by pulse.exports.background or the scheduler's ``exports`` job
+(:func:`build_run`, which commits its own progress), so that no request outlives gunicorn's
+30 s timeout. Otherwise the caller commits.
 """
 from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -30,7 +30,7 @@ from ..models.export_run import EXPORT_DONE, EXPORT_FAILED
 from . import runs
 from .filters import ExportFilter, parse_period
 from .sources import SOURCES
-from .writers import Tally, csv_chunks, write_csv, write_xlsx
+from .writers import Tally, csv_chunks, write_chunks, write_xlsx
 
 log = logging.getLogger(__name__)
 
@@ -67,18 +67,25 @@ def _audit(kind: str, fmt: str, f: ExportFilter, rows: int, *, user=None,
                   detail=f"format={fmt} {f.describe()} file={name}")
 
 
-def stream_csv(kind: str, f: ExportFilter, *, user=None, actor: str | None = None
-               ) -> StreamedExport:
-    """Count, add the audit row, and return the CSV body as a generator (not yet started)."""
+def stream_csv(kind: str, f: ExportFilter, *, user=None, actor: str | None = None,
+               rows: int | None = None) -> StreamedExport:
+    """Count (unless the caller has: ``rows``), add the audit row, and return the CSV body
+    as a generator (not yet started)."""
     source = SOURCES[kind]
-    columns = source.columns(f)
-    expected = source.count(f)
+    expected = source.count(f) if rows is None else rows
     name = filename(kind, f, "csv")
     _audit(kind, "csv", f, expected, user=user, actor=actor, name=name)
     tally = Tally()
-    body = source.csv(f, tally) if source.csv else csv_chunks(columns, source.rows(f, columns),
-                                                              tally)
-    return StreamedExport(name, body, tally, expected)
+    return StreamedExport(name, _csv_body(source, f, tally), tally, expected)
+
+
+def _csv_body(source, f: ExportFilter, tally: Tally) -> Iterator[str] | Iterator[bytes]:
+    # The one CSV body for the response, the command line's file and a queued run's file,
+    # so they are the same bytes: the database-made CSV where the source has one.
+    if source.csv:
+        return source.csv(f, tally)
+    columns = source.columns(f)
+    return csv_chunks(columns, source.rows(f, columns), tally)
 
 
 def build_xlsx(kind: str, f: ExportFilter, *, user=None, actor: str | None = None,
@@ -104,6 +111,23 @@ def build_xlsx(kind: str, f: ExportFilter, *, user=None, actor: str | None = Non
 
 #: Above this many rows an XLSX is built in the background (a few seconds' work in the request).
 XLSX_SYNC_ROWS = 20_000
+#: Above this many rows a CSV is built in the background. One limit for every kind, so it is
+#: set by the costliest per row, the response-level export (bench/RESULTS.md, "Exports"):
+#: 1M responses in 234 s and 300k in 244 s on the loaded 2-core machine, 0.23-0.81 ms a row,
+#: so 20,000 rows take 5-16 s there, well inside gunicorn's 30 s `timeout` (100,000 would be
+#: 23-81 s). The estimates CSV is 15x or more cheaper a row (516,860 rows in 1.8-7.8 s, made
+#: by the database): under the limit it takes well under a second, and above it (one period
+#: across 600 wards is 84,140 rows) the owner waits seconds on the run page instead.
+CSV_SYNC_ROWS = 20_000
+#: Each format's limit: the default, and the config key that overrides it.
+SYNC_ROWS = {"csv": ("EXPORT_CSV_SYNC_ROWS", CSV_SYNC_ROWS),
+             "xlsx": ("EXPORT_XLSX_SYNC_ROWS", XLSX_SYNC_ROWS)}
+
+
+def sync_rows(fmt: str, config) -> int:
+    """The most rows an export of ``fmt`` is made in the request, from the app's config."""
+    key, default = SYNC_ROWS[fmt]
+    return int(config.get(key, default))
 
 
 def count(kind: str, f: ExportFilter) -> int:
@@ -143,30 +167,30 @@ def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def queue_xlsx(kind: str, f: ExportFilter, rows: int, *, user) -> ExportRun:
-    """Record a large XLSX export as asked for (the audit row, with the COUNT of its rows, as
-    for a streamed CSV) and add its queued run; the caller commits, then starts the build.
+def queue_run(kind: str, fmt: str, f: ExportFilter, rows: int, *, user) -> ExportRun:
+    """Record a large export as asked for (the audit row, with the COUNT of its rows, as for
+    a streamed CSV) and add its queued run; the caller commits, then starts the build.
     A run built again after its process died adds no second audit row."""
-    name = filename(kind, f, "xlsx")
-    run = runs.create(user_id=user.id, kind=kind, filename=name, total=rows,
+    name = filename(kind, f, fmt)
+    run = runs.create(user_id=user.id, kind=kind, fmt=fmt, filename=name, total=rows,
                       filters=plain_filter(f))
-    _audit(kind, "xlsx", f, rows, user=user, name=f"{name} (built in the background)")
+    _audit(kind, fmt, f, rows, user=user, name=f"{name} (built in the background)")
     return run
 
 
-def run_xlsx(run_id: int) -> bool:
-    """Claim a queued run and build its workbook (through a .part file renamed into place),
+def build_run(run_id: int) -> bool:
+    """Claim a queued run and build its file (through a .part file renamed into place),
     reporting progress on the run. Commits.
 
-    Returns True when this call built the workbook: False when another process claimed the
-    run first, or the build failed; a failure is recorded on the run as a kind the owner's
-    page explains, with nothing of the data, and no workbook is left.
+    Returns True when this call built the file: False when another process claimed the run
+    first, or the build failed; a failure is recorded on the run as a kind the owner's page
+    explains, with nothing of the data, and no file is left.
     """
     attempt = runs.claim(run_id)
     if attempt is None:
         return False
     run = db.session.get(ExportRun, run_id)
-    kind, out = run.kind, runs.workbook(run.token)
+    kind, fmt, out = run.kind, run.format, runs.output(run.token, run.format)
     out.parent.mkdir(parents=True, exist_ok=True)
     # One .part per attempt: a build cut off and started again never shares a half file,
     # and what an earlier attempt left half-written goes now.
@@ -174,11 +198,8 @@ def run_xlsx(run_id: int) -> bool:
         left.unlink(missing_ok=True)
     tmp = out.with_name(f"{out.name}.{attempt}.part")
     try:
-        f = _rebuilt_filter(run)
-        source = SOURCES[kind]
-        columns = source.columns(f)
-        rows = write_xlsx(str(tmp), columns, source.rows(f, columns), kind,
-                          lambda done: runs.report(run_id, attempt, done))
+        rows = write_export(kind, fmt, _rebuilt_filter(run), tmp,
+                      lambda done: runs.report(run_id, attempt, done))
         tmp.replace(out)
     except Exception as err:   # the run's page says it failed; the log keeps only the type
         tmp.unlink(missing_ok=True)
@@ -186,31 +207,35 @@ def run_xlsx(run_id: int) -> bool:
         runs.finish(run_id, attempt, status=EXPORT_FAILED,
                     error="scope" if isinstance(err, OutOfScope) else "write")
         # Neither the run's token (it opens the file) nor the error's text (it may quote data).
-        log.warning("background %s export failed: %s", kind, type(err).__name__)
+        log.warning("background %s %s export failed: %s", kind, fmt, type(err).__name__)
         return False
     db.session.rollback()       # a read-only transaction: end it
     # False when queued again meanwhile: the newer attempt reports (its file is whole too).
     return runs.finish(run_id, attempt, status=EXPORT_DONE, done=rows, total=rows)
 
 
+def write_export(kind: str, fmt: str, f: ExportFilter, path: Path,
+                 progress: Callable[[int], None] | None = None) -> int:
+    """Write the export to ``path`` and return its rows (no audit row: the caller adds it);
+    ``progress`` is told the rows written every writers.PROGRESS_ROWS or so."""
+    source = SOURCES[kind]
+    if fmt == "csv":
+        tally = Tally()
+        with open(path, "wb") as fh:
+            write_chunks(fh, _csv_body(source, f, tally), tally, progress)
+        return tally.rows
+    if fmt != "xlsx":
+        raise ValueError(f"no such export format: {fmt}")
+    columns = source.columns(f)
+    return write_xlsx(str(path), columns, source.rows(f, columns), kind, progress)
+
+
 def write_file(kind: str, fmt: str, f: ExportFilter, out: Path, *, user=None,
                actor: str | None = None) -> int:
     """Write the export to ``out`` (through a .part file, so no half-written file is left)."""
-    source = SOURCES[kind]
-    columns = source.columns(f)
     tmp = out.with_name(out.name + ".part")
     try:
-        if fmt == "csv" and source.csv:
-            tally = Tally()
-            with open(tmp, "wb") as out_fh:
-                for chunk in source.csv(f, tally):
-                    out_fh.write(chunk)
-            rows = tally.rows
-        elif fmt == "csv":
-            with open(tmp, "w", newline="", encoding="utf-8") as fh:
-                rows = write_csv(fh, columns, source.rows(f, columns))
-        else:
-            rows = write_xlsx(str(tmp), columns, source.rows(f, columns), kind)
+        rows = write_export(kind, fmt, f, tmp)
         tmp.replace(out)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -1,11 +1,13 @@
-"""Large XLSX exports built off the request: each run is an ``export_run`` row and a folder.
+"""Large exports (CSV or XLSX) built off the request: each run is an ``export_run`` row and a
+folder.
 
 The row (pulse.models.ExportRun) holds the run's state, so any process can build, resume or
 show it; the folder ``EXPORT_FOLDER/<token>/`` (default: ``exports`` in the instance folder)
-holds the workbook, renamed into place only once complete. The token is 32 random hex
-digits; only the user who asked can see the run. A run is built by whoever claims it
-(``claim``: one UPDATE from queued, checked by its rowcount); the scheduler's ``exports``
-job (pulse.jobs.exports) builds runs left queued and starts again runs whose process died.
+holds the file (``export.csv`` or ``export.xlsx``), renamed into place only once complete.
+The token is 32 random hex digits; only the user who asked can see the run. A run is built
+by whoever claims it (``claim``: one UPDATE from queued, checked by its rowcount); the
+scheduler's ``exports`` job (pulse.jobs.exports) builds runs left queued and starts again
+runs whose process died.
 Runs and their files older than KEEP are deleted by that job and when a new run is queued.
 """
 from __future__ import annotations
@@ -23,7 +25,7 @@ from ..extensions import db
 from ..models import ExportRun
 from ..models.export_run import EXPORT_FAILED, EXPORT_QUEUED, EXPORT_RUNNING
 
-#: A finished workbook stays this long for its owner to download.
+#: A finished file stays this long for its owner to download.
 KEEP = timedelta(hours=24)
 #: A running run not touched for this long lost its process (progress is reported every
 #: writers.PROGRESS_ROWS rows, seconds apart); the sweep queues it again.
@@ -40,14 +42,16 @@ def folder() -> Path:
     return path
 
 
-def workbook(token: str) -> Path:
-    return folder() / token / "export.xlsx"
+def output(token: str, fmt: str) -> Path:
+    """Where a run's finished file is (``fmt`` is the run's format, one the code wrote)."""
+    return folder() / token / f"export.{fmt}"
 
 
-def create(*, user_id: int, kind: str, filename: str, total: int, filters: dict) -> ExportRun:
+def create(*, user_id: int, kind: str, fmt: str, filename: str, total: int,
+           filters: dict) -> ExportRun:
     """Add a queued run and its folder; the caller commits."""
     expire()
-    run = ExportRun(token=secrets.token_hex(16), user_id=user_id, kind=kind, format="xlsx",
+    run = ExportRun(token=secrets.token_hex(16), user_id=user_id, kind=kind, format=fmt,
                     filters=filters, filename=filename, total=total, done=0,
                     status=EXPORT_QUEUED, attempt=0)
     db.session.add(run)

@@ -2,8 +2,10 @@
 
 Estimates are for every staff role; comments and response-level data for analysts and
 admins only (issue 6), so those routes answer 403 to officers and viewers. An area outside
-the user's scope is 404, as everywhere. A large XLSX is queued and built in the background;
-its page and file are its owner's only (404 to anyone else), its state an export_run row.
+the user's scope is 404, as everywhere. An export of more rows than its format's limit (CSV
+or XLSX: operations.SYNC_ROWS) is queued and built in the background, so that no request
+outlives gunicorn's timeout; its page and file are its owner's only (404 to anyone else),
+its state an export_run row.
 """
 from __future__ import annotations
 
@@ -61,18 +63,19 @@ def _download(kind: str):
     user = current_user._get_current_object()
     f = ExportFilter.build(area=area, user=user, period=parse_period(form.period.data),
                            date_from=form.date_from.data, date_to=form.date_to.data)
-    if form.format.data == "xlsx":
-        rows = ops.count(kind, f)
-        if rows > current_app.config.get("EXPORT_XLSX_SYNC_ROWS", ops.XLSX_SYNC_ROWS):
-            run = ops.queue_xlsx(kind, f, rows, user=user)
-            db.session.commit()
-            background.start(current_app._get_current_object(), run.id)
-            return redirect(url_for("exports.run", token=run.token), 303)
+    fmt = form.format.data
+    rows = ops.count(kind, f)
+    if rows > ops.sync_rows(fmt, current_app.config):
+        run = ops.queue_run(kind, fmt, f, rows, user=user)
+        db.session.commit()
+        background.start(current_app._get_current_object(), run.id)
+        return redirect(url_for("exports.run", token=run.token), 303)
+    if fmt == "xlsx":
         fh, name, _rows = ops.build_xlsx(kind, f, user=user)
         db.session.commit()
         return send_file(fh, mimetype=ops.MIMETYPES["xlsx"], as_attachment=True,
                          download_name=name, max_age=0)
-    export = ops.stream_csv(kind, f, user=user)
+    export = ops.stream_csv(kind, f, user=user, rows=rows)
     # The audit row is committed before the first byte: a download cut short is still logged.
     db.session.commit()
     return Response(stream_with_context(export.chunks), mimetype=ops.MIMETYPES["csv"],
@@ -120,9 +123,9 @@ def run(token: str):
 @login_required
 def download(token: str):
     run = _run_or_404(token)
-    path = runs.workbook(run.token)
+    path = runs.output(run.token, run.format)
     # Only a finished run's file, renamed into place whole; a .part is never served.
     if run.status != EXPORT_DONE or not path.is_file():
         abort(404)
-    return send_file(path, mimetype=ops.MIMETYPES["xlsx"], as_attachment=True,
+    return send_file(path, mimetype=ops.MIMETYPES[run.format], as_attachment=True,
                      download_name=run.filename, max_age=0)

@@ -1,4 +1,5 @@
-"""Writing export rows as CSV (streamed text) or XLSX (XlsxWriter in constant-memory mode).
+"""Writing export rows as CSV (text in chunks, streamed or written to a file) or XLSX
+(XlsxWriter in constant-memory mode).
 
 Both writers put every string through :func:`pulse.exports.cells.neutralise`; numbers are
 written as numbers. Each keeps a running count of data rows in a :class:`Tally`.
@@ -22,7 +23,7 @@ from .cells import neutralise
 CHUNK_ROWS = 500
 #: Excel's limit is 1,048,576 rows a sheet; a longer export goes on to a second sheet.
 SHEET_ROWS = 1_048_575
-#: How often a background workbook reports its progress.
+#: How often a background export reports its progress.
 PROGRESS_ROWS = 5000
 
 
@@ -50,10 +51,16 @@ def csv_chunks(columns: Iterable[str], rows: Iterable[tuple], tally: Tally) -> I
     yield buffer.getvalue()
 
 
-def write_csv(fh: IO[str], columns: Iterable[str], rows: Iterable[tuple]) -> int:
-    tally = Tally()
-    for chunk in csv_chunks(columns, rows, tally):
-        fh.write(chunk)
+def write_chunks(fh: IO[bytes], chunks: Iterable[str] | Iterable[bytes], tally: Tally,
+                 progress: Callable[[int], None] | None = None) -> int:
+    """Write a CSV body to a binary file, text as UTF-8 (the bytes a streamed response sends),
+    telling ``progress`` the rows written every PROGRESS_ROWS or so (at chunk ends)."""
+    told = 0
+    for chunk in chunks:
+        fh.write(chunk.encode() if isinstance(chunk, str) else chunk)
+        if progress is not None and tally.rows - told >= PROGRESS_ROWS:
+            told = tally.rows
+            progress(told)
     return tally.rows
 
 

@@ -1,5 +1,5 @@
 """Scheduler job for background exports: runs a dead web process left queued or running,
-and the 24-hour clean-up of old runs and their workbooks.
+and the 24-hour clean-up of old runs and their files.
 
 Commits as it goes (each run records its own progress), like the packs job; the runner's
 ledger still records one row per window.

@@ -1,4 +1,5 @@
-"""Large XLSX exports built in the background: one row per run, polled by its owner's page."""
+"""Large exports (CSV or XLSX) built in the background: one row per run, polled by its
+owner's page."""
 from __future__ import annotations
 
 from datetime import datetime
