@@ -65,7 +65,7 @@ def _download(kind: str):
                            date_from=form.date_from.data, date_to=form.date_to.data)
     fmt = form.format.data
     rows = ops.count(kind, f)
-    if rows > ops.sync_rows(fmt, current_app.config):
+    if rows > ops.sync_rows(fmt, current_app.config, kind):
         run = ops.queue_run(kind, fmt, f, rows, user=user)
         db.session.commit()
         background.start(current_app._get_current_object(), run.id)

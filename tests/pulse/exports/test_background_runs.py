@@ -181,6 +181,32 @@ def test_a_csv_under_the_limit_still_streams(app, client, auth, data):
     assert [e[0] for e in _events(app)] == ["export.comments.csv", "export.estimates.csv"]
 
 
+def test_the_estimates_csv_streams_up_to_its_own_larger_limit(app, client, auth, data,
+                                                              monkeypatch):
+    """Without EXPORT_CSV_SYNC_ROWS each kind has its default: the estimates CSV (made by the
+    database) streams far more rows than a response-level or comments CSV before it queues."""
+    from pulse.exports import operations as ops
+
+    app.config.pop("EXPORT_CSV_SYNC_ROWS", None)
+    monkeypatch.setitem(ops.SYNC_ROWS, "csv", ("EXPORT_CSV_SYNC_ROWS", 1))
+    monkeypatch.setitem(ops.CSV_SYNC_ROWS_BY_KIND, "estimates", 10_000)
+    assert ops.sync_rows("csv", app.config, "estimates") == 10_000
+    assert ops.sync_rows("csv", app.config, "comments") == 1
+    auth.login("admin", areas=[data.ward_a])
+    estimates = _post(client, "estimates")
+    assert estimates.status_code == 200 and estimates.is_streamed
+    assert len(_rows(estimates)) - 1 > 1
+    comments = _post(client, "comments")
+    assert comments.status_code == 303 and "/exports/runs/" in comments.headers["Location"]
+    _wait(client, comments.headers["Location"])
+    # The config key, when set, is the limit for every kind.
+    app.config["EXPORT_CSV_SYNC_ROWS"] = 1
+    assert ops.sync_rows("csv", app.config, "estimates") == 1
+    queued = _post(client, "estimates")
+    assert queued.status_code == 303
+    _wait(client, queued.headers["Location"])
+
+
 @pytest.mark.parametrize("kind", ["estimates", "comments"])
 def test_a_csv_file_reports_its_progress_as_it_is_written(app, data, kind, monkeypatch,
                                                           tmp_path):
