@@ -85,7 +85,12 @@ def count(f: LogFilter) -> int:
 
 
 def csv_rows(f: LogFilter) -> Iterator[tuple]:
-    stmt = statement(f).execution_options(yield_per=1000, stream_results=True)
-    for event in db.session.scalars(stmt):
-        yield (event.at.replace(tzinfo=None), event.actor, event.action, event.scope,
-               event.rows, event.detail)
+    """The download's rows, newest first: the six columns as plain rows, not ORM objects.
+
+    The download streams in the request, which a synchronous gunicorn worker ends after 30 s;
+    building an AuditEvent per row made it twice as slow (bench/audit_export.py).
+    """
+    stmt = (statement(f).with_only_columns(*(getattr(AuditEvent, c) for c in COLUMNS))
+            .execution_options(yield_per=1000, stream_results=True))
+    for at, *rest in db.session.execute(stmt):
+        yield (at.replace(tzinfo=None), *rest)
