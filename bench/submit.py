@@ -3,6 +3,7 @@
     python -m bench.submit                       # SQLite and PostgreSQL, 20 s each
     python -m bench.submit --backend sqlite --seconds 10
     python -m bench.submit --threads 2           # threaded workers instead of the default
+    python -m bench.submit --seconds 10 --repeat 3   # ceiling and survey alternating, medians
 
 For each backend, in one run: gunicorn (repository gunicorn.conf.py, 2 workers) serves the
 ceiling app (bench/ceiling_app.py) and then the real survey (wsgi:app), one at a time, on a free
@@ -12,6 +13,8 @@ phases, N concurrent clients each: first the GETs (timed and reported on their o
 POSTs of those forms, so that submissions per second measure the submit alone and not the page
 rendering around it. The ceiling does the same against a tiny page and a one-row INSERT. The
 submit rate limit is raised for the run through PULSE_SUBMIT_LIMIT (every client is 127.0.0.1).
+With ``--repeat N`` the pair runs N times, alternating, and the report adds the median ratio
+and p99: on a shared machine one pair moves by a third from run to run.
 """
 from __future__ import annotations
 
@@ -398,7 +401,10 @@ def markdown(results: list[Result], args, extra_env: dict) -> str:
     lines = [
         f"### {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {machine()}",
         "",
-        f"`python -m bench.submit --seconds {args.seconds:g} --clients {args.clients}` — "
+        f"`python -m bench.submit --seconds {args.seconds:g} --clients {args.clients} "
+        f"--workers {args.workers}"
+        f"{f' --threads {args.threads}' if args.threads else ''}"
+        f"{f' --repeat {args.repeat}' if args.repeat > 1 else ''}` — "
         f"gunicorn.conf.py, {args.workers} workers × {server_threads(extra_env)} "
         f"thread(s) ({worker_kind(extra_env)} workers), {args.clients} clients on loopback; per app a {args.warmup:g} s warm-up, then "
         f"{args.seconds:g} s of GETs (each a new resident: tokens and cookies kept) and up to "
@@ -414,13 +420,22 @@ def markdown(results: list[Result], args, extra_env: dict) -> str:
                      f"{r.get_p99:.1f} | {sum(r.errors.values())} |")
     lines.append("")
     for backend in dict.fromkeys(r.backend for r in results):
-        pair = {r.app: r for r in results if r.backend == backend}
-        if {"survey", "ceiling"} <= set(pair):
-            ratio = pair["survey"].rate / pair["ceiling"].rate
-            lines.append(f"- {backend}: survey / ceiling = {ratio:.0%} "
-                         f"(target ≥ 60%); survey POST p99 {pair['survey'].post_p99:.0f} ms "
+        ceilings = [r for r in results if r.backend == backend and r.app == "ceiling"]
+        surveys = [r for r in results if r.backend == backend and r.app == "survey"]
+        pairs = list(zip(ceilings, surveys))       # in run order: each survey after its ceiling
+        for ceiling, survey in pairs:
+            lines.append(f"- {backend}: survey / ceiling = {survey.rate / ceiling.rate:.0%} "
+                         f"(target ≥ 60%); survey POST p99 {survey.post_p99:.0f} ms "
                          f"(target < 100 ms); server CPU per POST: ceiling / survey = "
-                         f"{pair['ceiling'].post_cpu_ms / pair['survey'].post_cpu_ms:.0%}")
+                         f"{ceiling.post_cpu_ms / survey.post_cpu_ms:.0%}")
+        if len(pairs) > 1:
+            ratios = [s.rate / c.rate for c, s in pairs]
+            lines.append(f"- {backend}, median of {len(pairs)} pairs: survey / ceiling = "
+                         f"{statistics.median(ratios):.0%} (range {min(ratios):.0%}–"
+                         f"{max(ratios):.0%}); survey POST p99 "
+                         f"{statistics.median(s.post_p99 for _, s in pairs):.0f} ms (range "
+                         f"{min(s.post_p99 for _, s in pairs):.0f}–"
+                         f"{max(s.post_p99 for _, s in pairs):.0f} ms)")
     return "\n".join(lines) + "\n"
 
 
@@ -435,6 +450,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--redis", metavar="URL", help="share rate limits through Redis")
     parser.add_argument("--threads", type=int, metavar="N",
                         help="PULSE_THREADS for both servers (default: gunicorn.conf.py's)")
+    parser.add_argument("--repeat", type=int, default=1, metavar="N",
+                        help="run the ceiling and the survey N times each, alternating")
     args = parser.parse_args(argv)
 
     extra_env = {"REDIS_URL": args.redis or ""}
@@ -448,10 +465,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{backend}:", flush=True)
             url, cleanup = prepare_database(backend, workdir, args.pg_url)
             try:
-                results.append(measure("ceiling", "bench.ceiling_app:app", Ceiling(),
-                                       backend, url, args, workdir, extra_env))
-                results.append(measure("survey", "wsgi:app", Survey(),
-                                       backend, url, args, workdir, extra_env))
+                for _ in range(args.repeat):
+                    results.append(measure("ceiling", "bench.ceiling_app:app", Ceiling(),
+                                           backend, url, args, workdir, extra_env))
+                    results.append(measure("survey", "wsgi:app", Survey(),
+                                           backend, url, args, workdir, extra_env))
                 responses, answers, rows = count_rows(url)
                 print(f"  stored: {responses} responses, {answers} answers, {rows} ceiling rows")
             finally:
