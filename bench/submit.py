@@ -380,24 +380,15 @@ def server_threads(extra_env: dict) -> int:
     """Threads per worker as gunicorn.conf.py sets them for the servers' environment."""
     import runpy
 
-    saved = os.environ.get("PULSE_THREADS")
-    try:
-        if extra_env.get("PULSE_THREADS"):
-            os.environ["PULSE_THREADS"] = extra_env["PULSE_THREADS"]
-        return int(runpy.run_path(str(ROOT / "gunicorn.conf.py"))["threads"])
-    finally:
-        if saved is None:
-            os.environ.pop("PULSE_THREADS", None)
-        else:
-            os.environ["PULSE_THREADS"] = saved
-
-
-def worker_kind(extra_env: dict) -> str:
-    # gunicorn turns its default synchronous worker into the threaded one when threads > 1.
-    return "gthread" if server_threads(extra_env) > 1 else "sync"
+    if extra_env.get("PULSE_THREADS"):
+        return int(extra_env["PULSE_THREADS"])
+    return int(runpy.run_path(str(ROOT / "gunicorn.conf.py"))["threads"])
 
 
 def markdown(results: list[Result], args, extra_env: dict) -> str:
+    threads = server_threads(extra_env)
+    # gunicorn turns its default synchronous worker into the threaded one when threads > 1.
+    kind = "gthread" if threads > 1 else "sync"
     lines = [
         f"### {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {machine()}",
         "",
@@ -405,8 +396,8 @@ def markdown(results: list[Result], args, extra_env: dict) -> str:
         f"--workers {args.workers}"
         f"{f' --threads {args.threads}' if args.threads else ''}"
         f"{f' --repeat {args.repeat}' if args.repeat > 1 else ''}` — "
-        f"gunicorn.conf.py, {args.workers} workers × {server_threads(extra_env)} "
-        f"thread(s) ({worker_kind(extra_env)} workers), {args.clients} clients on loopback; per app a {args.warmup:g} s warm-up, then "
+        f"gunicorn.conf.py, {args.workers} workers × {threads} "
+        f"thread(s) ({kind} workers), {args.clients} clients on loopback; per app a {args.warmup:g} s warm-up, then "
         f"{args.seconds:g} s of GETs (each a new resident: tokens and cookies kept) and up to "
         f"{args.seconds:g} s of POSTs of those forms; PULSE_SUBMIT_LIMIT=\"{BENCH_LIMIT}\"; rate-limit "
         f"storage: {'Redis' if extra_env.get('REDIS_URL') else 'in-memory (per worker)'}.",

@@ -203,7 +203,7 @@ def build_run(run_id: int) -> bool:
     tmp = out.with_name(f"{out.name}.{attempt}.part")
     try:
         rows = write_export(kind, fmt, _rebuilt_filter(run), tmp,
-                      lambda done: runs.report(run_id, attempt, done))
+                            lambda done: runs.report(run_id, attempt, done))
         tmp.replace(out)
     except Exception as err:   # the run's page says it failed; the log keeps only the type
         tmp.unlink(missing_ok=True)
