@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Create the demo database on first run, then serve the site on http://127.0.0.1:5000.
+# Create the demo database on first run, then serve the site on http://127.0.0.1:5000
+# (PULSE_PORT chooses another port, e.g. when something else already listens on 5000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PULSE_DEMO=1
 export FLASK_APP=pulse
 BIN=.venv/bin
+PORT="${PULSE_PORT:-5000}"
 mkdir -p instance
 "$BIN/flask" db upgrade
 "$BIN/flask" instruments sync
@@ -15,8 +17,8 @@ fi
 # workers); its first tick aggregates the seeded responses. It stops when the demo stops.
 "$BIN/flask" scheduler &
 SCHEDULER=$!
-echo "Neighbourhood Pulse demo: http://127.0.0.1:5000"
-"$BIN/gunicorn" -c gunicorn.conf.py --bind 127.0.0.1:5000 --workers 1 --threads 4 wsgi:app &
+echo "Neighbourhood Pulse demo: http://127.0.0.1:$PORT"
+"$BIN/gunicorn" -c gunicorn.conf.py --bind "127.0.0.1:$PORT" --workers 1 --threads 4 wsgi:app &
 WEB=$!
 # `wait` returns on a signal (a foreground child would delay the trap until it exited).
 trap 'kill "$SCHEDULER" "$WEB" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
