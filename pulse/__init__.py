@@ -43,7 +43,7 @@ def register_extensions(app: Flask) -> None:
     from .extensions import babel, csrf, db, limiter, migrate
     from flask_babel import get_locale
 
-    from .i18n import language_links, language_url, select_locale
+    from .i18n import language_links, language_url, long_date, select_locale
 
     db.init_app(app)
     database.init_app(app)
@@ -53,6 +53,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     app.jinja_env.globals.update(language_url=language_url, language_links=language_links,
                                  get_locale=get_locale)
+    app.jinja_env.filters["long_date"] = long_date
 
 
 def register_blueprints(app: Flask) -> None:

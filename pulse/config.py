@@ -5,7 +5,9 @@ Nothing reads configuration at import time; :func:`load` is called by the factor
 from __future__ import annotations
 
 import os
+import re
 import secrets
+from datetime import date
 from pathlib import Path
 
 DEFAULTS = {
@@ -39,6 +41,14 @@ DEFAULTS = {
     "PULSE_DEMO": False,
     # The site's public address (https://host), printed on posters, leaflets and code letters.
     "PULSE_PUBLIC_URL": "",
+    # Who runs the survey, as the privacy notice and the accessibility statement name them: the
+    # organisation (the data controller), an address residents can write to about their data,
+    # accessibility or another format, the operator's full privacy notice, and the date the
+    # accessibility statement was last reviewed (YYYY-MM-DD). pulse/main/site.py.
+    "PULSE_OPERATOR_NAME": "",
+    "PULSE_CONTACT_EMAIL": "",
+    "PULSE_PRIVACY_URL": "",
+    "PULSE_ACCESSIBILITY_REVIEWED": "",
     # Staff accounts (pulse/auth). Sessions end after this long idle, and this long at most.
     "PULSE_SESSION_IDLE_SECONDS": 30 * 60,
     "PULSE_SESSION_MAX_SECONDS": 12 * 3600,
@@ -72,6 +82,10 @@ ENVIRONMENT = {
     "REDIS_URL": "REDIS_URL",
     "PULSE_DEMO": "PULSE_DEMO",
     "PULSE_PUBLIC_URL": "PULSE_PUBLIC_URL",
+    "PULSE_OPERATOR_NAME": "PULSE_OPERATOR_NAME",
+    "PULSE_CONTACT_EMAIL": "PULSE_CONTACT_EMAIL",
+    "PULSE_PRIVACY_URL": "PULSE_PRIVACY_URL",
+    "PULSE_ACCESSIBILITY_REVIEWED": "PULSE_ACCESSIBILITY_REVIEWED",
     "PULSE_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
     "PULSE_MIN_RESPONSES": "PULSE_MIN_RESPONSES",
     "PULSE_SUBMIT_LIMIT": "PULSE_SUBMIT_LIMIT",
@@ -128,6 +142,7 @@ def finalise(config: dict, instance_path: str) -> None:
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
     if int(config["PULSE_MIN_RESPONSES"]) < 10:
         raise RuntimeError("PULSE_MIN_RESPONSES may be raised but never set below 10")
+    _check_operator(config)
     if not config.get("SECRET_KEY"):
         if config.get("TESTING"):
             config["SECRET_KEY"] = secrets.token_hex(32)
@@ -139,6 +154,23 @@ def finalise(config: dict, instance_path: str) -> None:
                 "(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`), "
                 "or PULSE_DEMO=1 for a local demonstration."
             )
+
+
+def _check_operator(config: dict) -> None:
+    """Refuse operator details that would print a broken link or date on a resident page."""
+    email = str(config.get("PULSE_CONTACT_EMAIL") or "")
+    if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        raise RuntimeError(f"PULSE_CONTACT_EMAIL is not an e-mail address: {email!r}")
+    url = str(config.get("PULSE_PRIVACY_URL") or "")
+    if url and not re.fullmatch(r"https?://[^\s/]+\S*", url):
+        raise RuntimeError(f"PULSE_PRIVACY_URL must be an http:// or https:// address: {url!r}")
+    reviewed = str(config.get("PULSE_ACCESSIBILITY_REVIEWED") or "")
+    if reviewed:
+        try:
+            date.fromisoformat(reviewed)
+        except ValueError:
+            raise RuntimeError("PULSE_ACCESSIBILITY_REVIEWED must be a date written YYYY-MM-DD, "
+                               f"not {reviewed!r}") from None
 
 
 def _demo_secret(instance_path: str) -> str:

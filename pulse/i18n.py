@@ -4,6 +4,20 @@ from __future__ import annotations
 from flask import current_app, has_request_context, request, session
 
 
+#: Dates are written the British way in English ("1 November 2026"; Babel's plain "en" is
+#: American, "November 1, 2026") and in Welsh; another language uses its own locale.
+DATE_LOCALES = {"en": "en_GB", "cy": "cy_GB"}
+
+
+def long_date(value) -> str:
+    """``value`` (a date or datetime) as a long date in the page's language."""
+    from babel.dates import format_date
+    from flask_babel import get_locale
+
+    language = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    return format_date(value, format="long", locale=DATE_LOCALES.get(language, language))
+
+
 def languages() -> tuple[str, ...]:
     return tuple(current_app.config["PULSE_LANGUAGES"])
 

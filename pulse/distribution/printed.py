@@ -13,9 +13,10 @@ from fpdf import FPDF
 
 from surveys.access_codes import grouped
 
+from ..i18n import DATE_LOCALES
 from .pdf import FAMILY, new_document, open_fonts, to_bytes
 from .qr import qr_png
-from .wording import DATE_LOCALES, text
+from .wording import text
 
 A6 = (105.0, 148.0)
 A4 = (210.0, 297.0)

@@ -58,9 +58,6 @@ TEXT: dict[str, dict[str, str]] = {
     },
 }
 
-#: Babel locales for dates on printed material (plain "en" would print US-style dates).
-DATE_LOCALES = {"en": "en_GB", "cy": "cy_GB"}
-
 
 def text(language: str) -> dict[str, str]:
     try:

@@ -1,1 +1,1 @@
-"""Site-wide pages: home, privacy, health."""
+"""Site-wide pages: home, privacy notice, accessibility statement, health."""

@@ -1,4 +1,4 @@
-"""Home, privacy and health."""
+"""Home, privacy notice, accessibility statement and health."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, redirect, render_template, url_for
@@ -6,6 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db, limiter
+from .site import site
 
 bp = Blueprint("main", __name__)
 
@@ -15,9 +16,20 @@ def index():
     return redirect(url_for("survey.choose"))
 
 
+@bp.app_context_processor
+def _site() -> dict:
+    """Every page can name the operator and state the configured promises."""
+    return {"site": site}
+
+
 @bp.get("/privacy")
 def privacy():
     return render_template("main/privacy.html")
+
+
+@bp.get("/accessibility")
+def accessibility():
+    return render_template("main/accessibility.html")
 
 
 @bp.get("/healthz")

@@ -5,13 +5,14 @@ from datetime import UTC, datetime
 
 from flask import (Blueprint, abort, current_app, jsonify, make_response, redirect,
                    render_template, request, url_for)
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from surveys import geo
 
 from ..codes import access as code_access
 from ..extensions import csrf, db, limiter
+from ..i18n import long_date
 from . import intake, places, queries, summary, tokens
 from .forms import CONTROL_FIELDS, form_class_for, valid_submission
 
@@ -43,7 +44,7 @@ def _closed(area, now: datetime):
     upcoming = queries.next_wave_among(area.lineage, now)
     if upcoming is not None:
         page = render_template("survey/upcoming.html", area=area,
-                               opens_on=format_date(upcoming.opens_at, "long"))
+                               opens_on=long_date(upcoming.opens_at))
         return make_response(page, 403)
     page = render_template("survey/closed.html", area=area)
     return make_response(page, 410)
