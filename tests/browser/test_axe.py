@@ -88,6 +88,10 @@ def test_resident_pages_have_no_wcag_violations(live_server, browser):  # noqa: 
             page.locator("form[data-collect] button[type=submit]").last.click()
             page.wait_for_url(f"**/s/{area.ward}/thanks")
             check(page, f"{language} thank-you", problems)
+            for path, name in (("/privacy", "privacy notice"),
+                               ("/accessibility", "accessibility statement")):
+                page.goto(path)
+                check(page, f"{language} {name}", problems)
         finally:
             context.close()
     assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)

@@ -253,7 +253,8 @@ def test_errors_are_announced_by_the_field_and_in_the_summary(client, survey_are
     assert set(textarea.attrs["aria-describedby"].split()) == {"hint-top_issue", "err-top_issue"}
 
 
-@pytest.mark.parametrize("path", ["/s/", "/s/{ward}", "/s/{ward}/thanks", "/privacy", "/s/NOPE"])
+@pytest.mark.parametrize("path", ["/s/", "/s/{ward}", "/s/{ward}/thanks", "/privacy",
+                                  "/accessibility", "/s/NOPE"])
 @pytest.mark.parametrize("language", ["en", "cy"])
 def test_every_resident_page_has_title_skip_link_and_language(client, survey_area, path, language):
     page = client.get(path.format(ward=survey_area.ward) + f"?lang={language}")
