@@ -12,6 +12,8 @@ from datetime import date
 
 from flask import current_app
 
+from ..survey.tokens import ANSWERED_COOKIE, DEVICE_COOKIE
+
 
 @dataclass(frozen=True)
 class Site:
@@ -23,6 +25,8 @@ class Site:
     accessibility_reviewed: date | None
     min_responses: int
     retention_days: int
+    device_cookie: str = DEVICE_COOKIE
+    answered_cookie: str = ANSWERED_COOKIE
 
 
 def site() -> Site:

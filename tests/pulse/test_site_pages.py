@@ -2,9 +2,11 @@
 deployment is configured to do and who runs it, in every language."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from tests.support import submit
+from tests.support import GOOD_ANSWERS, form_tokens, submit
 
 OPERATOR = {
     "PULSE_OPERATOR_NAME": "Lewisham Council and the Metropolitan Police",
@@ -129,3 +131,20 @@ def test_dates_are_written_the_british_way_and_in_welsh(app, client, survey_area
 
 def text_of_any(reply) -> str:
     return " ".join(reply.get_data(as_text=True).split())
+
+
+def test_the_privacy_notice_lists_every_cookie_a_resident_is_given(app, client, survey_area):
+    # Answer the whole survey in Welsh (the language choice is remembered in the session),
+    # collecting the name of every cookie set on the way.
+    intro = client.get(f"/s/{survey_area.ward}?lang=cy")
+    questions = client.get(f"/s/{survey_area.ward}/questions?consent=yes")
+    sent = client.post(f"/s/{survey_area.ward}/questions",
+                       data={**form_tokens(questions.get_data(as_text=True)), **GOOD_ANSWERS})
+    assert sent.status_code == 302
+    set_names = {header.split("=", 1)[0] for reply in (intro, questions, sent)
+                 for header in reply.headers.getlist("Set-Cookie")}
+    assert {"session", "pulse_device", "pulse_answered"} <= set_names
+    privacy = text_of(client.get("/privacy?lang=en"))
+    listed = set(re.findall(r"<dt><code>([^<]+)</code></dt>", privacy))
+    assert listed == set_names
+    assert "There are no analytics or advertising cookies." in privacy
