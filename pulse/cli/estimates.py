@@ -63,7 +63,8 @@ def export(out: Path, period: str | None, area_code: str | None) -> None:
               help="Stop after this many seconds (for tests and one-off runs).")
 @with_appcontext
 def scheduler(aggregate_seconds: int, max_runtime: float | None) -> None:
-    """Run the scheduled jobs in this process: aggregate, retention purge, retrain slot."""
+    """Run every scheduled job in this process: aggregate, retention, retrain, packs,
+    scheduled-packs, exports and topic-shares (the start-up line says when each runs)."""
     from ..jobs.scheduler import schedule
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -78,8 +79,7 @@ def scheduler(aggregate_seconds: int, max_runtime: float | None) -> None:
         timer = threading.Timer(max_runtime, stop)
         timer.daemon = True
         timer.start()
-    click.echo(f"scheduler started: aggregate every {aggregate_seconds}s, retention daily "
-               "03:30 UTC, retrain slot 02:00 UTC")
+    click.echo("scheduler started: " + ", ".join(job.name for job in sched.get_jobs()))
     sched.start()
 
 
@@ -88,17 +88,31 @@ def jobs() -> None:
     pass
 
 
+def _known_job(_ctx, _param, name: str | None) -> str | None:
+    # Checked against the scheduler's own table, imported only when asked (it loads every job).
+    from ..jobs.tasks import JOBS
+
+    if name is not None and name not in JOBS:
+        raise click.BadParameter(f"{name!r} is not a job; one of: {', '.join(JOBS)}")
+    return name
+
+
 @jobs.command("history")
 @click.option("--limit", default=30, show_default=True, type=click.IntRange(1))
-@click.option("--job", type=click.Choice(["aggregate", "retention", "retrain"]))
+@click.option("--job", callback=_known_job,
+              help="Only this job's runs (any job the scheduler runs).")
 @with_appcontext
 def history(limit: int, job: str | None) -> None:
     """Show recent job runs: window, status, duration, rows touched, error."""
     from ..jobs.runner import history as runs
 
-    for run in runs(limit, job):
+    found = runs(limit, job)
+    if not found:
+        # Silence would look like a broken command; a new database has simply run nothing yet.
+        click.echo(f"no {job + ' ' if job else ''}runs recorded yet")
+    for run in found:
         took = (f"{(run.finished_at - run.started_at).total_seconds():.1f}s"
                 if run.finished_at else "-")
-        click.echo(f"{run.job:10} {run.window:22} {run.status:10} {took:>8} "
+        click.echo(f"{run.job:15} {run.window:22} {run.status:10} {took:>8} "
                    f"{run.rows_touched if run.rows_touched is not None else '-':>8} "
                    f"{run.error or ''}")

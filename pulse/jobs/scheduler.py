@@ -30,21 +30,27 @@ def schedule(app: Flask, *, aggregate_seconds: int = 600) -> BlockingScheduler:
     def tick(name: str, slot: timedelta) -> None:
         run_job(app, name, window_of(datetime.now(UTC), slot), JOBS[name])
 
-    scheduler.add_job(tick, trigger, args=("aggregate", every), id="aggregate",
-                      next_run_time=datetime.now(UTC))
-    scheduler.add_job(tick, CronTrigger(hour=3, minute=30, timezone=UTC),
-                      args=("retention", timedelta(days=1)), id="retention")
-    scheduler.add_job(tick, CronTrigger(hour=2, minute=0, timezone=UTC),
-                      args=("retrain", timedelta(days=1)), id="retrain")
+    def add(name: str, when: str, trigger, slot: timedelta, **options) -> None:
+        # The job's name says when it runs: the start-up line and APScheduler's own log
+        # lines read it, so an operator sees every job, not "schedule.<locals>.tick".
+        scheduler.add_job(tick, trigger, args=(name, slot), id=name, name=f"{name} {when}",
+                          **options)
+
+    add("aggregate", f"every {aggregate_seconds}s", trigger, every,
+        next_run_time=datetime.now(UTC))
+    add("retention", "daily 03:30 UTC", CronTrigger(hour=3, minute=30, timezone=UTC),
+        timedelta(days=1))
+    add("retrain", "daily 02:00 UTC", CronTrigger(hour=2, minute=0, timezone=UTC),
+        timedelta(days=1))
     # Briefing packs: runs left queued by a web process that ended, and subscriptions.
-    scheduler.add_job(tick, CronTrigger(minute="*/5", timezone=UTC),
-                      args=("packs", timedelta(minutes=5)), id="packs")
-    scheduler.add_job(tick, CronTrigger(hour=6, minute=0, timezone=UTC),
-                      args=("scheduled-packs", timedelta(days=1)), id="scheduled-packs")
+    add("packs", "every 5 minutes", CronTrigger(minute="*/5", timezone=UTC),
+        timedelta(minutes=5))
+    add("scheduled-packs", "daily 06:00 UTC", CronTrigger(hour=6, minute=0, timezone=UTC),
+        timedelta(days=1))
     # Large XLSX exports left queued or running by a web process that ended; old runs deleted.
-    scheduler.add_job(tick, CronTrigger(minute="*/5", timezone=UTC),
-                      args=("exports", timedelta(minutes=5)), id="exports")
+    add("exports", "every 5 minutes", CronTrigger(minute="*/5", timezone=UTC),
+        timedelta(minutes=5))
     # Topic shares: hourly (new comments), and after each retrain (see retrain_job).
-    scheduler.add_job(tick, CronTrigger(minute=15, timezone=UTC),
-                      args=("topic-shares", timedelta(hours=1)), id="topic-shares")
+    add("topic-shares", "hourly at :15", CronTrigger(minute=15, timezone=UTC),
+        timedelta(hours=1))
     return scheduler
