@@ -6,11 +6,13 @@ import os
 from flask import Flask
 
 from . import config as pulse_config
+from .jsonio import JSONProvider
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the application: defaults, then the environment and instance file, then tests."""
     app = Flask(__name__, instance_relative_config=True)
+    app.json = JSONProvider(app)
     app.config.update(pulse_config.DEFAULTS)
     app.config.update(pulse_config.from_environment(dict(os.environ)))
     app.config.from_pyfile("pulse.cfg", silent=True)

@@ -25,6 +25,7 @@ def _titles() -> dict[int, str]:
         409: _("Already done"),
         410: _("No longer available"),
         413: _("That was too much to send"),
+        415: _("That was not sent as a form"),
         422: _("Please check your answers"),
         429: _("Too many attempts"),
         500: _("Something went wrong on our side"),

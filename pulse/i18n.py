@@ -1,6 +1,8 @@
 """Language choice: an explicit ?lang= wins, then the remembered choice, then the browser."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import current_app, has_request_context, request, session
 
 
@@ -40,10 +42,14 @@ def language_url(language: str) -> str:
     """The current page in another language, keeping its query (consent, channel...)."""
     from flask import url_for
 
+    # The query is appended as it came rather than passed to url_for as keywords: a
+    # parameter named like one of the page's own (?code=) or like url_for's (?_method=,
+    # ?endpoint=) would otherwise fail to build the link and turn every page into a 500.
+    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+                      + [("lang", language)])
     if request.endpoint is None:
-        return f"?lang={language}"
-    args = {k: v for k, v in request.args.items() if k != "lang"}
-    return url_for(request.endpoint, **(request.view_args or {}), **args, lang=language)
+        return f"?{query}"
+    return f"{url_for(request.endpoint, **(request.view_args or {}))}?{query}"
 
 
 def language_links() -> list[tuple[str, str]]:

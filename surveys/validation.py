@@ -24,6 +24,7 @@ UNKNOWN_QUESTION = "unknown_question"
 CONTROL_CHARACTERS = "control_characters"
 
 _INTEGER = re.compile(r"[+-]?[0-9]{1,6}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class AnswerError(ValueError):
@@ -58,8 +59,9 @@ class Submission:
 
 def _clean_text(question: Question, raw: str) -> str:
     # Normalise line endings and strip the control characters that break exports and logs;
-    # a NUL byte is rejected outright (PostgreSQL cannot store it).
-    if "\x00" in raw:
+    # a NUL byte is rejected outright (PostgreSQL cannot store it), and so is a lone surrogate
+    # (a JSON body can carry "\ud800", which no database encoding can store).
+    if "\x00" in raw or _SURROGATE.search(raw):
         raise AnswerError(question.code, CONTROL_CHARACTERS)
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
     text = "".join(ch for ch in text

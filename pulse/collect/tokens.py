@@ -19,7 +19,7 @@ def new_assist_token(area_code: str) -> str:
 
 
 def assist_token_valid(token: object, area_code: str) -> bool:
-    if not isinstance(token, str) or len(token) > 300:
+    if not isinstance(token, str) or len(token) > 300 or not token.isascii():
         return False
     max_age = int(current_app.config.get("PULSE_ASSIST_TOKEN_HOURS", 12)) * 3600
     try:

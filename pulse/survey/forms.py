@@ -7,6 +7,7 @@ exactly the same answers.
 from __future__ import annotations
 
 from flask import current_app, request
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import validate_csrf
 from wtforms import Field, HiddenField, StringField
@@ -19,6 +20,25 @@ from .messages import error_message, one_answer_only
 
 #: Form fields that are not questions.
 CONTROL_FIELDS = frozenset({"csrf_token", "started", "website", "via", "consent"})
+#: What a browser sends for a form without files; multipart too, which some send regardless.
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+def body_refusal() -> tuple[int, str] | None:
+    """(status, reason) when a POST is not a survey form a browser could have sent; else None.
+
+    Flask-WTF would otherwise read a JSON body as the form, and its numbers, lists and objects
+    (or an uploaded file) would reach the answer fields, which take only text.
+    """
+    if request.mimetype not in FORM_TYPES:
+        return 415, _("Please send your answers from the survey page itself.")
+    if request.files:
+        return 400, _("This survey takes typed answers, not files.")
+    if request.content_length and not request.form:
+        # Werkzeug reads a body that is not UTF-8 as no fields at all; saying "answer every
+        # question" to a body full of answers would be wrong.
+        return 400, _("Please send your answers from the survey page itself.")
+    return None
 
 
 class AnswerField(Field):
@@ -46,6 +66,12 @@ class AnswerField(Field):
 
 
 class SurveyForm(FlaskForm):
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            # The posted form only, never a JSON body or files (see body_refusal).
+            wrapped = super().wrap_formdata(form, formdata)
+            return request.form if wrapped is not None else None
+
     # Labels are given (and empty where unused) because a missing label is translated again
     # for every field of every request; the templates word the questions themselves.
     # Signed token carrying this form's submission key and the time it was shown.

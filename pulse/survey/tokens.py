@@ -75,9 +75,11 @@ def new_started_token() -> str:
     return _timing_serializer().dumps(secrets.token_hex(16))
 
 
-def read_started_token(token: str | None) -> tuple[str, float] | None:
+def read_started_token(token: object) -> tuple[str, float] | None:
     """(submission key, seconds since the form was shown), or None if missing or forged."""
-    if not token:
+    # Only a string can be one of our tokens: a JSON body may hold any type here, and a lone
+    # surrogate cannot even be encoded to check its signature.
+    if not token or not isinstance(token, str) or not token.isascii():
         return None
     try:
         key, signed_at = _timing_serializer().loads(token, return_timestamp=True)

@@ -14,7 +14,7 @@ from ..codes import access as code_access
 from ..extensions import csrf, db, limiter
 from ..i18n import long_date
 from . import intake, places, queries, summary, tokens
-from .forms import CONTROL_FIELDS, form_class_for, valid_submission
+from .forms import CONTROL_FIELDS, body_refusal, form_class_for, valid_submission
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
 
@@ -69,8 +69,11 @@ def locate():
     """Find the area containing a point. The point is used once and never stored or logged."""
     data = request.get_json(silent=True) or {}
     try:
+        if isinstance(data["lat"], bool) or isinstance(data["lon"], bool):
+            raise TypeError("true is not a latitude")
         lat, lon = float(data["lat"]), float(data["lon"])
-    except (KeyError, TypeError, ValueError):
+    # OverflowError: a JSON integer of hundreds of digits has no float.
+    except (KeyError, TypeError, ValueError, OverflowError):
         return jsonify(error=_("Send a latitude and longitude.")), 400
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return jsonify(error=_("That location is not on Earth.")), 400
@@ -118,8 +121,10 @@ def questions(code: str):
     form = submission = None
 
     if request.method == "POST":
-        unknown = sorted((set(request.form) | set(request.files))
-                         - CONTROL_FIELDS - set(definition.codes))
+        refusal = body_refusal()
+        if refusal is not None:
+            abort(refusal[0], description=refusal[1])
+        unknown = sorted(set(request.form) - CONTROL_FIELDS - set(definition.codes))
         if unknown:
             abort(400, description=_("This survey has no question called %(code)s.",
                                      code=", ".join(unknown)[:80]))

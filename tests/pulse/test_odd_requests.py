@@ -1,0 +1,157 @@
+"""Requests no browser of ours would send, each still answered with a 4xx and a reason: a JSON
+body or a file posted to the survey form, typed values and lone surrogates in the JSON API,
+JSON nested thousands deep, and query parameters named like the page's own."""
+from __future__ import annotations
+
+import io
+import json
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from pulse.extensions import db
+from pulse.models import Answer, Response
+from tests.support import GOOD_ANSWERS, form_tokens, open_survey
+
+ORIGIN = {"Origin": "http://localhost"}
+DEEP = b"[" * 5000 + b"]" * 5000
+
+
+def counts(app) -> tuple[int, int]:
+    with app.app_context():
+        return (db.session.scalar(select(func.count()).select_from(Response)),
+                db.session.scalar(select(func.count()).select_from(Answer)))
+
+
+@pytest.mark.parametrize("query", ["code=E05000438", "endpoint=x", "_method=POST", "_anchor=x",
+                                   "lang=cy&lang=en", "via=qr&via=web"])
+def test_query_parameters_named_like_the_pages_own_keep_the_page(client, survey_area, query):
+    for path in (f"/s/{survey_area.ward}", "/s/", f"/s/{survey_area.ward}/thanks",
+                 f"/s/{survey_area.ward}/questions?consent=yes"):
+        page = client.get(path + ("&" if "?" in path else "?") + query)
+        assert page.status_code == 200, (path, query)
+        assert "hreflang=" in page.get_data(as_text=True)  # the language switch is built
+
+
+def test_the_language_link_keeps_the_query_as_it_came(client, survey_area):
+    html = client.get(f"/s/{survey_area.ward}?via=qr&code=x").get_data(as_text=True)
+    assert f'href="/s/{survey_area.ward}?via=qr&amp;code=x&amp;lang=cy"' in html
+
+
+@pytest.mark.parametrize("answers", [
+    {"safe_day": 8}, {"safe_day": 5.0}, {"safe_day": True}, {"safe_day": {"v": 8}},
+    {"top_issue": 5}, {"sex": ["female"]},
+])
+def test_a_json_body_to_the_survey_form_is_415(app, client, survey_area, answers):
+    tokens = open_survey(client, survey_area.ward)
+    # A valid CSRF token in the JSON: Flask-WTF would read it as the form and hand the numbers
+    # and objects to fields that take text.
+    reply = client.post(f"/s/{survey_area.ward}/questions",
+                        data=json.dumps({**tokens, **GOOD_ANSWERS, **answers}),
+                        content_type="application/json")
+    assert reply.status_code == 415
+    assert "send your answers from the survey page" in reply.get_data(as_text=True)
+    assert counts(app) == (0, 0)
+
+
+@pytest.mark.parametrize("body,content_type", [
+    (b"[1, 2]", "application/json"), (b'"text"', "application/json"), (DEEP, "application/json"),
+    (b"safe_day=8", "text/plain"), (b"safe_day=8", ""),
+])
+def test_any_body_but_a_form_is_415(app, client, survey_area, body, content_type):
+    open_survey(client, survey_area.ward)
+    reply = client.post(f"/s/{survey_area.ward}/questions", data=body, content_type=content_type)
+    assert reply.status_code == 415
+    assert counts(app) == (0, 0)
+
+
+def test_a_file_in_place_of_an_answer_is_400(app, client, survey_area):
+    tokens = open_survey(client, survey_area.ward)
+    reply = client.post(f"/s/{survey_area.ward}/questions",
+                        data={**tokens, **GOOD_ANSWERS, "top_issue": (io.BytesIO(b"x"), "a.txt")},
+                        content_type="multipart/form-data")
+    assert reply.status_code == 400
+    assert "not files" in reply.get_data(as_text=True)
+    # The same form without the file goes through: multipart itself is fine.
+    tokens = open_survey(client, survey_area.ward)
+    reply = client.post(f"/s/{survey_area.ward}/questions", data={**tokens, **GOOD_ANSWERS},
+                        content_type="multipart/form-data")
+    assert reply.status_code == 302
+    assert counts(app) == (1, len(GOOD_ANSWERS) - 3)
+
+
+def test_a_form_body_that_is_not_utf8_is_400_and_says_so(app, client, survey_area):
+    tokens = open_survey(client, survey_area.ward)
+    fields = {**tokens, **GOOD_ANSWERS, "top_issue": "X"}
+    body = "&".join(f"{k}={v}" for k, v in fields.items()).encode()
+    reply = client.post(f"/s/{survey_area.ward}/questions",
+                        data=body.replace(b"top_issue=X", b"top_issue=caf\xe9"),
+                        content_type="application/x-www-form-urlencoded")
+    # Werkzeug reads such a body as no fields at all: "answer every question" would be wrong.
+    assert reply.status_code == 400
+    html = reply.get_data(as_text=True)
+    assert "send your answers from the survey page" in html
+    assert "Please answer this question." not in html
+    assert counts(app) == (0, 0)
+
+
+def test_assisted_mode_refuses_json_and_files_too(app, client, auth, survey_area):
+    auth.login("officer", areas=[survey_area.borough])
+    token = form_tokens(client.get(f"/assist/{survey_area.ward}").get_data(as_text=True))[
+        "csrf_token"]
+    as_json = client.post(f"/assist/{survey_area.ward}",
+                          data=json.dumps({"csrf_token": token, **GOOD_ANSWERS, "safe_day": 8}),
+                          content_type="application/json", headers={"X-CSRFToken": token})
+    assert as_json.status_code == 415
+    with_file = client.post(f"/assist/{survey_area.ward}",
+                            data={"csrf_token": token, **GOOD_ANSWERS,
+                                  "top_issue": (io.BytesIO(b"x"), "a.txt")},
+                            content_type="multipart/form-data")
+    assert with_file.status_code == 400
+    assert counts(app) == (0, 0)
+
+
+def _api(client, code, **extra):
+    tokens = open_survey(client, code)
+    body = {"key": str(uuid.uuid4()), "area": code, "answers": dict(GOOD_ANSWERS),
+            "started": tokens["started"], **extra}
+    return client.post("/api/v1/responses", data=json.dumps(body),
+                       content_type="application/json", headers=ORIGIN)
+
+
+@pytest.mark.parametrize("started", [5, 1.5, True, ["x"], {"a": 1}, "\ud800"])
+def test_api_started_token_of_any_other_type_is_403(app, client, survey_area, started):
+    reply = _api(client, survey_area.ward, started=started)
+    assert reply.status_code == 403
+    assert "open the survey page again" in reply.get_json()["error"]
+    assert counts(app) == (0, 0)
+
+
+def test_api_lone_surrogates_are_refused_or_ignored_never_stored(app, client, survey_area):
+    text = _api(client, survey_area.ward, answers={**GOOD_ANSWERS, "top_issue": "hi \ud800"})
+    assert text.status_code == 422
+    assert text.get_json()["errors"]["top_issue"]["reason"] == "control_characters"
+    assert counts(app) == (0, 0)
+    # An assist token that cannot be one is simply not an assist token: the page token counts.
+    assisted = _api(app.test_client(), survey_area.ward, assist="\udc00")
+    assert assisted.status_code == 201
+    assert counts(app) == (1, len(GOOD_ANSWERS) - 3)
+
+
+@pytest.mark.parametrize("path,error", [("/api/v1/responses", "Send a JSON object."),
+                                        ("/s/locate", "Send a latitude and longitude.")])
+def test_json_nested_thousands_deep_is_400(app, client, survey_area, path, error):
+    for body in (DEEP, b'{"a":' * 3000 + b"1" + b"}" * 3000):
+        reply = client.post(path, data=body, content_type="application/json", headers=ORIGIN)
+        assert reply.status_code == 400
+        assert reply.get_json()["error"] == error
+    assert counts(app) == (0, 0)
+
+
+@pytest.mark.parametrize("body", [b'{"lat": ' + b"9" * 400 + b', "lon": 0}',
+                                  b'{"lat": true, "lon": false}'])
+def test_locate_refuses_numbers_no_float_holds_and_booleans(client, survey_area, body):
+    reply = client.post("/s/locate", data=body, content_type="application/json")
+    assert reply.status_code == 400
+    assert reply.get_json()["error"] == "Send a latitude and longitude."
