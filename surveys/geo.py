@@ -5,6 +5,7 @@ for the lookup and then forgotten: nothing here stores or logs it.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 Ring = Sequence[Sequence[float]]
@@ -49,3 +50,46 @@ def bbox(geometry: dict) -> tuple[float, float, float, float]:
     if not xs:
         raise ValueError("geometry has no coordinates")
     return min(xs), min(ys), max(xs), max(ys)
+
+
+def _position_problem(point: object) -> str | None:
+    if not isinstance(point, list) or len(point) < 2:
+        return "a position is not a [longitude, latitude] pair"
+    lon, lat = point[0], point[1]
+    for value in (lon, lat):
+        # NaN and Infinity are valid to Python's JSON reader; an int of 400 digits has no float.
+        if (isinstance(value, bool) or not isinstance(value, int | float)
+                or (isinstance(value, float) and not math.isfinite(value))):
+            return f"a position holds {repr(value)[:40]}, not a finite number"
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        return (f"position [{str(lon)[:20]}, {str(lat)[:20]}] is not a longitude and latitude: "
+                "is the file in another projection (British National Grid, say)? Save it as "
+                "WGS 84 (EPSG:4326)")
+    return None
+
+
+def problem(geometry: object) -> str | None:
+    """Why ``geometry`` cannot be an area's boundary; None when it can.
+
+    A Polygon or MultiPolygon of rings of at least three [longitude, latitude] positions in
+    range. Checked on the way in because :func:`contains` runs on every "use my location":
+    a string or an easting stored as a coordinate would break or silently miss every lookup.
+    Self-intersecting rings are accepted: the even-odd rule still gives each point one answer.
+    """
+    if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+        return "geometry is not a Polygon or MultiPolygon"
+    coords = geometry.get("coordinates")
+    polygons = [coords] if geometry["type"] == "Polygon" else coords
+    if not isinstance(polygons, list) or not polygons:
+        return "geometry has no coordinates"
+    for polygon in polygons:
+        if not isinstance(polygon, list) or not polygon:
+            return "a polygon has no rings"
+        for ring in polygon:
+            if not isinstance(ring, list) or len(ring) < 3:
+                return "a ring has fewer than three positions"
+            for point in ring:
+                reason = _position_problem(point)
+                if reason:
+                    return reason
+    return None

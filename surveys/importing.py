@@ -109,7 +109,10 @@ def parse_timestamp(raw: str, now: datetime) -> datetime:
     if stamp.tzinfo is None:
         raise ValueError(f"submitted_at {text!r} has no time zone; add Z for UTC or an "
                          "offset such as +01:00")
-    stamp = stamp.astimezone(UTC)
+    try:
+        stamp = stamp.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 or 9999-12-31T23:59-01:00: no UTC time
+        raise ValueError(f"submitted_at {text!r} is out of range") from None
     if stamp > now:
         raise ValueError(f"submitted_at {text!r} is in the future")
     if stamp < EARLIEST:
@@ -202,9 +205,13 @@ def parse_csv(lines: Iterable[str], instrument: Instrument,
     except UnicodeDecodeError:
         raise FileProblem(_NOT_UTF8) from None
     first = first.lstrip("\ufeff")
-    if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
+    if "\x00" in first:
+        # UTF-16 without a byte-order mark reads as UTF-8 with a NUL after every letter.
+        raise FileProblem(_NOT_UTF8)
+    hint = first.rstrip("\r\n")  # not strip(): "sep=\t" names a tab
+    if hint.lower().startswith("sep=") and len(hint) == 5:
         # Excel's "sep=;" hint line comes before the header.
-        delimiter, start = first.strip()[4], 2
+        delimiter, start = hint[4], 2
         try:
             first = next(iterator)
         except StopIteration:
@@ -220,7 +227,8 @@ def parse_csv(lines: Iterable[str], instrument: Instrument,
     try:
         header = next(reader, None)
         if not header or not any(c.strip() for c in header):
-            raise FileProblem("the file has no header row")
+            raise FileProblem(f"line {start} is blank: the header row ({AREA},{SUBMITTED}, then "
+                              "question codes) must be the first line")
         columns = _header(header, instrument)
         result = ParsedFile(columns)
         seen: dict[str, int] = {}

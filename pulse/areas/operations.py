@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -36,7 +37,8 @@ class ImportReport:
 def _first(props: dict, keys: tuple[str, ...]) -> str | None:
     for key in keys:
         value = props.get(key)
-        if value not in (None, ""):
+        # Text or a number (some files hold codes as numbers); an object or a list is no name.
+        if isinstance(value, str | int | float) and not isinstance(value, bool) and value != "":
             return str(value).strip()
     return None
 
@@ -51,17 +53,29 @@ def import_geojson(path: Path, *, parent: Area | None = None, level: str = "neig
     update: a feature naming one outside it is rejected and nothing of it is stored. New areas
     go under ``parent``, which the caller has checked lies in the scope.
     """
+    if not 1 <= len(level) <= 32:
+        raise ImportError_("the level must be 1 to 32 characters")
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        # utf-8-sig: a byte-order mark, as some GIS tools write, is not a reason to refuse.
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise ImportError_(f"cannot read {path}: {err}") from None
+    except RecursionError:
+        raise ImportError_(f"cannot read {path}: JSON nested too deeply") from None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise ImportError_(f"{path} is not a GeoJSON FeatureCollection")
+    features = data.get("features") or []
+    if not isinstance(features, list):
+        raise ImportError_(f"{path}: \"features\" is not a list")
     report = ImportReport()
     seen: set[str] = set()
-    for number, feature in enumerate(data.get("features") or [], start=1):
-        props = (feature or {}).get("properties") or {}
-        geometry = (feature or {}).get("geometry") or {}
+    for number, feature in enumerate(features, start=1):
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        if not isinstance(feature, dict) or not isinstance(props or {}, dict):
+            report.rejected.append((number, "not a GeoJSON Feature with properties"))
+            continue
+        props = props or {}
+        geometry = feature.get("geometry")
         code = _first(props, CODE_KEYS)
         name = _first(props, NAME_KEYS) or code
         if not code:
@@ -75,13 +89,13 @@ def import_geojson(path: Path, *, parent: Area | None = None, level: str = "neig
             report.rejected.append((number, f"code {code!r} may only hold letters, digits and "
                                             "_ . - (it is part of the area's web addresses)"))
             continue
-        if geometry.get("type") not in ("Polygon", "MultiPolygon"):
-            report.rejected.append((number, f"{code}: geometry is not a Polygon or MultiPolygon"))
+        if len(name) > 200 or any(unicodedata.category(ch) in ("Cc", "Cs") for ch in name):
+            report.rejected.append((number, f"{code}: the name is longer than 200 characters "
+                                            "or holds control characters"))
             continue
-        try:
-            geo.bbox(geometry)
-        except (ValueError, TypeError, IndexError, KeyError):
-            report.rejected.append((number, f"{code}: geometry has no usable coordinates"))
+        problem = geo.problem(geometry)
+        if problem:
+            report.rejected.append((number, f"{code}: {problem}"))
             continue
         seen.add(code)
         area = db.session.scalar(select(Area).where(Area.code == code))

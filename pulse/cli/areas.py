@@ -7,7 +7,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from ..areas.operations import ImportError_, ensure_area, import_geojson
+from ..areas.operations import CODE, ImportError_, ensure_area, import_geojson
 from ..extensions import db
 from ..models import Area
 
@@ -29,9 +29,14 @@ def import_(file: Path, parent_code: str | None, parent_name: str | None, parent
     """Load area boundaries from a GeoJSON FeatureCollection."""
     parent = None
     if parent_code:
+        if not CODE.fullmatch(parent_code):
+            raise click.UsageError(f"--parent {parent_code[:40]!r}: a code is 1 to 32 letters, "
+                                   "digits and _ . -")
         parent = db.session.scalar(select(Area).where(Area.code == parent_code))
         if parent is None and not parent_name:
             raise click.UsageError(f"no area {parent_code}; give --parent-name to create it")
+        if parent is None and not 1 <= len(parent_name.strip()) <= 200:
+            raise click.UsageError("--parent-name must be 1 to 200 characters")
         parent = parent or ensure_area(parent_code, parent_name, parent_level)
     try:
         report = import_geojson(file, parent=parent, level=level)

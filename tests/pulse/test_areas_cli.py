@@ -79,3 +79,63 @@ def test_waves_open_list_close(runner, app, tmp_path, client):
     assert client.get("/s/W1").status_code == 410
     missing = runner.invoke(args=["waves", "open", "--area", "NOPE"])
     assert missing.exit_code != 0 and "no area with code NOPE" in missing.output
+
+
+def test_import_rejects_features_no_lookup_could_use(runner, app, client, tmp_path):
+    """Each odd feature is one reported rejection; nothing that would break "use my location"
+    (strings, NaN, projected eastings as coordinates) or the database is stored."""
+    def ring(*points):
+        return {"type": "Polygon", "coordinates": [[list(p) for p in points]]}
+
+    features = [
+        5, [1], {"properties": "W1", "geometry": square(0, 0)},
+        {"type": "Feature", "properties": {"code": "S1"},
+         "geometry": ring(("a", "b"), ("c", "d"), ("a", "b"))},
+        {"type": "Feature", "properties": {"code": "S2"},
+         "geometry": ring((True, False), (True, True), (False, True))},
+        {"type": "Feature", "properties": {"code": "S3"},
+         "geometry": ring((530000, 180000), (531000, 180000), (531000, 181000))},
+        {"type": "Feature", "properties": {"code": "S4"}, "geometry": ring((0, 0), (1, 1))},
+        {"type": "Feature", "properties": {"code": "S5", "name": "n" * 201}, "geometry": square(0, 0)},
+        {"type": "Feature", "properties": {"code": "S6", "name": "a\x00b"}, "geometry": square(0, 0)},
+        {"type": "Feature", "properties": {"code": "OK1", "name": "Good"}, "geometry": square(0, 0)},
+    ]
+    path = tmp_path / "odd.geojson"
+    # NaN is valid to Python's JSON reader; a byte-order mark is accepted.
+    text = json.dumps({"type": "FeatureCollection", "features": features})
+    nan = '{"type": "Feature", "properties": {"code": "S7"}, "geometry": {"type": "Polygon", ' \
+          '"coordinates": [[[NaN, 0], [1, 0], [1, 1], [NaN, 0]]]}}'
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("[5,", "[5, " + nan + ",").encode())
+    result = runner.invoke(args=["areas", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "1 created, 0 updated, 10 rejected" in result.output
+    for expected in ("feature 1: not a GeoJSON Feature", "feature 2: S7: a position holds nan",
+                     "feature 3: not a GeoJSON Feature", "feature 4: not a GeoJSON Feature",
+                     "feature 5: S1: a position holds 'a'", "feature 6: S2: a position holds True",
+                     "feature 7: S3: position [530000, 180000] is not a longitude and latitude",
+                     "feature 8: S4: a ring has fewer than three positions",
+                     "feature 9: S5: the name is longer than 200", "feature 10: S6: the name"):
+        assert expected in result.output, expected
+    with app.app_context():
+        assert db.session.scalars(select(Area.code)).all() == ["OK1"]
+    assert client.post("/s/locate", json={"lat": 0.5, "lon": 0.5}).status_code in (200, 404)
+
+
+def test_import_refuses_whole_files_and_options_it_cannot_store(runner, app, tmp_path):
+    deep = tmp_path / "deep.geojson"
+    deep.write_text("[" * 100000 + "]" * 100000)
+    listed = tmp_path / "listed.geojson"
+    listed.write_text(json.dumps({"type": "FeatureCollection", "features": {"a": 1}}))
+    good = write_geojson(tmp_path / "good.geojson", [
+        {"type": "Feature", "properties": {"code": "G1"}, "geometry": square(0, 0)}])
+    for args, message in (
+            ([str(deep)], "nested too deeply"),
+            ([str(listed)], '"features" is not a list'),
+            ([good, "--level", "x" * 33], "the level must be 1 to 32 characters"),
+            ([good, "--parent", "a/b", "--parent-name", "Slash"], "a code is 1 to 32 letters"),
+            ([good, "--parent", "P" * 33, "--parent-name", "Long"], "a code is 1 to 32 letters"),
+            ([good, "--parent", "P1", "--parent-name", "n" * 201], "1 to 200 characters")):
+        result = runner.invoke(args=["areas", "import", *args])
+        assert result.exit_code != 0 and message in result.output, (args[1:], result.output)
+    with app.app_context():
+        assert db.session.scalar(select(Area)) is None

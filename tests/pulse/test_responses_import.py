@@ -180,3 +180,24 @@ def test_bulk_writes_need_a_distinct_key_per_response(app, survey_area):
         stored = db.session.scalars(select(Response.submission_key).order_by(Response.id)).all()
         assert stored == ["a", "b"] and count(Answer) == 2 * len(submission.answers)
         db.session.rollback()
+
+
+def test_odd_files_and_times_are_reported_not_crashed_on(app, runner, survey_area, tmp_path):
+    # A time with no UTC equivalent is one rejected row, not a traceback that loses the file.
+    far = GOOD[0].replace("2025-03-05T18:30:00Z", "0001-01-01T00:00:00+01:00")
+    result = runner.invoke(args=["responses", "import", write(tmp_path, [HEADER, far, GOOD[1]])])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "1 imported, 1 rejected",
+        "line 2: submitted_at '0001-01-01T00:00:00+01:00' is out of range"]
+    # UTF-16 without a byte-order mark, and a blank first line, are refused whole with a reason.
+    utf16 = tmp_path / "utf16.csv"
+    utf16.write_bytes("\r\n".join([HEADER, GOOD[2]]).encode("utf-16-le"))
+    blank = tmp_path / "blank.csv"
+    blank.write_bytes(("\r\n" + "\r\n".join([HEADER, GOOD[2]])).encode())
+    for path, message in ((utf16, "not UTF-8"), (blank, "line 1 is blank")):
+        refused = runner.invoke(args=["responses", "import", str(path)])
+        assert refused.exit_code != 0 and message in refused.output
+        assert "nothing imported" in refused.output
+    with app.app_context():
+        assert count(Response) == 1 and count(Answer) == 9

@@ -72,6 +72,21 @@ def test_each_bad_row_says_why_with_its_line_number():
     assert reasons[11] == "area_code is blank; submitted_at '1024-03-05T18:30:00Z' is before 2000"
 
 
+def test_times_with_no_utc_equivalent_are_a_rejected_row_not_a_crash():
+    lines = [HEADER, GOOD.replace("2025-03-05T18:30:00Z", "0001-01-01T00:00:00+01:00"),
+             GOOD.replace("2025-03-05T18:30:00Z", "9999-12-31T23:59:59-01:00"), GOOD]
+    result = parse("\n".join(lines) + "\n")
+    assert [r.line for r in result.good] == [4]
+    assert [r.reason for r in result.rejected] == [
+        "submitted_at '0001-01-01T00:00:00+01:00' is out of range",
+        "submitted_at '9999-12-31T23:59:59-01:00' is out of range"]
+
+
+def test_a_tab_named_by_excels_sep_line_is_understood():
+    text = "sep=\t\n" + HEADER.replace(",", "\t") + "\n" + GOOD.replace(",", "\t") + "\n"
+    assert [r.line for r in parse(text).good] == [3]
+
+
 def test_offsets_are_converted_to_utc():
     assert parse_timestamp("2025-03-05T18:30:00+01:00", NOW) == datetime(2025, 3, 5, 17, 30, tzinfo=UTC)
     assert parse_timestamp(" 2025-03-05T18:30Z ", NOW) == datetime(2025, 3, 5, 18, 30, tzinfo=UTC)
@@ -109,7 +124,11 @@ def test_only_optional_columns_may_be_left_out():
 
 @pytest.mark.parametrize("text, message", [
     ("", "the file is empty"),
-    ("\n\n", "the file has no header row"),
+    ("\n\n", "line 1 is blank: the header row"),
+    (f"\n{HEADER}\n{GOOD}\n", "line 1 is blank: the header row"),
+    (f"sep=;\n\n{HEADER}\n", "line 2 is blank: the header row"),
+    # UTF-16 without a byte-order mark: every other character a NUL.
+    (f"{HEADER}\n{GOOD}\n".encode("utf-16-le").decode("utf-8"), "not UTF-8"),
     (HEADER + ",colour\n", "unknown column(s): colour"),
     (HEADER + ",safe_day\n", "repeated column(s): safe_day"),
     ("area_code,submitted_at,safe_day\n", "missing required column(s): safe_night, respect"),

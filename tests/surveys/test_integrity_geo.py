@@ -51,3 +51,25 @@ def test_point_in_polygon_with_hole():
     assert geo.contains(multi, 25, 22) and not geo.contains(multi, 25, 28)
     assert not geo.contains({"type": "Point", "coordinates": [1, 1]}, 1, 1)
     assert geo.bbox(SQUARE_WITH_HOLE) == (0, 0, 10, 10)
+
+
+def test_a_boundary_must_be_rings_of_longitude_latitude_numbers():
+    assert geo.problem(SQUARE_WITH_HOLE) is None
+    three_d = {"type": "Polygon", "coordinates": [[[0, 0, 5], [1, 0, 5], [1, 1, 5], [0, 0, 5]]]}
+    assert geo.problem(three_d) is None  # GeoJSON allows an altitude; it is ignored
+    cases = {
+        "not a Polygon": {"type": "Point", "coordinates": [0, 0]},
+        "no coordinates": {"type": "MultiPolygon", "coordinates": []},
+        "no rings": {"type": "Polygon", "coordinates": "abc"},
+        "fewer than three": {"type": "Polygon", "coordinates": [[[0, 0], [1, 1]]]},
+        "not a [longitude, latitude] pair": {"type": "Polygon",
+                                             "coordinates": [[[0], [1], [2]]]},
+        "holds 'a'": {"type": "Polygon", "coordinates": [[["a", 0], [1, 0], [1, 1]]]},
+        "holds True": {"type": "Polygon", "coordinates": [[[True, 0], [1, 0], [1, 1]]]},
+        "holds inf": {"type": "Polygon", "coordinates": [[[float("inf"), 0], [1, 0], [1, 1]]]},
+        "another projection": {"type": "Polygon",
+                               "coordinates": [[[10 ** 400, 0], [1, 0], [1, 1]]]},
+    }
+    for reason, geometry in cases.items():
+        assert reason in (geo.problem(geometry) or ""), reason
+    assert geo.problem(None) and geo.problem([1])
