@@ -85,6 +85,26 @@ def test_bad_uploads_get_clear_messages(app, client, auth, tree):
     assert missing.status_code == 422 and "Choose a GeoJSON file" in missing.get_data(as_text=True)
 
 
+def test_odd_features_are_rejected_in_the_preview_not_a_500(app, client, auth, tree):
+    auth.login("admin")
+    before = _count_areas(app)
+    strings = {"type": "Polygon", "coordinates": [[["a", "b"], ["c", "d"], ["a", "b"]]]}
+    content = _geojson(1, _feature("LW-03", "Strings", strings), _feature("LW-04", "Fine"))
+    preview = _post_file(client, "/admin/areas/boundaries", content, "areas.geojson",
+                         parent=tree.borough, level="neighbourhood")
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200, page[:1000]
+    assert "1 areas will be created, 0 updated, 2 features rejected" in page
+    assert "not a GeoJSON Feature" in page and "a position holds &#39;a&#39;" in page
+    for content, message in ((b'{"type": "FeatureCollection", "features": {"a": 1}}',
+                              "is not a list"),
+                             (b"[" * 50000 + b"]" * 50000, "JSON nested too deeply")):
+        refused = _post_file(client, "/admin/areas/boundaries", content, "a.geojson",
+                             parent="", level="ward")
+        assert refused.status_code == 422 and message in refused.get_data(as_text=True)
+    assert _count_areas(app) == before
+
+
 def test_huge_upload_is_refused_with_a_reason(app, client, auth, tree):
     from pulse.admin import area_views
 
