@@ -10,6 +10,8 @@ import secrets
 from datetime import date
 from pathlib import Path
 
+import click
+
 DEFAULTS = {
     # Errors never echo statement parameters: they may hold a resident's free text.
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
@@ -122,6 +124,16 @@ def from_environment(environ: dict[str, str]) -> dict:
     return out
 
 
+class ConfigurationError(click.ClickException, RuntimeError):
+    """A setting the app refuses to start with.
+
+    Still a RuntimeError to callers. It is a ClickException too because the flask command loads
+    the app before any command runs: that way `flask --app pulse ...` prints the reason as one
+    "Error: ..." line and exits 1, instead of a traceback that hides it. wsgi.py does the same
+    for gunicorn.
+    """
+
+
 def normalise_database_url(url: str) -> str:
     """Use the psycopg 3 driver for PostgreSQL URLs written the common short ways."""
     for prefix in ("postgres://", "postgresql://"):
@@ -141,7 +153,7 @@ def finalise(config: dict, instance_path: str) -> None:
         # In-memory limits count per worker; any real deployment shares them through Redis.
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
     if int(config["PULSE_MIN_RESPONSES"]) < 10:
-        raise RuntimeError("PULSE_MIN_RESPONSES may be raised but never set below 10")
+        raise ConfigurationError("PULSE_MIN_RESPONSES may be raised but never set below 10")
     _check_operator(config)
     if not config.get("SECRET_KEY"):
         if config.get("TESTING"):
@@ -149,7 +161,7 @@ def finalise(config: dict, instance_path: str) -> None:
         elif config.get("PULSE_DEMO"):
             config["SECRET_KEY"] = _demo_secret(instance_path)
         else:
-            raise RuntimeError(
+            raise ConfigurationError(
                 "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
                 "(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`), "
                 "or PULSE_DEMO=1 for a local demonstration."
@@ -160,17 +172,18 @@ def _check_operator(config: dict) -> None:
     """Refuse operator details that would print a broken link or date on a resident page."""
     email = str(config.get("PULSE_CONTACT_EMAIL") or "")
     if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-        raise RuntimeError(f"PULSE_CONTACT_EMAIL is not an e-mail address: {email!r}")
+        raise ConfigurationError(f"PULSE_CONTACT_EMAIL is not an e-mail address: {email!r}")
     url = str(config.get("PULSE_PRIVACY_URL") or "")
     if url and not re.fullmatch(r"https?://[^\s/]+\S*", url):
-        raise RuntimeError(f"PULSE_PRIVACY_URL must be an http:// or https:// address: {url!r}")
+        raise ConfigurationError(
+            f"PULSE_PRIVACY_URL must be an http:// or https:// address: {url!r}")
     reviewed = str(config.get("PULSE_ACCESSIBILITY_REVIEWED") or "")
     if reviewed:
         try:
             date.fromisoformat(reviewed)
         except ValueError:
-            raise RuntimeError("PULSE_ACCESSIBILITY_REVIEWED must be a date written YYYY-MM-DD, "
-                               f"not {reviewed!r}") from None
+            raise ConfigurationError("PULSE_ACCESSIBILITY_REVIEWED must be a date written "
+                                     f"YYYY-MM-DD, not {reviewed!r}") from None
 
 
 def _demo_secret(instance_path: str) -> str:
