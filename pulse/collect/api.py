@@ -73,6 +73,14 @@ def _raw_answers(answers: object) -> dict[str, str] | None:
     return raw
 
 
+def _wrong_types(answers: object) -> dict[str, dict[str, str]]:
+    """The questions whose value no form could send (5.0, true, a list), to name them."""
+    if not isinstance(answers, dict):
+        return {}
+    return {str(code)[:64]: {"reason": "wrong_type"} for code, value in answers.items()
+            if isinstance(value, bool) or not isinstance(value, str | int | type(None))}
+
+
 def _seconds(value: object) -> float | None:
     # The time the device says the person took: the page may have come from the cache long
     # before, so the signed start time would measure the cache, not the person.
@@ -120,7 +128,9 @@ def submit():
         return _error(410, _("The survey for %(area)s is closed.", area=area.name))
     raw = _raw_answers(data.get("answers"))
     if raw is None:
-        return _error(400, _("Send the answers as an object of question codes and values."))
+        wrong = _wrong_types(data.get("answers"))
+        return _error(400, _("Send the answers as an object of question codes and values."),
+                      **({"errors": wrong} if wrong else {}))
     submission = intake.from_json(where, raw)
     if not submission.ok:
         errors = {code: {"reason": err.reason, "message": error_message(err)}

@@ -155,3 +155,15 @@ def test_locate_refuses_numbers_no_float_holds_and_booleans(client, survey_area,
     reply = client.post("/s/locate", data=body, content_type="application/json")
     assert reply.status_code == 400
     assert reply.get_json()["error"] == "Send a latitude and longitude."
+
+
+def test_api_values_no_form_could_send_are_400_naming_the_question(app, client, survey_area):
+    reply = _api(client, survey_area.ward,
+                 answers={**GOOD_ANSWERS, "safe_day": 5.0, "listen": True, "top_issue": ["x"],
+                          "informed": {"v": "dk"}, "respect": 7, "sex": None})
+    assert reply.status_code == 400
+    body = reply.get_json()
+    # Whole numbers and null are what a form would mean; the others are named.
+    assert body["errors"] == {code: {"reason": "wrong_type"}
+                              for code in ("safe_day", "listen", "top_issue", "informed")}
+    assert counts(app) == (0, 0)
