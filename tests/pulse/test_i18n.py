@@ -25,7 +25,11 @@ TRANSLATIONS = ROOT / "pulse" / "translations"
 RESIDENT_SOURCES = ("pulse/templates/base.html", "pulse/templates/survey/",
                     "pulse/templates/errors/", "pulse/templates/main/", "pulse/survey/",
                     "pulse/errors.py", "pulse/main/", "pulse/i18n.py", "pulse/codes/",
-                    "pulse/templates/codes/")
+                    "pulse/templates/codes/",
+                    # Shown to residents from other blueprints: the offline queue's messages
+                    # and "you said, we did" (on the thank-you page and a page of its own).
+                    "pulse/templates/collect/_outbox.html",
+                    "pulse/templates/officer/_you_said.html", "pulse/templates/officer/you_said.html")
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 REFRESH = "run `make translations` and translate the new entries in {po}"
 
