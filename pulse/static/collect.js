@@ -6,19 +6,26 @@
   "use strict";
   var CONTROL = { csrf_token: 1, started: 1, website: 1, via: 1, consent: 1 };
   var STORE = "outbox";
+  var form = document.querySelector("form[data-collect]");
+  // The page as served, before anything below changes it. Only a fresh form (a GET) is kept:
+  // a page sent back with answers in it stays off the device's cache.
+  var served = form && form.hasAttribute("data-keep") &&
+    "<!doctype html>\n" + document.documentElement.outerHTML;
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js").then(function () {
       return navigator.serviceWorker.ready;
     }).then(function () {
       // The first visit was not served through the worker: cache this page now, so it opens
-      // offline later even if it is never visited again while online.
-      if (!navigator.serviceWorker.controller && window.caches) {
-        caches.open("pulse-pages-v1").then(function (c) { return c.add(location.href); })
-          .catch(function () {});
+      // offline later even if it is never visited again while online. It is kept from what
+      // was already downloaded: fetching it again would double the first visit's weight.
+      if (!navigator.serviceWorker.controller && window.caches && served) {
+        caches.open("pulse-pages-v1").then(function (c) {
+          return c.put(location.href, new Response(served, {
+            headers: { "Content-Type": "text/html; charset=utf-8" } }));
+        }).catch(function () {});
       }
     }).catch(function () {});
   }
-  var form = document.querySelector("form[data-collect]");
   var status = document.getElementById("outbox");
   if (!form || !status || !window.indexedDB || !window.fetch || !window.JSON) return;
   var assisted = form.getAttribute("data-collect") === "assisted";
