@@ -253,6 +253,19 @@ def test_errors_are_announced_by_the_field_and_in_the_summary(client, survey_are
     assert set(textarea.attrs["aria-describedby"].split()) == {"hint-top_issue", "err-top_issue"}
 
 
+def test_an_expired_page_token_alone_is_explained_without_an_empty_list(client, survey_area):
+    tokens = open_survey(client, survey_area.ward)
+    tokens["csrf_token"] = tokens["csrf_token"][:-4] + "AAAA"
+    page = client.post(f"/s/{survey_area.ward}/questions", data={**tokens, **GOOD_ANSWERS})
+    assert page.status_code == 400
+    tree = check_page(page.get_data(as_text=True))
+    assert tree.find("title")[0].all_text().startswith("Error:")
+    summary = tree.find("div", **{"class": "summary"})[0]
+    assert summary.attrs.get("role") == "alert" and "press Send again" in summary.all_text()
+    # A list with no items is announced as an empty list: there is none.
+    assert not [n for n in summary.walk() if n.tag in ("ul", "li")]
+
+
 @pytest.mark.parametrize("path", ["/s/", "/s/{ward}", "/s/{ward}/thanks", "/privacy",
                                   "/accessibility", "/s/NOPE"])
 @pytest.mark.parametrize("language", ["en", "cy"])
