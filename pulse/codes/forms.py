@@ -1,10 +1,11 @@
 """The code entry form."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import StringField
 
+from ..survey.forms import PostedFormOnly
 
-class CodeForm(FlaskForm):
+
+class CodeForm(PostedFormOnly):
     # Checked by pulse.codes.access.check, which knows every way a code can be wrong.
     code = StringField()

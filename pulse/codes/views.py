@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, make_response, redirect, render_template, url_for
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..extensions import limiter
 from ..survey import queries as survey_queries
+from ..survey.forms import body_refusal
 from . import access
 from .forms import CodeForm
 
@@ -28,6 +29,10 @@ def enter(code: str):
     if wave.access == "open":
         return render_template("codes/not_needed.html", area=area)
 
+    if request.method == "POST":
+        refusal = body_refusal()
+        if refusal is not None:
+            abort(refusal[0], description=refusal[1])
     form = CodeForm()
     checked = None
     status = 200

@@ -65,13 +65,18 @@ class AnswerField(Field):
             raise StopValidation(error_message(err)) from None
 
 
-class SurveyForm(FlaskForm):
+class PostedFormOnly(FlaskForm):
+    """A form read from the posted fields alone: Flask-WTF would also take a JSON body or
+    uploaded files as its data (see :func:`body_refusal`), and fields that take text would
+    meet numbers, lists or files."""
+
     class Meta(FlaskForm.Meta):
         def wrap_formdata(self, form, formdata):
-            # The posted form only, never a JSON body or files (see body_refusal).
             wrapped = super().wrap_formdata(form, formdata)
             return request.form if wrapped is not None else None
 
+
+class SurveyForm(PostedFormOnly):
     # Labels are given (and empty where unused) because a missing label is translated again
     # for every field of every request; the templates word the questions themselves.
     # Signed token carrying this form's submission key and the time it was shown.

@@ -167,3 +167,19 @@ def test_api_values_no_form_could_send_are_400_naming_the_question(app, client, 
     assert body["errors"] == {code: {"reason": "wrong_type"}
                               for code in ("safe_day", "listen", "top_issue", "informed")}
     assert counts(app) == (0, 0)
+
+
+@pytest.mark.parametrize("value", [5, 1.5, True, "\ud800"])
+def test_code_entry_takes_a_posted_form_only(client, runner, survey_area, value):
+    from tests.support import csrf_from
+
+    assert runner.invoke(args=["codes", "access", str(survey_area.wave_id), "code"]).exit_code == 0
+    path = f"/s/{survey_area.ward}/code"
+    token = csrf_from(client, path)
+    # With the token in a header, Flask-WTF would read the JSON body as the form.
+    as_json = client.post(path, data=json.dumps({"csrf_token": token, "code": value}),
+                          content_type="application/json", headers={"X-CSRFToken": token})
+    assert as_json.status_code == 415
+    as_file = client.post(path, data={"csrf_token": token, "code": (io.BytesIO(b"x"), "c.txt")},
+                          content_type="multipart/form-data")
+    assert as_file.status_code == 400 and "not files" in as_file.get_data(as_text=True)
