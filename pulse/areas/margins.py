@@ -18,6 +18,9 @@ from ..extensions import db
 from ..models import Area, PopulationMargin
 
 COLUMNS = ("area_code", "dimension", "category", "population")
+#: More than any area holds (the UK is under 70 million), and within the column's 32 bits: an
+#: extra digit or two is a typing mistake to report, not a number for PostgreSQL to refuse.
+MAX_POPULATION = 100_000_000
 CATEGORIES = {name: cats for name, cats in DIMENSIONS}
 
 
@@ -70,8 +73,11 @@ def check_file(path: Path, scope: set[int] | None = None) -> MarginsReport:
             problem = f"dimension {dim!r} is not one of {', '.join(CATEGORIES)}"
         elif cat not in CATEGORIES[dim]:
             problem = f"category {cat!r} is not a {dim} ({', '.join(CATEGORIES[dim])})"
-        elif not pop.isdigit() or int(pop) <= 0:
+        # ASCII digits only: str.isdigit() also takes "²", which int() then refuses.
+        elif not (pop.isascii() and pop.isdigit()) or int(pop) <= 0:
             problem = f"population {pop!r} is not a whole number above 0"
+        elif int(pop) > MAX_POPULATION:
+            problem = f"population {pop} is more than any area holds ({MAX_POPULATION:,})"
         elif (code, dim, cat) in seen:
             problem = f"{code} {dim}={cat} already given on line {seen[(code, dim, cat)]}"
         if problem:

@@ -55,6 +55,24 @@ def test_any_bad_row_stores_nothing_and_every_problem_is_listed(app, runner, tmp
     assert _count(app) == 0
 
 
+def test_populations_no_column_could_hold_are_rejected_rows(app, runner, tmp_path):
+    with app.app_context():
+        make_tree()
+    path = tmp_path / "margins.csv"
+    path.write_text(GOOD + "\n".join([
+        f"{WARDS[0]},age_band,35-44,\u00b2",        # str.isdigit() takes it; int() does not
+        f"{WARDS[0]},age_band,45-54,\u0663",        # an Arabic-Indic three
+        f"{WARDS[0]},age_band,55-64,99999999999",  # past PostgreSQL's integer
+    ]) + "\n")
+    result = runner.invoke(args=["areas", "margins", str(path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    for line, words in ((7, "not a whole number"), (8, "not a whole number"),
+                        (9, "more than any area holds")):
+        assert f"line {line}: " in result.output and words in result.output, result.output
+    assert "3 rows rejected; nothing stored" in result.output
+    assert _count(app) == 0
+
+
 def test_a_wrong_header_or_missing_file_is_refused(app, runner, tmp_path):
     path = tmp_path / "margins.csv"
     path.write_text("area,dim,cat,pop\nx,y,z,1\n")
