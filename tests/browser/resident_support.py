@@ -15,6 +15,7 @@ from tests.support import GOOD_ANSWERS, make_survey_area, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 CLOSED, UPCOMING, CODED = "E09000901", "E09000902", "E09000903"
+OPERATOR = "Lewisham Council"
 TOPIC, ACTION = "Street lighting", "New lights are going up on the path by the station."
 SCREENS = {"360 x 640": ({"width": 360, "height": 640}, 1),
            "320 px (reflow)": ({"width": 320, "height": 640}, 1),
@@ -34,6 +35,9 @@ def site(app, serve):
 
     # Each screen size and language answers the survey again from this one address.
     app.config["PULSE_SUBMIT_LIMIT"] = "100 per minute"
+    # The operator's details, so the pages show everything they can (never fetched).
+    app.config.update(PULSE_OPERATOR_NAME=OPERATOR, PULSE_CONTACT_EMAIL="survey@example.org",
+                      PULSE_PRIVACY_URL="https://example.org/privacy")
     with app.app_context():
         area = make_survey_area()
         core = db.session.scalar(select(Instrument))
@@ -64,7 +68,7 @@ def site(app, serve):
                               status="in progress", public=True, public_text=ACTION,
                               created_by=officer))
         db.session.commit()
-        names = set(db.session.scalars(select(Area.name)))
+        names = set(db.session.scalars(select(Area.name))) | {OPERATOR, "survey@example.org"}
     return serve(app), area, names
 
 
