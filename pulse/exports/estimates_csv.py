@@ -16,7 +16,7 @@ import csv
 import io
 from collections.abc import Iterator
 
-from sqlalchemy import Numeric, Select, String, case, cast, func, literal, or_, select
+from sqlalchemy import Select, String, case, func, literal, or_, select
 
 from analysis.suppression import PRIMARY, REASONS
 
@@ -25,6 +25,7 @@ from ..extensions import db
 from ..models import Area, Estimate
 from .cells import INVISIBLE, LEADING, PREFIX, TRIGGERS
 from .filters import ExportFilter
+from .rounding import fixed_sql
 from .writers import Tally
 
 #: Rows per fetch on SQLite (one ``writerows`` each), and bytes per chunk handed on.
@@ -48,22 +49,12 @@ def neutralised(column, postgres: bool):
                  literal(PREFIX, String) + column), else_=column)
 
 
-def _fixed(column, places: int, postgres: bool):
-    """Text with exactly ``places`` decimals (NULL stays NULL), the same on both backends."""
-    if postgres:
-        # numeric prints its scale: round(61.0, 2) is "61.00", as printf gives on SQLite.
-        return func.round(cast(column, Numeric), places)
-    # + 0.0 turns a rounded -0.0 into 0.0 (numeric on PostgreSQL has no negative zero).
-    return case((column.is_(None), None),
-                else_=func.printf(f"%.{places}f", func.round(column, places) + 0.0))
-
-
 def statement(f: ExportFilter, postgres: bool) -> Select:
     """The export as one SELECT of finished cells, labelled as EXPORT_COLUMNS, key order."""
     shown = Estimate.suppressed.is_not(True)
 
     def figure(column, places):
-        return case((shown, _fixed(column, places, postgres)), else_=None)
+        return case((shown, fixed_sql(column, places, postgres)), else_=None)
 
     status = case((Estimate.suppressed.is_(True), REASONS[PRIMARY]),
                   (func.coalesce(Estimate.suppressed_reason, "") != "", "count withheld"),

@@ -20,6 +20,7 @@ from ..models import (Answer, Area, Comment, Estimate, Instrument, InstrumentVer
                       Response, Topic, TopicPrediction)
 from . import estimates_csv
 from .filters import ExportFilter
+from .rounding import rounded
 from .writers import Tally
 
 #: Rows fetched per round trip; the only rows held in memory at any time.
@@ -45,10 +46,6 @@ def _stream(stmt: Select):
 
 def _count(stmt: Select) -> int:
     return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-
-
-def _r(value: float | None, places: int) -> float | None:
-    return None if value is None else round(value, places)
 
 
 def _naive(at):
@@ -82,11 +79,12 @@ def estimate_rows(f: ExportFilter, columns: tuple[str, ...] = ()) -> Iterator[tu
             yield (code, period, measure, group, None, None, None, None, None, primary,
                    None, None, None)
             continue
-        yield (code, period, measure, group, n, _r(eff, 1), _r(est, 2), _r(low, 2), _r(high, 2),
-               "count withheld" if reason else "no", _r(change, 2),
+        yield (code, period, measure, group, n, rounded(eff, 1), rounded(est, 2),
+               rounded(low, 2), rounded(high, 2), "count withheld" if reason else "no",
+               rounded(change, 2),
                None if change is None else
                ("significant" if significant else "no significant change"),
-               _r(modelled, 2))
+               rounded(modelled, 2))
 
 
 ESTIMATES = Source(columns=lambda f: EXPORT_COLUMNS,
@@ -125,7 +123,7 @@ def comment_rows(f: ExportFilter, columns: tuple[str, ...] = ()) -> Iterator[tup
     """Redacted text only (never ``raw_text``), with the live model's topic and confidence."""
     stmt = _comments(f).order_by(Comment.submitted_at, Comment.id)
     for code, at, question, text, topic, label, confidence, secondary, review in _stream(stmt):
-        yield (code, _naive(at), question, text, topic, label, _r(confidence, 3),
+        yield (code, _naive(at), question, text, topic, label, rounded(confidence, 3),
                " ".join(secondary or ()) or None,
                None if review is None else ("yes" if review else "no"))
 

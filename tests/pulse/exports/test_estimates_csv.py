@@ -41,6 +41,49 @@ def test_the_sql_neutraliser_agrees_with_the_python_one(app):
             assert list(got) == [neutralise(text) for text in part]
 
 
+#: Doubles within 1e-15 of a tie at two decimals, exact binary ties, signs and zero: where
+#: Python's round(), SQLite's round() and PostgreSQL's numeric cast each decided differently.
+TIES = [4.924999999999997, -5.484999999999999, 8.664999999999997, -0.5749999999999996, 1.005,
+        -1.005, 2.675, 1.115, 0.125, -0.125, 0.375, 0.875, -0.004, 0.004, -0.005, 0.0, -0.0,
+        61.0, 99.995, 1e-7, -1e-7, 12345.675, 0.045, 0.055]
+
+
+def _near_ties() -> list[float]:
+    rng = random.Random(11)
+    made = []
+    for _ in range(600):
+        k = rng.randint(-100_000, 100_000)
+        made += [k / 1000, k / 1000 + rng.choice((-1, 1)) * 1e-15 * rng.random(),
+                 rng.uniform(-100, 100)]
+    return TIES + made
+
+
+def test_the_database_rounds_every_figure_as_the_other_exports_do(app):
+    # One figure must read the same in the estimates CSV (rounded by the database) as in the
+    # workbook and the API-side exports (rounded in Python), on SQLite and on PostgreSQL.
+    from sqlalchemy import Float
+
+    from pulse.exports.rounding import fixed_sql, rounded
+    from pulse.extensions import db
+
+    values = _near_ties()
+    with app.app_context():
+        postgres = db.engine.dialect.name == "postgresql"
+        for places in (1, 2, 3):
+            for start in range(0, len(values), 100):
+                part = values[start:start + 100]
+                got = db.session.execute(select(*(
+                    fixed_sql(literal(v, Float), places, postgres).label(f"c{i}")
+                    for i, v in enumerate(part)))).one()
+                assert [str(g) for g in got] == [f"{rounded(v, places):.{places}f}"
+                                                 for v in part], places
+        nothing = db.session.execute(select(fixed_sql(literal(None, Float), 2, postgres))).one()
+        assert nothing == (None,)
+    assert [rounded(v, 2) for v in (4.924999999999997, 1.005, 0.125, -0.125, -0.004)] == [
+        4.92, 1.0, 0.13, -0.13, 0.0]
+    assert str(rounded(-0.004, 2)) == "0.0" and rounded(None, 2) is None
+
+
 @pytest.fixture
 def hostile(app, data):
     """An area whose admin-entered code is a formula, and estimates of it beside the others."""
