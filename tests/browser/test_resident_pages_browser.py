@@ -10,7 +10,8 @@ privacy notice, the accessibility statement and "you said, we did".
 On each, at 360 x 640, at 320 px wide (WCAG 1.4.10 reflow) and at 200% zoom (1280 device
 pixels): no sideways scrolling and every target at least 44 x 44 CSS px, links inside a sentence
 excepted (WCAG 2.5.8's inline exception). At 360 px: axe-core clean, a visible focus on every
-control reached by Tab, the page's lang, and no English interface text left on a Welsh page.
+control reached by Tab, the page's lang, headings in order, "Error:" leading the title of a page
+with errors, and no English interface text left on a Welsh page.
 """
 from __future__ import annotations
 
@@ -131,6 +132,15 @@ def test_every_state_is_axe_clean_focus_visible_and_in_its_language(site, browse
                 if page.evaluate("document.documentElement.lang") != lang:
                     problems[f"{where}: lang"] = page.evaluate("document.documentElement.lang")
                 seen[lang, name] = page.evaluate(TEXTS)
+                levels = page.evaluate("[...document.querySelectorAll('h1, h2, h3, h4')]"
+                                       ".map(h => +h.tagName[1])")
+                if levels[:1] != [1] or levels.count(1) != 1 or any(
+                        b > a + 1 for a, b in zip(levels, levels[1:])):
+                    problems[f"{where}: headings out of order"] = levels
+                # A page sent back with errors says so first in its title, for screen readers.
+                erred = page.locator(".summary").count() > 0
+                if erred != page.title().startswith(("Error:", "Gwall:")):
+                    problems[f"{where}: title"] = page.title()
                 found = violations(page)
                 if found:
                     problems[f"{where}: axe"] = found
