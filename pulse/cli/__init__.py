@@ -9,25 +9,22 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from .areas import areas
+    from .database_errors import explain_database_errors
     from .demo import demo
     from .distribution import codes, distribute
+    from .estimates import aggregate, estimates, jobs, scheduler
+    from .exports import export
     from .instruments import instruments
+    from .packs import pack
     from .responses import responses
-    from .waves import waves
-
-    for group in (areas, instruments, waves, responses, demo, distribute, codes):
-        app.cli.add_command(group)
+    from .text import text
     from .tokens import token
     from .users import users
+    from .waves import waves
+
     if "token" not in users.commands:
         users.add_command(token)
-    app.cli.add_command(users)
-    from .estimates import aggregate, estimates, jobs, scheduler
-    for command in (aggregate, estimates, scheduler, jobs):
+    for command in (areas, instruments, waves, responses, demo, distribute, codes, users,
+                    aggregate, estimates, scheduler, jobs, text, export, pack):
+        explain_database_errors(command)
         app.cli.add_command(command)
-    from .text import text
-    app.cli.add_command(text)
-    from .exports import export
-    app.cli.add_command(export)
-    from .packs import pack
-    app.cli.add_command(pack)

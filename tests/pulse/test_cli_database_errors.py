@@ -1,0 +1,89 @@
+"""Commands run before ``db upgrade``, on an older schema or with the database out of reach
+answer with the next step in one line, never a traceback; other errors are left alone."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.support import backends, postgres_schema
+
+COMMANDS = (["demo", "status"], ["users", "list"], ["jobs", "history"], ["areas", "list"])
+
+
+def _cli(url: str, tmp_path):
+    from pulse import create_app
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    app.instance_path = str(tmp_path / "instance")
+    return app, app.test_cli_runner()
+
+
+@pytest.fixture(params=backends())
+def empty_database(request, tmp_path):
+    """A database with no tables at all (a new SQLite file, or an empty PostgreSQL schema)."""
+    if request.param == "sqlite":
+        yield "sqlite:///" + str(tmp_path / "empty.db")
+        return
+    with postgres_schema(os.environ["PULSE_TEST_DATABASE_URL"], "pulse_empty") as url:
+        yield url
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_before_db_upgrade_a_command_says_to_run_it(empty_database, tmp_path, args):
+    app, runner = _cli(empty_database, tmp_path)
+    result = runner.invoke(args=args)
+    assert result.exit_code == 1, result.output
+    assert "flask --app pulse db upgrade" in result.output and "no table this" in result.output
+    assert "Traceback" not in result.output and result.output.startswith("Error: ")
+    with app.app_context():
+        from pulse.extensions import db
+        db.engine.dispose()
+
+
+def test_an_older_schema_says_to_upgrade(app, runner):
+    from sqlalchemy import text
+
+    from pulse.extensions import db
+
+    with app.app_context():
+        # A column the code reads is missing, as in a database left at an older revision.
+        db.session.execute(text("ALTER TABLE user_account RENAME COLUMN email TO old_email"))
+        db.session.commit()
+    try:
+        result = runner.invoke(args=["users", "list"])
+        assert result.exit_code == 1, result.output
+        assert "db upgrade" in result.output and "Traceback" not in result.output
+    finally:
+        with app.app_context():
+            db.session.execute(text("ALTER TABLE user_account RENAME COLUMN old_email TO email"))
+            db.session.commit()
+
+
+@pytest.mark.parametrize("url", [
+    "postgresql+psycopg://postgres@127.0.0.1:1/test?connect_timeout=3",
+    "sqlite:////nonexistent-directory/pulse.db"])
+def test_an_unreachable_database_says_so_in_one_line(tmp_path, url):
+    _app, runner = _cli(url, tmp_path)
+    result = runner.invoke(args=["demo", "status"])
+    assert result.exit_code == 1, result.output
+    assert "Cannot open the database" in result.output and "DATABASE_URL" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_other_database_errors_keep_their_traceback():
+    import click
+    from click.testing import CliRunner
+    from sqlalchemy.exc import IntegrityError
+
+    from pulse.cli.database_errors import explain_database_errors
+
+    @click.command()
+    def refused():
+        raise IntegrityError("INSERT ...", {}, Exception("UNIQUE constraint failed: x.y"))
+
+    explain_database_errors(refused)
+    explain_database_errors(refused)  # registering twice wraps once
+    result = CliRunner().invoke(refused)
+    assert isinstance(result.exception, IntegrityError)
+    assert refused.callback.__wrapped__.__name__ == "refused"
