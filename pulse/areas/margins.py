@@ -72,7 +72,7 @@ def check_file(path: Path, scope: set[int] | None = None) -> MarginsReport:
         elif dim not in CATEGORIES:
             problem = f"dimension {dim!r} is not one of {', '.join(CATEGORIES)}"
         elif cat not in CATEGORIES[dim]:
-            problem = f"category {cat!r} is not a {dim} ({', '.join(CATEGORIES[dim])})"
+            problem = f"category {cat!r} is not one of {dim}'s: {', '.join(CATEGORIES[dim])}"
         # ASCII digits only: str.isdigit() also takes "²", which int() then refuses.
         elif not (pop.isascii() and pop.isdigit()) or int(pop) <= 0:
             problem = f"population {pop!r} is not a whole number above 0"

@@ -47,7 +47,7 @@ def test_any_bad_row_stores_nothing_and_every_problem_is_listed(app, runner, tmp
     ]) + "\n")
     result = runner.invoke(args=["areas", "margins", str(path)])
     assert result.exit_code != 0
-    for line, words in ((7, "no area"), (8, "dimension 'religion'"), (9, "category 'unknown'"),
+    for line, words in ((7, "no area"), (8, "dimension 'religion'"), (9, "category 'unknown' is not one of sex's: female"),
                         (10, "not a whole number"), (11, "already given on line 2"),
                         (12, "expected 4 columns")):
         assert f"line {line}: " in result.output and words in result.output, result.output
