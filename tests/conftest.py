@@ -25,6 +25,16 @@ def database_url(request, tmp_path_factory):
         yield url
 
 
+@pytest.fixture(params=backends())
+def fresh_url(request, tmp_path):
+    """An empty database of each backend: no tables, as before the first ``db upgrade``."""
+    if request.param == "sqlite":
+        yield "sqlite:///" + str(tmp_path / "fresh.db")
+        return
+    with postgres_schema(os.environ["PULSE_TEST_DATABASE_URL"], "pulse_fresh") as url:
+        yield url
+
+
 @pytest.fixture
 def app(database_url, tmp_path):
     from pulse import create_app

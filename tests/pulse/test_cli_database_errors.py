@@ -2,11 +2,7 @@
 answer with the next step in one line, never a traceback; other errors are left alone."""
 from __future__ import annotations
 
-import os
-
 import pytest
-
-from tests.support import backends, postgres_schema
 
 COMMANDS = (["demo", "status"], ["users", "list"], ["jobs", "history"], ["areas", "list"])
 
@@ -19,19 +15,9 @@ def _cli(url: str, tmp_path):
     return app, app.test_cli_runner()
 
 
-@pytest.fixture(params=backends())
-def empty_database(request, tmp_path):
-    """A database with no tables at all (a new SQLite file, or an empty PostgreSQL schema)."""
-    if request.param == "sqlite":
-        yield "sqlite:///" + str(tmp_path / "empty.db")
-        return
-    with postgres_schema(os.environ["PULSE_TEST_DATABASE_URL"], "pulse_empty") as url:
-        yield url
-
-
 @pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
-def test_before_db_upgrade_a_command_says_to_run_it(empty_database, tmp_path, args):
-    app, runner = _cli(empty_database, tmp_path)
+def test_before_db_upgrade_a_command_says_to_run_it(fresh_url, tmp_path, args):
+    app, runner = _cli(fresh_url, tmp_path)
     result = runner.invoke(args=args)
     assert result.exit_code == 1, result.output
     assert "flask --app pulse db upgrade" in result.output and "no table this" in result.output

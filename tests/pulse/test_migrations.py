@@ -12,18 +12,6 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from tests.support import backends, postgres_schema
-
-
-@pytest.fixture(params=backends())
-def fresh_url(request, tmp_path):
-    """An empty database of each backend."""
-    if request.param == "sqlite":
-        yield "sqlite:///" + str(tmp_path / "migrations.db")
-        return
-    with postgres_schema(os.environ["PULSE_TEST_DATABASE_URL"], "pulse_mig") as url:
-        yield url
-
 
 @pytest.fixture
 def migrating_app(fresh_url):
