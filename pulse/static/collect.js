@@ -138,7 +138,14 @@
     form.submit();
   }
 
+  // A language chosen in the header posts the form plainly: the page comes back in that
+  // language with the answers kept, and nothing is sent or queued.
+  var switching = false;
+  Array.prototype.forEach.call(document.querySelectorAll("button[name=switch_lang]"),
+    function (button) { button.addEventListener("click", function () { switching = true; }); });
+
   form.addEventListener("submit", function (event) {
+    if (switching) return;
     var gap = missing();
     // Online, let the server explain what is missing, exactly as without script.
     if (gap && navigator.onLine) return;

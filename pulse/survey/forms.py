@@ -19,7 +19,8 @@ from surveys.validation import AnswerError, Submission, parse_answer, validate_s
 from .messages import error_message, one_answer_only
 
 #: Form fields that are not questions.
-CONTROL_FIELDS = frozenset({"csrf_token", "started", "website", "via", "consent"})
+CONTROL_FIELDS = frozenset({"csrf_token", "started", "website", "via", "consent",
+                            "switch_lang"})
 #: What a browser sends for a form without files; multipart too, which some send regardless.
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 

@@ -128,12 +128,17 @@ def questions(code: str):
         if unknown:
             abort(400, description=_("This survey has no question called %(code)s.",
                                      code=", ".join(unknown)[:80]))
-        # The form is built only when something is wrong, to show what and keep the answers.
-        submission = valid_submission(definition)
-        if submission is None:
+        if "switch_lang" in request.form:
+            # Another language chosen from the header: the same answers shown again in it
+            # (the page's ?lang= chose it), neither checked nor stored.
             form = form_class()
-            if form.validate_on_submit():
-                submission = form.submission()
+        else:
+            # The form is built only when something is wrong, to show what and keep the answers.
+            submission = valid_submission(definition)
+            if submission is None:
+                form = form_class()
+                if form.validate_on_submit():
+                    submission = form.submission()
     if submission is not None:
         started = tokens.read_started_token(request.form.get("started"))
         meta = intake.meta(
@@ -159,7 +164,7 @@ def questions(code: str):
     if form is None:
         form = form_class()
     status = 200
-    if request.method == "POST":
+    if form.errors:
         status = 400 if "csrf_token" in form.errors else 422
     else:
         form.started.data = tokens.new_started_token()

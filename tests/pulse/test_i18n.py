@@ -151,10 +151,10 @@ def test_welsh_error_page(client):
 
 @pytest.mark.parametrize("language, other", [("en", "Cymraeg"), ("cy", "English")])
 def test_language_switch_keeps_the_page_and_its_query(client, survey_area, language, other):
-    page = client.get(f"/s/{survey_area.ward}/questions?consent=yes&lang={language}")
+    page = client.get(f"/s/{survey_area.ward}?via=qr&lang={language}")
     html = page.get_data(as_text=True)
     target = "cy" if language == "en" else "en"
     link = re.search(rf'<a href="([^"]+)" lang="{target}" hreflang="{target}">{other}</a>', html)
     assert link, "no link to the other language"
-    assert "consent=yes" in link.group(1) and f"lang={target}" in link.group(1)
+    assert "via=qr" in link.group(1) and f"lang={target}" in link.group(1)
     assert f'aria-current="true" lang="{language}"' in html
