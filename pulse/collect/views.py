@@ -49,7 +49,9 @@ def assist(code: str):
         if unknown:
             abort(400, description=_("This survey has no question called %(code)s.",
                                      code=", ".join(unknown)[:80]))
-    if form.validate_on_submit():
+    # Another language chosen from the header: the answers shown again in it, not stored.
+    switching = request.method == "POST" and "switch_lang" in request.form
+    if not switching and form.validate_on_submit():
         started = survey_tokens.read_started_token(form.started.data)
         submission = form.submission()
         # One tablet for many residents: no device hash, and nothing about the officer.
@@ -67,9 +69,9 @@ def assist(code: str):
         return redirect(url_for(".assist", code=where.area_code, saved=1, **report))
 
     status = 200
-    if request.method == "POST":
+    if form.errors:
         status = 400 if "csrf_token" in form.errors else 422
-    else:
+    elif request.method == "GET":
         form.started.data = survey_tokens.new_started_token()
         form.via.data = "assisted"
     page = render_template("collect/assist.html", area=area, form=form, definition=definition,

@@ -1,6 +1,8 @@
 """Assisted mode on a tablet: the resident's questions, channel "assisted", no officer stored."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from tests.support import GOOD_ANSWERS, form_tokens
@@ -49,6 +51,24 @@ def test_bad_answers_come_back_with_reasons(app, client, auth, survey_area):
     assert sent.status_code == 422
     assert "Please answer this question." in sent.get_data(as_text=True)
     assert stored(app) == []
+
+
+def test_changing_language_keeps_the_residents_answers(app, client, auth, survey_area):
+    auth.login("officer", areas=[survey_area.ward])
+    html = client.get(f"/assist/{survey_area.ward}").get_data(as_text=True)
+    assert (f'name="switch_lang" value="cy" formaction="/assist/{survey_area.ward}?lang=cy"'
+            in html)
+    partial = {"safe_day": "7", "top_issue": "Better lighting on the path"}
+    page = client.post(f"/assist/{survey_area.ward}?lang=cy",
+                       data={**form_tokens(html), **partial, "switch_lang": "cy"})
+    welsh = page.get_data(as_text=True)
+    assert page.status_code == 200 and '<html lang="cy"' in welsh
+    assert re.search(r'<input[^>]*id="safe_day-7"[^>]*\bchecked\b', welsh)
+    assert "Better lighting on the path" in welsh and 'class="summary"' not in welsh
+    assert stored(app) == []
+    sent = client.post(f"/assist/{survey_area.ward}",
+                       data={**form_tokens(welsh), **GOOD_ANSWERS})
+    assert sent.status_code == 302 and len(stored(app)) == 1
 
 
 def test_scope_and_roles(app, client, auth, survey_area):
