@@ -20,7 +20,7 @@ from .local import local_questions
 from .queries import variant_in_scope
 from .views import bp
 
-FORM = re.compile(r"<form method=\"post\" action=\"[^\"]*/questions\".*?</form>", re.S)
+FORM = re.compile(r"<form [^>]*\baction=\"[^\"]*/questions\".*?</form>", re.S)
 
 
 @bp.get("/instruments/")
