@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from ..extensions import limiter
 from ..survey import queries as survey_queries
-from ..survey.forms import body_refusal
+from ..survey.forms import refuse_odd_body
 from . import access
 from .forms import CodeForm
 
@@ -30,9 +30,7 @@ def enter(code: str):
         return render_template("codes/not_needed.html", area=area)
 
     if request.method == "POST":
-        refusal = body_refusal()
-        if refusal is not None:
-            abort(refusal[0], description=refusal[1])
+        refuse_odd_body()
     form = CodeForm()
     checked = None
     status = 200

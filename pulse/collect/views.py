@@ -21,7 +21,7 @@ from ..models.user import ADMIN, OFFICER
 from ..survey import intake
 from ..survey import queries as survey_queries
 from ..survey import tokens as survey_tokens
-from ..survey.forms import CONTROL_FIELDS, body_refusal, form_class_for
+from ..survey.forms import CONTROL_FIELDS, form_class_for, refuse_odd_body
 from .tokens import new_assist_token
 
 bp = Blueprint("collect", __name__)
@@ -42,9 +42,7 @@ def assist(code: str):
     language = str(get_locale())
     form = form_class_for(where.version.id, where.version.digest, definition)()
     if request.method == "POST":
-        refusal = body_refusal()
-        if refusal is not None:
-            abort(refusal[0], description=refusal[1])
+        refuse_odd_body()
         unknown = sorted(set(request.form) - CONTROL_FIELDS - set(definition.codes))
         if unknown:
             abort(400, description=_("This survey has no question called %(code)s.",

@@ -6,7 +6,7 @@ exactly the same answers.
 """
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import abort, current_app, request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import validate_csrf
@@ -25,21 +25,20 @@ CONTROL_FIELDS = frozenset({"csrf_token", "started", "website", "via", "consent"
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
-def body_refusal() -> tuple[int, str] | None:
-    """(status, reason) when a POST is not a survey form a browser could have sent; else None.
+def refuse_odd_body() -> None:
+    """Abort with a 4xx and its reason when a POST is not a survey form a browser could send.
 
     Flask-WTF would otherwise read a JSON body as the form, and its numbers, lists and objects
     (or an uploaded file) would reach the answer fields, which take only text.
     """
     if request.mimetype not in FORM_TYPES:
-        return 415, _("Please send your answers from the survey page itself.")
+        abort(415, description=_("Please send your answers from the survey page itself."))
     if request.files:
-        return 400, _("This survey takes typed answers, not files.")
+        abort(400, description=_("This survey takes typed answers, not files."))
     if request.content_length and not request.form:
         # Werkzeug reads a body that is not UTF-8 as no fields at all; saying "answer every
         # question" to a body full of answers would be wrong.
-        return 400, _("Please send your answers from the survey page itself.")
-    return None
+        abort(400, description=_("Please send your answers from the survey page itself."))
 
 
 class AnswerField(Field):
@@ -68,7 +67,7 @@ class AnswerField(Field):
 
 class PostedFormOnly(FlaskForm):
     """A form read from the posted fields alone: Flask-WTF would also take a JSON body or
-    uploaded files as its data (see :func:`body_refusal`), and fields that take text would
+    uploaded files as its data (see :func:`refuse_odd_body`), and fields that take text would
     meet numbers, lists or files."""
 
     class Meta(FlaskForm.Meta):

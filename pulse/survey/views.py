@@ -14,7 +14,7 @@ from ..codes import access as code_access
 from ..extensions import csrf, db, limiter
 from ..i18n import long_date
 from . import intake, places, queries, summary, tokens
-from .forms import CONTROL_FIELDS, body_refusal, form_class_for, valid_submission
+from .forms import CONTROL_FIELDS, form_class_for, refuse_odd_body, valid_submission
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
 
@@ -121,9 +121,7 @@ def questions(code: str):
     form = submission = None
 
     if request.method == "POST":
-        refusal = body_refusal()
-        if refusal is not None:
-            abort(refusal[0], description=refusal[1])
+        refuse_odd_body()
         unknown = sorted(set(request.form) - CONTROL_FIELDS - set(definition.codes))
         if unknown:
             abort(400, description=_("This survey has no question called %(code)s.",
