@@ -121,8 +121,7 @@ def first_names(path: Path = NAMES_FILE) -> NameList:
     return NameList(frozenset(names), frozenset(ambiguous))
 
 
-def _phone(match: re.Match[str]) -> str:
-    text = match.group(0)
+def _is_phone(text: str) -> bool:
     digits = re.sub(r"\D", "", text)
     if digits.startswith("0044"):
         digits = "0" + digits[4:]
@@ -130,9 +129,43 @@ def _phone(match: re.Match[str]) -> str:
         digits = "0" + digits[2:]
     if digits.startswith("00"):
         digits = "0" + digits[2:].lstrip("0")  # "+44 (0)20 ..." repeats the trunk zero
-    if digits.startswith("0") and digits[1:2] in "123578" and len(digits) in (10, 11):
-        return "[phone]"
-    return text
+    return digits.startswith("0") and digits[1:2] in "123578" and len(digits) in (10, 11)
+
+
+# The end of each group of digits in a candidate that more digits follow.
+_GROUP_END = re.compile(r"\d(?=[\s()\-]+\d)")
+
+
+def _phone_length(candidate: str) -> int:
+    """How much of a candidate, from its start, is one phone number (0: none of it).
+
+    The whole candidate, else its longest run of leading groups: a number run into more
+    digits ("07700 900461 020 8690 4417", "07700 900461 12 Park Road") is too long as a
+    whole, yet its first groups are still someone's number.
+    """
+    if _is_phone(candidate):
+        return len(candidate)
+    for end in reversed([m.end() for m in _GROUP_END.finditer(candidate)]):
+        if _is_phone(candidate[:end]):
+            return end
+    return 0
+
+
+def _phones(text: str) -> str:
+    # Not one re.sub: after a number cut from the front of a candidate, the search goes on
+    # from the cut, so the digits that followed it are read again as a candidate of their own.
+    out: list[str] = []
+    position = 0
+    while match := PHONE_CANDIDATE.search(text, position):
+        length = _phone_length(match.group(0))
+        if length:
+            out.append(text[position:match.start()] + "[phone]")
+            position = match.start() + length
+        else:
+            out.append(text[position:match.end()])
+            position = match.end()
+    out.append(text[position:])
+    return "".join(out)
 
 
 def _postcode(match: re.Match[str]) -> str:
@@ -212,7 +245,7 @@ def redact(text: str) -> str:
     if not text:
         return text
     text = EMAIL.sub("[email]", text)
-    text = PHONE_CANDIDATE.sub(_phone, text)
+    text = _phones(text)
     text = FULL_POSTCODE.sub(_postcode, text)
     text = ADDRESS.sub("[address]", text)
     text = _vehicle(text)

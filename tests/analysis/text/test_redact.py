@@ -41,6 +41,23 @@ def test_uk_phone_numbers_are_redacted(number):
 @pytest.mark.parametrize(
     "text, expected",
     [
+        # Read as one run of digits these were too long for a number, and left whole.
+        ("call 07700 900461 020 8690 4417", "call [phone] [phone]"),
+        ("020 8690 4417 07700 900461 evenings", "[phone] [phone] evenings"),
+        ("07700 900461 07700 900462", "[phone] [phone]"),
+        ("my number is 07700 900461 2 kids live here", "my number is [phone] 2 kids live here"),
+        ("07700 900461 12 Brangbourne Road", "[phone] [address]"),
+        ("ring 0800 123 4567 24 hours a day", "ring [phone] 24 hours a day"),
+        ("call 07700 900461 020 8690 4417 or 07700 900462", "call [phone] [phone] or [phone]"),
+    ],
+)
+def test_phone_numbers_run_into_other_digits_are_redacted(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         ("I live at SE13 6AB near the station", "I live at [postcode] near the station"),
         ("round the corner, se4 1ux.", "round the corner, [postcode]."),
         ("BR1 3AA and SE136AB", "[postcode] and [postcode]"),
