@@ -2,9 +2,8 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-export PULSE_DEMO_DB ?= $(CURDIR)/instance/pulse.db
 
-.PHONY: install install-dev run demo-db test test-sqlite lint clean translations
+.PHONY: install install-dev run test lint clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
