@@ -8,11 +8,11 @@ show. The product's own jobs then run: the text model is trained and classifies 
 shares are stored, estimates aggregated; an officer approves the comments as quotes and
 builds the ward's briefing pack from the browser.
 
-Then, as an officer, an analyst and an admin in turn, every GET route in ``app.url_map`` is
-fetched (the API's with a token), every export kind in every format (in the request and
-through a background run), the audit-log CSV and the pack's PDF. Each body is decoded to
-text (HTML, JSON, CSV, XLSX, PDF, ZIP) and searched for the raw strings; where comments are
-shown, the redaction tokens must be there instead, so the check is not vacuous.
+Then, as each staff role in turn (viewer, officer, analyst, admin), every GET route in
+``app.url_map`` is fetched (the API's with a token), every export kind in every format (in the
+request and through a background run), the audit-log CSV and the pack's PDF. Each body is
+decoded to text (HTML, JSON, CSV, XLSX, PDF, ZIP) and searched for the raw strings; where
+comments are shown, the redaction tokens must be there instead, so the check is not vacuous.
 
 A new GET route with URL parameters fails here until it is given values in ``FILL`` or a
 reason in ``UNFILLED``; a new export format or a new kind of body fails until it is decoded.
@@ -57,7 +57,7 @@ LEADS = ("Noisy groups and litter by", "Speeding cars every evening on", "Rubbis
          "Bikes stolen from the racks near", "Youths shouting late at night near",
          "Broken street lights all winter on")
 RESIDENTS = 12          # enough for the ward's figures to show (fewer than 10 are withheld)
-ROLES = ("officer", "analyst", "admin")
+ROLES = ("viewer", "officer", "analyst", "admin")
 
 #: GET routes with URL parameters, filled from the seeded data (``s``) for a role.
 FILL = {
@@ -102,6 +102,7 @@ QUERY = {
 }
 #: Where each role must see the redaction tokens: the pages and replies that show comments.
 SHOWS_COMMENTS = {
+    "viewer": {"officer.area", "officer.comments", "officer.labelling", "pack"},
     "officer": {"officer.area", "officer.comments", "officer.labelling", "pack"},
     "analyst": {"officer.area", "officer.comments", "officer.labelling", "pack", "api.comments",
                 "export comments csv", "export comments xlsx", "exports.download"},
@@ -134,7 +135,7 @@ def seeded(app, runner, survey_area):
     shares, estimates; the comments approved as quotes and the ward's pack built."""
     from pulse.estimates.operations import aggregate
     from pulse.extensions import db
-    from pulse.models import Comment, Estimate, Area
+    from pulse.models import Area, Comment, Estimate
 
     app.config["PULSE_SUBMIT_LIMIT"] = "100000 per minute"
     for number in range(RESIDENTS):
