@@ -248,6 +248,10 @@ def test_errors_are_announced_by_the_field_and_in_the_summary(client, survey_are
         assert message.all_text().replace("Error: ", "") in link.all_text()
         group = next((n for n in question.walk() if n.tag in ("fieldset", "textarea")))
         assert message.attrs["id"] in group.attrs.get("aria-describedby", "").split()
+        # A radio group may carry aria-invalid only as a radiogroup (ARIA 1.2).
+        assert group.attrs.get("aria-invalid") == "true", group.attrs
+        if group.tag == "fieldset":
+            assert group.attrs.get("role") == "radiogroup", group.attrs
     textarea = tree.by_id("top_issue")
     assert textarea.attrs.get("aria-invalid") == "true"
     assert set(textarea.attrs["aria-describedby"].split()) == {"hint-top_issue", "err-top_issue"}
