@@ -20,6 +20,7 @@ from ..auth.decorators import roles_required
 from ..auth.scope import scoped_area_or_404
 from ..estimates.operations import mark_areas_dirty
 from ..extensions import csrf, db
+from ..formbody import takes_uploads
 from ..models import Area
 from ..models.user import ADMIN
 from . import queries, uploads
@@ -133,6 +134,7 @@ def _upload_form(form_class, limit: int):
 
 @bp.route("/areas/boundaries", methods=["GET", "POST"])
 @csrf.exempt   # the form's own CSRF field is checked, after the larger body limit is set
+@takes_uploads
 @roles_required(ADMIN)
 def boundaries():
     if request.method == "GET":
@@ -199,6 +201,7 @@ def boundaries_confirm():
 
 @bp.route("/areas/margins", methods=["GET", "POST"])
 @csrf.exempt   # the form's own CSRF field is checked, after the larger body limit is set
+@takes_uploads
 @roles_required(ADMIN)
 def margins():
     if request.method == "GET":

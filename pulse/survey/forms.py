@@ -16,28 +16,29 @@ from wtforms.validators import StopValidation, ValidationError
 from surveys.instrument import Instrument
 from surveys.validation import AnswerError, Submission, parse_answer, validate_submission
 
+from ..formbody import FORM_TYPES
 from .messages import error_message, one_answer_only
 
 #: Form fields that are not questions.
 CONTROL_FIELDS = frozenset({"csrf_token", "started", "website", "via", "consent",
                             "switch_lang"})
-#: What a browser sends for a form without files; multipart too, which some send regardless.
-FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
 def refuse_odd_body() -> None:
     """Abort with a 4xx and its reason when a POST is not a survey form a browser could send.
 
     Flask-WTF would otherwise read a JSON body as the form, and its numbers, lists and objects
-    (or an uploaded file) would reach the answer fields, which take only text.
+    (or an uploaded file) would reach the answer fields, which take only text. Multipart is
+    taken without files, as some browsers send it regardless. Text that is not UTF-8 is
+    refused while the form is read (:mod:`pulse.formbody`).
     """
     if request.mimetype not in FORM_TYPES:
         abort(415, description=_("Please send your answers from the survey page itself."))
     if request.files:
         abort(400, description=_("This survey takes typed answers, not files."))
     if request.content_length and not request.form:
-        # Werkzeug reads a body that is not UTF-8 as no fields at all; saying "answer every
-        # question" to a body full of answers would be wrong.
+        # Werkzeug reads a body it cannot parse (a multipart body without its boundary) as no
+        # fields at all; saying "answer every question" to a body full of answers would be wrong.
         abort(400, description=_("Please send your answers from the survey page itself."))
 
 

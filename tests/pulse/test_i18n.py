@@ -24,7 +24,8 @@ TRANSLATIONS = ROOT / "pulse" / "translations"
 # Everything a resident can meet; officer-only screens may lag behind a new language.
 RESIDENT_SOURCES = ("pulse/templates/base.html", "pulse/templates/survey/",
                     "pulse/templates/errors/", "pulse/templates/main/", "pulse/survey/",
-                    "pulse/errors.py", "pulse/main/", "pulse/i18n.py", "pulse/codes/",
+                    "pulse/errors.py", "pulse/formbody.py", "pulse/main/", "pulse/i18n.py",
+                    "pulse/codes/",
                     "pulse/templates/codes/",
                     # Shown to residents from other blueprints: the offline queue's messages
                     # and "you said, we did" (on the thank-you page and a page of its own).

@@ -1,18 +1,20 @@
 """Requests no browser of ours would send, each still answered with a 4xx and a reason: a JSON
-body or a file posted to the survey form, typed values and lone surrogates in the JSON API,
-JSON nested thousands deep, and query parameters named like the page's own."""
+body, a file or text that is not UTF-8 posted to the survey form, typed values and lone
+surrogates in the JSON API, JSON nested thousands deep, and query parameters named like the
+page's own."""
 from __future__ import annotations
 
 import io
 import json
 import uuid
+from urllib.parse import quote_plus
 
 import pytest
 from sqlalchemy import func, select
 
 from pulse.extensions import db
 from pulse.models import Answer, Response
-from tests.support import GOOD_ANSWERS, form_tokens, open_survey
+from tests.support import GOOD_ANSWERS, csrf_from, form_tokens, open_survey
 
 ORIGIN = {"Origin": "http://localhost"}
 DEEP = b"[" * 5000 + b"]" * 5000
@@ -84,19 +86,65 @@ def test_a_file_in_place_of_an_answer_is_400(app, client, survey_area):
     assert counts(app) == (1, len(GOOD_ANSWERS) - 3)
 
 
-def test_a_form_body_that_is_not_utf8_is_400_and_says_so(app, client, survey_area):
+def multipart(fields: list[tuple[bytes, bytes]]) -> tuple[bytes, str]:
+    """A multipart body built byte by byte, as no test client would build one that is not UTF-8."""
+    boundary = b"pulse-test-boundary"
+    parts = [b'--%s\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n' % (boundary, name, value)
+             for name, value in fields]
+    return b"".join(parts) + b"--%s--\r\n" % boundary, f"multipart/form-data; boundary={boundary.decode()}"
+
+
+def not_utf8(fields: dict[str, str], how: str) -> tuple[bytes, str]:
+    """The fields as a form body whose ``top_issue`` (its value, or its name) is not UTF-8."""
+    raw = [(k.encode(), v.encode()) for k, v in fields.items() if k != "top_issue"]
+    bad = {"value": (b"top_issue", b"caf\xe9"), "name": (b"top_issu\xe9", b"cafe")}
+    if how.startswith("urlencoded"):
+        escaped = "&".join(f"{k}={quote_plus(v)}" for k, v in fields.items() if k != "top_issue")
+        tail = b"&top_issue=caf%E9" if how == "urlencoded-escaped" else b"&top_issue=caf\xe9"
+        return escaped.encode() + tail, "application/x-www-form-urlencoded"
+    return multipart(raw + [bad[how.split("-")[1]]])
+
+
+NOT_UTF8 = ["urlencoded", "urlencoded-escaped", "multipart-value", "multipart-name"]
+
+
+@pytest.mark.parametrize("how", NOT_UTF8)
+def test_a_form_body_that_is_not_utf8_is_400_and_says_so(app, client, survey_area, how):
     tokens = open_survey(client, survey_area.ward)
-    fields = {**tokens, **GOOD_ANSWERS, "top_issue": "X"}
-    body = "&".join(f"{k}={v}" for k, v in fields.items()).encode()
-    reply = client.post(f"/s/{survey_area.ward}/questions",
-                        data=body.replace(b"top_issue=X", b"top_issue=caf\xe9"),
-                        content_type="application/x-www-form-urlencoded")
-    # Werkzeug reads such a body as no fields at all: "answer every question" would be wrong.
+    body, content_type = not_utf8({**tokens, **GOOD_ANSWERS}, how)
+    reply = client.post(f"/s/{survey_area.ward}/questions", data=body, content_type=content_type)
+    # Not stored with U+FFFD or "%E9" in place of the letter, nor read as no fields at all
+    # ("answer every question" to a body full of answers would be wrong).
     assert reply.status_code == 400
     html = reply.get_data(as_text=True)
-    assert "send your answers from the survey page" in html
+    assert "not UTF-8 text" in html
     assert "Please answer this question." not in html
     assert counts(app) == (0, 0)
+    # The same multipart body in UTF-8 is stored as typed.
+    body, content_type = multipart([(k.encode(), v.encode()) for k, v in tokens.items()]
+                                   + [(k.encode(), v.encode()) for k, v in GOOD_ANSWERS.items()
+                                      if k != "top_issue"] + [(b"top_issue", "café".encode())])
+    reply = client.post(f"/s/{survey_area.ward}/questions", data=body, content_type=content_type)
+    assert reply.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Answer.text).where(Answer.text.is_not(None))) == "café"
+
+
+@pytest.mark.parametrize("how", NOT_UTF8)
+def test_assisted_mode_and_code_entry_refuse_text_that_is_not_utf8(app, client, auth, runner,
+                                                                    survey_area, how):
+    auth.login("officer", areas=[survey_area.borough])
+    path = f"/assist/{survey_area.ward}"
+    token = form_tokens(client.get(path).get_data(as_text=True))["csrf_token"]
+    body, content_type = not_utf8({"csrf_token": token, **GOOD_ANSWERS}, how)
+    reply = client.post(path, data=body, content_type=content_type)
+    assert reply.status_code == 400 and "not UTF-8 text" in reply.get_data(as_text=True)
+    assert counts(app) == (0, 0)
+    assert runner.invoke(args=["codes", "access", str(survey_area.wave_id), "code"]).exit_code == 0
+    path = f"/s/{survey_area.ward}/code"
+    body, content_type = not_utf8({"csrf_token": csrf_from(client, path), "top_issue": "x"}, how)
+    reply = client.post(path, data=body, content_type=content_type)
+    assert reply.status_code == 400 and "not UTF-8 text" in reply.get_data(as_text=True)
 
 
 def test_assisted_mode_refuses_json_and_files_too(app, client, auth, survey_area):
@@ -174,8 +222,6 @@ def test_api_values_no_form_could_send_are_400_naming_the_question(app, client, 
 
 @pytest.mark.parametrize("value", [5, 1.5, True, "\ud800"])
 def test_code_entry_takes_a_posted_form_only(client, runner, survey_area, value):
-    from tests.support import csrf_from
-
     assert runner.invoke(args=["codes", "access", str(survey_area.wave_id), "code"]).exit_code == 0
     path = f"/s/{survey_area.ward}/code"
     token = csrf_from(client, path)
