@@ -8,6 +8,13 @@ export FLASK_APP=pulse
 BIN=.venv/bin
 PORT="${PULSE_PORT:-5000}"
 mkdir -p instance
+# The demo is simulated data with a generated secret: it is never served from, or seeded into,
+# a database named by a DATABASE_URL left in the shell (a real deployment's, say).
+if [ -n "${DATABASE_URL:-}" ]; then
+  echo "make run serves the demo from instance/pulse.db, but DATABASE_URL is set in this shell." >&2
+  echo "Unset it (unset DATABASE_URL) to run the demo; to serve your own database, see README, Deployment." >&2
+  exit 2
+fi
 "$BIN/flask" db upgrade
 "$BIN/flask" instruments sync
 if ! "$BIN/flask" demo status --quiet 2>/dev/null; then
