@@ -1,0 +1,186 @@
+"""What the redactor takes out of real residents' reports, and what a change to it adds.
+
+    python -m bench.redaction                    # this tree's redactor
+    python -m bench.redaction --compare HEAD     # this tree against the redactor at a commit
+    python -m bench.redaction --compare HEAD --samples 40
+
+Runs ``analysis.text.redact.redact`` over the public FixMyStreet reports from Lewisham and
+the seed comments (written in residents' own style) and prints, per token kind, how many texts
+gain that token, with a sample of the spans it replaced. With ``--compare REV`` the redactor
+(and its name list) at that git revision runs over the same texts in the same process, and the
+spans one redacts and the other does not are listed per kind: these reports are public and
+carry almost no personal data, so nearly every span a new rule adds here is over-redaction to
+be looked at. The time per comment of each redactor is measured in the same run (best of a
+few passes, interleaved), to read as a ratio on a shared machine.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import difflib
+import importlib.util
+import os
+import platform
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analysis.text.dataset import PUBLIC_REPORTS, SEED_SET  # noqa: E402
+from analysis.text.redact import redact  # noqa: E402
+
+KINDS = ("email", "phone", "postcode", "address", "vehicle", "name")
+TOKEN = re.compile(r"\[(?:" + "|".join(KINDS) + r")\]")
+# Words, single punctuation marks and blanks: the units two texts are aligned on.
+UNITS = re.compile(r"\[(?:" + "|".join(KINDS) + r")\]|\w+|[^\w\s]|\s+")
+
+
+def texts() -> list[tuple[str, str]]:
+    """(source, text) for every non-empty text of the two corpora."""
+    out: list[tuple[str, str]] = []
+    for name, path in (("fms", PUBLIC_REPORTS), ("seed", SEED_SET)):
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            out += [(name, row["text"]) for row in csv.DictReader(handle) if row["text"].strip()]
+    return out
+
+
+def redactor_at(revision: str, workdir: Path) -> tuple[Callable[[str], str], str]:
+    """The redact function of ``revision``, loaded from its own files (with its name list)."""
+    commit = subprocess.run(["git", "rev-parse", "--short", revision], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout.strip()
+    package = workdir / "redact_at" / "analysis" / "text"
+    (package / "data").mkdir(parents=True)
+    data = subprocess.run(["git", "ls-tree", "--name-only", commit, "analysis/text/data/"],
+                          cwd=ROOT, check=True, capture_output=True, text=True).stdout.split()
+    for relative in ("analysis/text/redact.py", *data):
+        content = subprocess.run(["git", "show", f"{commit}:{relative}"], cwd=ROOT, check=True,
+                                 capture_output=True).stdout
+        (package / Path(relative).relative_to("analysis/text")).write_bytes(content)
+    spec = importlib.util.spec_from_file_location(f"redact_at_{commit}", package / "redact.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module.redact, commit
+
+
+def changes(before: str, after: str) -> list[tuple[str, str, str]]:
+    """(kind, span of ``before``, span with context) for each token ``after`` adds."""
+    a, b = UNITS.findall(before), UNITS.findall(after)
+    found = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op not in ("replace", "insert"):
+            continue
+        for token in TOKEN.findall("".join(b[j1:j2])):
+            span = "".join(a[i1:i2])
+            context = ("".join(a[max(0, i1 - 8):i1]) + "«" + span + "»"
+                       + "".join(a[i2:i2 + 8])).replace("\n", " ")
+            found.append((token[1:-1], span, context.strip()))
+    return found
+
+
+def per_comment_us(function: Callable[[str], str], corpus: list[str]) -> float:
+    started = time.perf_counter()
+    for text in corpus:
+        function(text)
+    return (time.perf_counter() - started) / len(corpus) * 1e6
+
+
+def timings(redactors: dict[str, Callable[[str], str]], corpus: list[str],
+            passes: int) -> dict[str, float]:
+    best = {label: float("inf") for label in redactors}
+    for _ in range(passes):  # interleaved, so a busy moment on the machine hits both
+        for label, function in redactors.items():
+            best[label] = min(best[label], per_comment_us(function, corpus))
+    return best
+
+
+def show_samples(title: str, spans: dict[str, list[str]], samples: int, rng: random.Random):
+    print(title)
+    for kind in KINDS:
+        found = spans[kind]
+        if not found:
+            continue
+        shown = found if len(found) <= samples else rng.sample(found, samples)
+        print(f"  [{kind}] {len(found)} span(s){'' if len(found) <= samples else ', a sample'}:")
+        for context in shown:
+            print(f"    {context[:140]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--compare", metavar="REV",
+                        help="also run the redactor at this git revision and list the differences")
+    parser.add_argument("--samples", type=int, default=25, help="spans shown per kind")
+    parser.add_argument("--passes", type=int, default=3, help="timing passes (best is kept)")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+
+    corpus = texts()
+    raw = [text for _source, text in corpus]
+    with tempfile.TemporaryDirectory() as workdir:
+        redactors = {"this tree": redact}
+        if args.compare:
+            old, commit = redactor_at(args.compare, Path(workdir))
+            redactors = {f"at {commit}": old, "this tree": redact}
+        outputs = {label: [function(text) for text in raw] for label, function in redactors.items()}
+        speed = timings(redactors, raw, args.passes)
+
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    fms = sum(source == "fms" for source, _text in corpus)
+    print(f"bench.redaction on {platform.node()} ({platform.machine()}, {os.cpu_count()} cpus), "
+          f"Python {platform.python_version()}, {stamp}")
+    print(f"{len(raw)} texts: {fms} public reports (FixMyStreet Lewisham) + {len(raw) - fms} "
+          "seed comments")
+    labels = list(redactors)
+    print("\ntexts gaining a token   " + "".join(f"{label:>16}" for label in labels))
+    gained = {label: {kind: [] for kind in KINDS} for label in labels}
+    for label in labels:
+        for text, out in zip(raw, outputs[label]):
+            for kind, _span, context in changes(text, out):
+                gained[label][kind].append(context)
+    for kind in KINDS:
+        counts = []
+        for label in labels:
+            token = f"[{kind}]"
+            counts.append(sum(out.count(token) > text.count(token)
+                              for text, out in zip(raw, outputs[label])))
+        print(f"  [{kind}]".ljust(24) + "".join(f"{count:>16,}" for count in counts))
+    any_change = [sum(out != text for text, out in zip(raw, outputs[label])) for label in labels]
+    print("  any token".ljust(24) + "".join(f"{count:>16,}" for count in any_change))
+    print("µs per comment (best of "
+          f"{args.passes})".ljust(24) + "".join(f"{speed[label]:>16.1f}" for label in labels))
+
+    if not args.compare:
+        show_samples("\nspans redacted (in «»):", gained["this tree"], args.samples, rng)
+        return
+    old_label, new_label = labels
+    added = {kind: [] for kind in KINDS}
+    removed = {kind: [] for kind in KINDS}
+    for text, old_out, new_out in zip(raw, outputs[old_label], outputs[new_label]):
+        if old_out == new_out:
+            continue
+        for kind, _span, context in changes(old_out, new_out):
+            added[kind].append(context)
+        for kind, _span, context in changes(new_out, old_out):
+            removed[kind].append(context)
+    print("\ntexts that differ: "
+          f"{sum(o != n for o, n in zip(outputs[old_label], outputs[new_label])):,}")
+    show_samples(f"\nredacted by this tree, not {old_label} (in «», as {old_label} left it):",
+                 added, args.samples, rng)
+    show_samples(f"\nredacted {old_label}, not by this tree (in «», as this tree leaves it):",
+                 removed, args.samples, rng)
+
+
+if __name__ == "__main__":
+    main()
