@@ -5,6 +5,13 @@ Each kind of personal data is replaced by a token ([email], [phone], [postcode],
 street used as a place ("on Lewisham Way"), a year or a time stays as written. Only a street
 *with a house number* is an address, and a name is redacted when it is recognisable: after a
 cue ("my neighbour", "called", "Mr") or as a common first name from the shipped list.
+
+Residents type on phones, often all in lower case, where capitals no longer tell a name or a
+street from a word. There a street after a house number, a name after a cue (only a listed
+first name, or a surname after "mr"), a plate written run together ("lk19xwp") and an e-mail
+address read out ("jo dot bloggs at example dot net") are redacted unless a word in them is in
+the shipped list of common words (data/common_words.txt). Each such rule was checked against
+the public FixMyStreet reports with ``python -m bench.redaction --compare REV``.
 """
 from __future__ import annotations
 
@@ -14,8 +21,21 @@ from functools import lru_cache
 from pathlib import Path
 
 NAMES_FILE = Path(__file__).with_name("data") / "first_names.txt"
+WORDS_FILE = Path(__file__).with_name("data") / "common_words.txt"
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# An address read out: "jo dot bloggs at example dot net", "name (at) gmail.com". It ends in a
+# known top-level domain, so "meet at the park" never matches; the word before "at" must not
+# be a common word ("look at bbc dot co dot uk"), which _spelled_email checks.
+_TLDS = r"(?:com|net|org|uk|io|me|info|biz|co|eu|ie|edu|gov|ac)"
+_AT = r"(?:\s+at\s+|\s*[(\[{]\s*at\s*[)\]}]\s*)"
+_DOT = r"(?:\s+dot\s+|\s*[(\[{]\s*dot\s*[)\]}]\s*|\.)"
+SPELLED_EMAIL = re.compile(
+    rf"(?i)(?<![\w.@-])(?P<local>[\w+-]+(?:{_DOT}[\w+-]+)*){_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}"
+    rf"{_TLDS}(?![\w@])"
+)
+# Searched first: most comments have no domain ending, and the full pattern is slow to fail.
+_DOMAIN_END = re.compile(rf"(?i)(?:dot|[.)\]}}])\s*{_TLDS}\b")
 
 # A candidate phone number: starts like a UK number, then digits with spaces, dashes or
 # brackets. The digit count is checked afterwards so "24/7" or "2019 - 2023" never match.
@@ -45,19 +65,41 @@ STREET_SUFFIXES = (
     "Park|Green|Estate|Yard|Wharf|Passage|Approach|Broadway|Vale|View|End"
 )
 _CAP_WORD = r"[A-Z][a-zA-Z'\-]+"
+_ANY_WORD = r"[A-Za-z][a-zA-Z'\-]+"
+_HOUSE_NUMBER = r"(?<![/\d:.-])\b\d{1,3}[A-Za-z]?(?:\s?-\s?\d{1,4}[A-Za-z]?)?,?\s+"
+# The flat before an address joins it afterwards ("Flat 3, [address]"): as an optional start
+# of the patterns above it made every position of every comment slower to search.
+FLAT_THEN_ADDRESS = re.compile(r"\b(?i:flat|apartment|apt)\s+\d+[A-Za-z]?,?\s+\[address\]")
 # A house number (or flat/number range) then one to three capitalised words then a suffix.
 # Up to three digits, so a year ("in 2019 Lewisham Way was shut") is never a house number.
 ADDRESS = re.compile(
-    rf"(?:\b(?:Flat|Apartment|Apt)\s+\d+[A-Za-z]?,?\s+)?"
-    rf"(?<![/\d:.-])\b\d{{1,3}}[A-Za-z]?(?:\s?-\s?\d{{1,4}}[A-Za-z]?)?,?\s+"
-    rf"(?:{_CAP_WORD}\s+){{1,3}}(?i:{STREET_SUFFIXES})\b\.?"
+    rf"{_HOUSE_NUMBER}(?:{_CAP_WORD}\s+){{1,3}}(?i:{STREET_SUFFIXES})\b\.?"
 )
+# The same typed in lower case ("42 brangbourne road"), checked in _address: the fewest words
+# that reach a suffix, so a street is not run on into "car park" and then refused as a whole.
+ADDRESS_ANY_CASE = re.compile(
+    rf"{_HOUSE_NUMBER}(?P<street>(?:{_ANY_WORD}\s+){{1,3}}?)"
+    rf"(?P<suffix>(?i:{STREET_SUFFIXES}))\b\.?"
+)
+# Suffixes that are everyday words in lower case ("5 weeks blocking view", "2 big green"):
+# after a street name typed in lower case they are not read as a suffix.
+_LOWER_CASE_NOT_SUFFIXES = {"green", "end", "view", "square", "walk", "gate", "row", "yard",
+                            "passage", "approach", "st", "ct", "pl", "cl", "dr", "ln"}
 
 # Vehicle registrations. Current format (2001-): two letters, two age digits, three letters.
 VEHICLE_CURRENT = re.compile(r"\b[A-HJ-PR-Y][A-HJ-PR-Y]\s?(?:0[2-9]|[1-7]\d)\s?[A-HJ-PR-Z]{3}\b")
 # Prefix (1983-2001: A123 BCD) and suffix (1963-1983: ABC 123D) formats.
 VEHICLE_PREFIX = re.compile(r"\b[A-HJ-NP-Y]\d{1,3}\s?[A-HJ-PR-Y]{3}\b")
 VEHICLE_SUFFIX = re.compile(r"\b[A-HJ-PR-Y]{3}\s?\d{1,3}[A-HJ-NP-Y]\b")
+# In lower or mixed case ("lk19 xwp", "Lk19Xwp") only with letters and digits run together:
+# spaced, "to 20 the" or "at 63 and" would match. The prefix format only run together with
+# two or three digits ("p202opo"); in lower case "a21 has", "x2 bed" are words. The suffix
+# format ("abc 123d") stays capitals only: on the public reports, in lower case, it matched
+# words every time ("and 15b", "the 10T") and a plate never.
+# One loose search finds candidates for both, checked upper-cased against the exact formats.
+PLATE_ANY_CASE = re.compile(r"(?<![A-Za-z])[A-Za-z]{1,2}\d{2,3}\s?[A-Za-z]{3}\b")
+_CURRENT_JOINED = re.compile(r"[A-HJ-PR-Y]{2}(?:0[2-9]|[1-7]\d)\s?[A-HJ-PR-Z]{3}")
+_PREFIX_JOINED = re.compile(r"[A-HJ-NP-Y]\d{2,3}[A-HJ-PR-Y]{3}")
 # Three-letter groups that are words, for text written in capitals ("A21 AND", "THE 12B").
 _WORDS_NOT_PLATES = set(
     "AND THE FOR ARE NOT BUT YOU ALL ANY CAN HAD HER WAS ONE OUR OUT DAY GET HAS HIM HIS HOW "
@@ -75,6 +117,21 @@ NAME_CUES = re.compile(
     r"|\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)"
     rf"(?P<who>{_CAP_WORD}(?:\s+{_CAP_WORD})?)"
 )
+# The same cues in lower case ("my neighbour john smith", "mr patel"): capitals tell nothing
+# here, so the word after the cue must be a listed first name (not an ambiguous one: "called
+# will") and the surname after it a word that is not common; after a title the surname alone.
+_CUES_LOWER = (
+    "neighbour neighbor neighbours neighbors landlord landlady son daughter husband wife partner "
+    "boyfriend girlfriend ex brother sister friend cousin uncle aunt called named nicknamed mr "
+    "mrs ms mx"
+).split() + ["name is", "name's", "known as"]
+# Searched in the comment lower-cased ("Neighbour john" too), the first name checked to be in
+# lower case as typed: a case-insensitive pattern was three times slower to search.
+NAME_CUES_LOWER = re.compile(
+    r"\b(?P<cue>" + "|".join(sorted(_CUES_LOWER, key=len, reverse=True))
+    + r")\.?\s+(?P<first>[a-z][a-z'\-]+)(?P<last>\s+[a-z][a-z'\-]+)?"
+)
+_TITLES_LOWER = {"mr", "mrs", "ms", "mx"}
 _CALLING_VERB_BEFORE = re.compile(
     r"\b(?:I|i|we|they|he|she|you|have|has|had|was|were|'ve|just|already|and|then|who|"
     r"police|never|even|also|always|once|twice|someone|somebody|finally|eventually)\s+$"
@@ -119,6 +176,23 @@ def first_names(path: Path = NAMES_FILE) -> NameList:
         elif line and not line.startswith("#"):
             target.add(line)
     return NameList(frozenset(names), frozenset(ambiguous))
+
+
+@lru_cache(maxsize=1)
+def common_words(path: Path = WORDS_FILE) -> frozenset[str]:
+    """Read the shipped list of common words (cached), lower case."""
+    lines = (line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def _lower_case_names_set() -> frozenset[str]:
+    return frozenset(name.lower() for name in first_names().names)
+
+
+def _spelled_email(match: re.Match[str]) -> str:
+    local = match.group("local").split()[0].lower()
+    return match.group(0) if local in common_words() else "[email]"
 
 
 def _is_phone(text: str) -> bool:
@@ -175,6 +249,17 @@ def _postcode(match: re.Match[str]) -> str:
     return "[postcode]"
 
 
+def _address(match: re.Match[str]) -> str:
+    words = match.group("street").split()
+    # Typed in lower case: "42 brangbourne road", not "2 cars on the road" or "5 weeks
+    # blocking view" (common words, or a suffix that is a word).
+    common = common_words()
+    if (match.group("suffix").lower() in _LOWER_CASE_NOT_SUFFIXES
+            or any(word.lower() in common for word in words)):
+        return match.group(0)
+    return "[address]"
+
+
 def _is_shouting(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.6
@@ -191,9 +276,62 @@ def _vehicle(text: str) -> str:
             return match.group(0)  # capitals everywhere: "A21 XYZ" is too likely words
         return "[vehicle]"
 
+    def replace_any_case(match: re.Match[str]) -> str:
+        plate = match.group(0)
+        if plate.isupper():
+            return plate  # capitals were decided by the rules above
+        upper = plate.upper()
+        if not (_CURRENT_JOINED.fullmatch(upper) or _PREFIX_JOINED.fullmatch(upper)):
+            return plate
+        letters = upper[-3:]
+        if letters in _WORDS_NOT_PLATES or letters.lower() in common_words():
+            return plate  # "SE14 the", "No70 for"
+        return "[vehicle]"
+
     text = VEHICLE_CURRENT.sub(replace, text)
     text = VEHICLE_PREFIX.sub(replace, text)
-    return VEHICLE_SUFFIX.sub(replace, text)
+    text = VEHICLE_SUFFIX.sub(replace, text)
+    return PLATE_ANY_CASE.sub(replace_any_case, text)
+
+
+def _lower_case_names(text: str) -> str:
+    """Names after a cue in text typed in lower case (see NAME_CUES_LOWER)."""
+    names, common = _lower_case_names_set(), common_words()
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = text  # a few letters ("İ") change length when lowered: positions would slip
+    out: list[str] = []
+    position = 0
+    while match := NAME_CUES_LOWER.search(lowered, position):
+        cue, first, last = match.group("cue"), match.group("first"), match.group("last")
+        after = text[match.end("first"):match.end("first") + 30]
+        end = 0
+        if cue in ("called", "named") and _CALLING_VERB_BEFORE.search(text[:match.start()]):
+            pass  # "i called tyrone's mum" is the verb
+        elif NAME_THEN_PLACE.match(after):
+            pass  # "a road called albert road"
+        elif not text[match.start("first"):match.end("first")].islower():
+            pass  # capitalised: NAME_CUES has decided
+        elif first in names:
+            end = match.end("first")
+            if last and _surname_like(last.strip(), common):
+                end = match.end("last")
+        elif cue in _TITLES_LOWER and _surname_like(first, common):
+            end = match.end("first")
+        if end:
+            out.append(text[position:match.start("first")] + "[name]")
+            position = end
+        else:  # the word may be a cue itself: "we called mr patel"
+            out.append(text[position:match.start("first")])
+            position = match.start("first")
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _surname_like(word: str, common: frozenset[str]) -> bool:
+    # Not a common word, nor a verb form ("john parked", "mr smith shouting").
+    return (word not in common
+            and not (len(word) > 4 and word.endswith(("ed", "ing"))))
 
 
 def _names(text: str) -> str:
@@ -213,7 +351,7 @@ def _names(text: str) -> str:
         start = match.start("who") - match.start(0)
         return match.group(0)[:start] + "[name]" + rest
 
-    text = NAME_CUES.sub(cued, text)
+    text = _lower_case_names(NAME_CUES.sub(cued, text))
 
     # A listed first name, and the capitalised surname right after it when there is one.
     out: list[str] = []
@@ -245,9 +383,14 @@ def redact(text: str) -> str:
     if not text:
         return text
     text = EMAIL.sub("[email]", text)
+    if _DOMAIN_END.search(text):
+        text = SPELLED_EMAIL.sub(_spelled_email, text)
     text = _phones(text)
     text = FULL_POSTCODE.sub(_postcode, text)
     text = ADDRESS.sub("[address]", text)
+    text = ADDRESS_ANY_CASE.sub(_address, text)
+    if "[address]" in text:
+        text = FLAT_THEN_ADDRESS.sub("[address]", text)
     text = _vehicle(text)
     text = OUTWARD_ONLY.sub("[postcode]", text)
     return _names(text)

@@ -3,8 +3,8 @@ personal data as typed, and none of them is a 500.
 
 Residents of Bellingham type comments full of personal data into the real survey form (an
 e-mail address, a mobile and a landline number, a full postcode, a street address with a
-house number, a vehicle registration and a neighbour's name), enough of them for figures to
-show. The product's own jobs then run: the text model is trained and classifies them, topic
+house number, a vehicle registration and a neighbour's name; some type on a phone, all in
+lower case, the e-mail address read out), enough of them for figures to show. The product's own jobs then run: the text model is trained and classifies them, topic
 shares are stored, estimates aggregated; an officer approves the comments as quotes and
 builds the ward's briefing pack from the browser.
 
@@ -49,8 +49,13 @@ RAW = {
     "vehicle": "LK19 XWP",
     "name": "Theodora Quennell",
 }
+#: The same as typed on a phone, all in lower case and the e-mail address read out. (The
+#: first name is a listed one: in lower case an unlisted first name after a cue is left, as
+#: README says.) The raw strings above, case folded, are searched for in every body as well.
+ON_A_PHONE = {**{kind: value.lower() for kind, value in RAW.items()},
+              "email": "kwabena dot mensah77 at example dot net", "name": "tyrone quennell"}
 #: Parts that are personal on their own: a leak of half the name or street is still a leak.
-PARTS = ("Quennell", "Theodora", "Brangbourne", "mensah77", "900461", "8690 4417")
+PARTS = ("Quennell", "Theodora", "Tyrone", "Brangbourne", "mensah77", "900461", "8690 4417")
 TOKENS = ("[email]", "[phone]", "[postcode]", "[address]", "[vehicle]", "[name]")
 #: What residents say before the personal data, so that the classifier finds topics in it.
 LEADS = ("Noisy groups and litter by", "Speeding cars every evening on", "Rubbish dumped outside",
@@ -118,15 +123,18 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", html.unescape(text)).casefold()
 
 
-LEAKS = {_squash(s): s for s in (*RAW.values(), *PARTS)}
+LEAKS = {_squash(s): s for s in (*RAW.values(), *ON_A_PHONE.values(), *PARTS)}
 
 
 def comment_text(lead: str, number: int) -> str:
-    # Every other resident runs the two numbers together, as people type them in a hurry.
+    # Every other resident runs the two numbers together, as people type them in a hurry;
+    # every third types on a phone, in lower case.
     between = " or " if number % 2 else " "
-    return (f"{lead} {RAW['address']} {RAW['postcode']}; my neighbour {RAW['name']} has photos "
-            f"of {RAW['vehicle']}. Contact {RAW['email']} or {RAW['mobile']}{between}"
-            f"{RAW['landline']}.")
+    raw = ON_A_PHONE if number % 3 == 2 else RAW
+    text = (f"{lead} {raw['address']} {raw['postcode']}; my neighbour {raw['name']} has photos "
+            f"of {raw['vehicle']}. Contact {raw['email']} or {raw['mobile']}{between}"
+            f"{raw['landline']}.")
+    return text.lower() if raw is ON_A_PHONE else text
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.text.redact import first_names, redact
+from analysis.text.redact import common_words, first_names, redact
 
 
 @pytest.mark.parametrize(
@@ -143,11 +143,147 @@ def test_ordinary_sentences_are_left_alone(text):
     assert redact(text) == text
 
 
+# Residents type on phones, often all in lower case; each kind is caught there too, and the
+# words that collide with it in lower case stay (checked on the public reports with
+# `python -m bench.redaction --compare REV`).
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("my neighbour john smith keeps shouting", "my neighbour [name] keeps shouting"),
+        ("a lad called tyrone deals on the corner", "a lad called [name] deals on the corner"),
+        ("my friend ali and me got followed", "my friend [name] and me got followed"),
+        ("mr patel shouts at the kids", "mr [name] shouts at the kids"),
+        ("we called mr patel twice", "we called mr [name] twice"),
+        ("Neighbour john smith again", "Neighbour [name] again"),
+        ("my neighbour john parked across the drive", "my neighbour [name] parked across the drive"),
+    ],
+)
+def test_names_after_a_cue_in_lower_case_are_redacted(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my son will help clear it",          # "will": an ambiguous name is a word here
+        "my daughter rose early and saw it",
+        "i called tyrone about it",           # "called" as the verb
+        "a road called albert road floods",
+        "my neighbour keeps parking on the pavement",
+        "my neighbours dog barks all night",
+        "we called police twice",
+        "you miss the bus if you wait",
+        "mr and mrs are on the form",
+    ],
+)
+def test_lower_case_cues_without_a_listed_name_are_left_alone(text):
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("white van lk19 xwp parked on the pavement", "white van [vehicle] parked on the pavement"),
+        ("Lk19Xwp again outside", "[vehicle] again outside"),
+        ("the reg is lk19xwp", "the reg is [vehicle]"),
+        ("Silver BMW reg EK55 kZE", "Silver BMW reg [vehicle]"),
+        ("old bmw p202opo sorn", "old bmw [vehicle] sorn"),
+    ],
+)
+def test_vehicle_registrations_in_lower_or_mixed_case_are_redacted(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "speeding on the a21 every night",
+        "the bus 75 and the b218 are late",
+        "2 cars parked at 63 and 65",
+        "it went from 20 to 30 in a year",
+        "all of 20 the last time",            # spaced: "of 20 the" is never a plate
+        "a x2 bed flat and 15b next door",    # prefix with one digit, suffix format
+        "the 10T lorry and 1x bag",
+        "No70 for the bus",
+        "the a205 and the m25 were shut",
+    ],
+)
+def test_lower_case_words_like_plates_are_left_alone(text):
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("dumped outside 42 brangbourne road again", "dumped outside [address] again"),
+        ("flat 3, 12 honor oak park has no light", "[address] has no light"),
+        ("mess at 47 stillness Road", "mess at [address]"),
+        ("from 10a sangley road to 8-14 high level drive.", "from [address] to [address]"),
+        ("Outside 24 marvels Lane", "Outside [address]"),
+    ],
+)
+def test_addresses_in_lower_case_are_redacted(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2 cars on the road every morning",
+        "5 weeks blocking view of the junction",
+        "10 minutes walk from the station",
+        "12 inch pothole in road",
+        "40 metre stretch of road",
+        "2 big green bins left out",
+        "3 lights on the square are out",
+    ],
+)
+def test_lower_case_numbers_before_a_street_word_are_left_alone(text):
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("kwabena dot mensah at example dot net", "[email]"),
+        ("write to name at gmail dot com please", "write to [email] please"),
+        ("jo (at) example (dot) co (dot) uk", "[email]"),
+        ("Kwabena.Mensah at Example.net", "[email]"),
+    ],
+)
+def test_spelled_out_email_addresses_are_redacted(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "report it at lewisham.gov.uk",
+        "look at bbc dot co dot uk",
+        "we met at the park at 5",
+        "kids at the school at dinner time",
+    ],
+)
+def test_at_and_dot_in_ordinary_sentences_are_left_alone(text):
+    assert redact(text) == text
+
+
+def test_full_postcodes_in_lower_case_are_redacted():
+    assert redact("we live in se6 4ab by the park") == "we live in [postcode] by the park"
+
+
 def test_name_list_ships_with_provenance_and_keeps_word_names_apart():
     names = first_names()
     assert {"Dave", "Sarah", "Mohammed"} <= names.names
     assert {"Mark", "Will", "May", "Lee"} <= names.ambiguous
     assert not names.names & names.ambiguous
+
+
+def test_common_word_list_ships_in_lower_case_and_holds_no_listed_name():
+    words = common_words()
+    assert {"the", "on", "keeps", "minutes"} <= words
+    assert all(word == word.lower() for word in words)
+    assert not words & {name.lower() for name in first_names().names}
 
 
 def test_empty_text_is_returned_as_is():
