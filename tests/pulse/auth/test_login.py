@@ -43,7 +43,11 @@ def test_logout_needs_post_with_csrf(app, client, tree):
     _make_officer(app, tree)
     sign_in(client, "officer@example.org")
     assert client.get("/logout").status_code == 405
-    assert client.post("/logout", data={}).status_code == 400
+    # A browser's form with no CSRF token: refused by the CSRF check.
+    assert client.post("/logout", data={},
+                       content_type="application/x-www-form-urlencoded").status_code == 400
+    # No body type at all is not a browser's form: refused before the CSRF check.
+    assert client.post("/logout").status_code == 415
     assert client.get("/officer/").status_code == 200
 
 
