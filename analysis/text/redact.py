@@ -75,12 +75,17 @@ FLAT_THEN_ADDRESS = re.compile(r"\b(?i:flat|apartment|apt)\s+\d+[A-Za-z]?,?\s+\[
 ADDRESS = re.compile(
     rf"{_HOUSE_NUMBER}(?:{_CAP_WORD}\s+){{1,3}}(?i:{STREET_SUFFIXES})\b\.?"
 )
-# The same typed in lower case ("42 brangbourne road"), checked in _address: the fewest words
-# that reach a suffix, so a street is not run on into "car park" and then refused as a whole.
+# The same typed in lower case ("42 brangbourne road"), found by the fewest words that reach
+# a suffix (quick to fail); _addresses_any_case then takes the whole street from there.
 ADDRESS_ANY_CASE = re.compile(
     rf"{_HOUSE_NUMBER}(?P<street>(?:{_ANY_WORD}\s+){{1,3}}?)"
     rf"(?P<suffix>(?i:{STREET_SUFFIXES}))\b\.?"
 )
+# Exactly n street words then a suffix, matched where the street starts: a longer street
+# ("forest hill road" after "forest hill") is tried before the shortest one found.
+_STREET_OF = {n: re.compile(rf"(?P<street>(?:{_ANY_WORD}\s+){{{n}}})"
+                            rf"(?P<suffix>(?i:{STREET_SUFFIXES}))\b\.?")
+              for n in (1, 2, 3)}
 # Suffixes that are everyday words in lower case ("5 weeks blocking view", "2 big green"):
 # after a street name typed in lower case they are not read as a suffix.
 _LOWER_CASE_NOT_SUFFIXES = {"green", "end", "view", "square", "walk", "gate", "row", "yard",
@@ -249,15 +254,37 @@ def _postcode(match: re.Match[str]) -> str:
     return "[postcode]"
 
 
-def _address(match: re.Match[str]) -> str:
-    words = match.group("street").split()
+def _is_street(match: re.Match[str]) -> bool:
     # Typed in lower case: "42 brangbourne road", not "2 cars on the road" or "5 weeks
     # blocking view" (common words, or a suffix that is a word).
     common = common_words()
-    if (match.group("suffix").lower() in _LOWER_CASE_NOT_SUFFIXES
-            or any(word.lower() in common for word in words)):
-        return match.group(0)
-    return "[address]"
+    return not (match.group("suffix").lower() in _LOWER_CASE_NOT_SUFFIXES
+                or any(word.lower() in common for word in match.group("street").split()))
+
+
+def _addresses_any_case(text: str) -> str:
+    """Streets after a house number in any case: the longest that ends in a suffix.
+
+    Taking the shortest left "144 forest hill road" as "[address] road"; the longest alone
+    would run "42 brangbourne road car park" on to "park" and refuse it for "car". So each
+    length is tried, longest first, and the first street that passes _is_street is taken.
+    """
+    out: list[str] = []
+    position = 0
+    while match := ADDRESS_ANY_CASE.search(text, position):
+        start = match.start("street")
+        shortest = len(match.group("street").split())
+        for n in range(3, shortest - 1, -1):
+            street = match if n == shortest else _STREET_OF[n].match(text, start)
+            if street and _is_street(street):
+                out.append(text[position:match.start()] + "[address]")
+                position = street.end()
+                break
+        else:
+            out.append(text[position:match.end()])
+            position = match.end()
+    out.append(text[position:])
+    return "".join(out)
 
 
 def _is_shouting(text: str) -> bool:
@@ -388,7 +415,7 @@ def redact(text: str) -> str:
     text = _phones(text)
     text = FULL_POSTCODE.sub(_postcode, text)
     text = ADDRESS.sub("[address]", text)
-    text = ADDRESS_ANY_CASE.sub(_address, text)
+    text = _addresses_any_case(text)
     if "[address]" in text:
         text = FLAT_THEN_ADDRESS.sub("[address]", text)
     text = _vehicle(text)

@@ -227,6 +227,25 @@ def test_addresses_in_lower_case_are_redacted(text, expected):
 
 
 @pytest.mark.parametrize(
+    "text, expected",
+    [
+        # The whole street, not the fewest words that reach a suffix ("[address] road").
+        ("fly tipping at 144 forest hill road again", "fly tipping at [address] again"),
+        ("12 honor oak park road is dark", "[address] is dark"),
+        ("outside 3 st fillans rd.", "outside [address]"),
+        # A suffix that is a word in lower case ("green") can still be part of a street.
+        ("bins at 12 rushey green road", "bins at [address]"),
+        # No further than a street ends: "car" is a common word, so "car park" stays.
+        ("42 brangbourne road car park is dark", "[address] car park is dark"),
+        # No more than three words before the suffix (the same limit as before).
+        ("4 kirkdale sydenham upper norwood road", "4 kirkdale sydenham upper norwood road"),
+    ],
+)
+def test_lower_case_addresses_take_the_whole_street(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "2 cars on the road every morning",
