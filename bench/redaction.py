@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import difflib
-import importlib.util
+import importlib
 import os
 import platform
 import random
@@ -53,21 +53,31 @@ def texts() -> list[tuple[str, str]]:
 
 
 def redactor_at(revision: str, workdir: Path) -> tuple[Callable[[str], str], str]:
-    """The redact function of ``revision``, loaded from its own files (with its name list)."""
+    """The redact function of ``revision``, loaded from its own files (with its name list).
+
+    The redactor's modules (analysis/text/redact*.py, one file before the name rules moved out)
+    and data are copied into a package of their own, so their relative imports find each other
+    at that revision and not this tree's.
+    """
     commit = subprocess.run(["git", "rev-parse", "--short", revision], cwd=ROOT, check=True,
                             capture_output=True, text=True).stdout.strip()
-    package = workdir / "redact_at" / "analysis" / "text"
+    name = f"redact_at_{commit}"
+    package = workdir / name
     (package / "data").mkdir(parents=True)
-    data = subprocess.run(["git", "ls-tree", "--name-only", commit, "analysis/text/data/"],
-                          cwd=ROOT, check=True, capture_output=True, text=True).stdout.split()
-    for relative in ("analysis/text/redact.py", *data):
+    (package / "__init__.py").write_text("")
+    listed = subprocess.run(["git", "ls-tree", "--name-only", commit, "analysis/text/",
+                             "analysis/text/data/"],
+                            cwd=ROOT, check=True, capture_output=True, text=True).stdout.split()
+    wanted = re.compile(r"analysis/text/(?:redact\w*\.py|data/.+)")
+    for relative in filter(wanted.fullmatch, listed):
         content = subprocess.run(["git", "show", f"{commit}:{relative}"], cwd=ROOT, check=True,
                                  capture_output=True).stdout
         (package / Path(relative).relative_to("analysis/text")).write_bytes(content)
-    spec = importlib.util.spec_from_file_location(f"redact_at_{commit}", package / "redact.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
+    sys.path.insert(0, str(workdir))
+    try:
+        module = importlib.import_module(f"{name}.redact")
+    finally:
+        sys.path.remove(str(workdir))
     return module.redact, commit
 
 

@@ -12,16 +12,18 @@ first name, or a surname after "mr"), a plate written run together ("lk19xwp") a
 address read out ("jo dot bloggs at example dot net") are redacted unless a word in them is in
 the shipped list of common words (data/common_words.txt). Each such rule was checked against
 the public FixMyStreet reports with ``python -m bench.redaction --compare REV``.
+
+The name rules are in redact_names.py, the shipped word lists in redact_words.py.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
-NAMES_FILE = Path(__file__).with_name("data") / "first_names.txt"
-WORDS_FILE = Path(__file__).with_name("data") / "common_words.txt"
+from .redact_names import CAP_WORD, replace_names
+from .redact_words import NameList, common_words, first_names
+
+# The word lists keep the import path they had before the split (tests read them from here).
+__all__ = ["NameList", "common_words", "first_names", "redact"]
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # An address read out: "jo dot bloggs at example dot net", "name (at) gmail.com". It ends in a
@@ -64,7 +66,6 @@ STREET_SUFFIXES = (
     "Terrace|Tce|Crescent|Cres|Court|Ct|Hill|Rise|Walk|Square|Sq|Mews|Row|Vale|Parade|Gate|"
     "Park|Green|Estate|Yard|Wharf|Passage|Approach|Broadway|Vale|View|End"
 )
-_CAP_WORD = r"[A-Z][a-zA-Z'\-]+"
 _ANY_WORD = r"[A-Za-z][a-zA-Z'\-]+"
 _HOUSE_NUMBER = r"(?<![/\d:.-])\b\d{1,3}[A-Za-z]?(?:\s?-\s?\d{1,4}[A-Za-z]?)?,?\s+"
 # The flat before an address joins it afterwards ("Flat 3, [address]"): as an optional start
@@ -73,7 +74,7 @@ FLAT_THEN_ADDRESS = re.compile(r"\b(?i:flat|apartment|apt)\s+\d+[A-Za-z]?,?\s+\[
 # A house number (or flat/number range) then one to three capitalised words then a suffix.
 # Up to three digits, so a year ("in 2019 Lewisham Way was shut") is never a house number.
 ADDRESS = re.compile(
-    rf"{_HOUSE_NUMBER}(?:{_CAP_WORD}\s+){{1,3}}(?i:{STREET_SUFFIXES})\b\.?"
+    rf"{_HOUSE_NUMBER}(?:{CAP_WORD}\s+){{1,3}}(?i:{STREET_SUFFIXES})\b\.?"
 )
 # The same typed in lower case ("42 brangbourne road"), found by the fewest words that reach
 # a suffix (quick to fail); _addresses_any_case then takes the whole street from there.
@@ -111,89 +112,6 @@ _WORDS_NOT_PLATES = set(
     "MAN NEW NOW OLD SEE TWO WAY WHO BOY DID ITS LET PUT SAY SHE TOO USE BUS CAR VAN CCTV "
     "PCS RED BAD BIG FEW GOT LOT MAY OFF RUN SET TOP YES YET AGO ROAD".split()
 )
-
-# A cue then one or two capitalised words. Relations and titles are always followed by a
-# person; "called"/"named" only when they name someone ("a lad called Tyrone"), not when they
-# are the verb ("I called Thames Water"), which _names checks from the words before.
-NAME_CUES = re.compile(
-    r"(?:\b(?P<cue>neighbour|neighbor|neighbours|neighbors|landlord|landlady|son|daughter|"
-    r"husband|wife|partner|boyfriend|girlfriend|ex|brother|sister|friend|cousin|uncle|aunt|"
-    r"called|named|name is|name's|known as|nicknamed)\s+"
-    r"|\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)"
-    rf"(?P<who>{_CAP_WORD}(?:\s+{_CAP_WORD})?)"
-)
-# The same cues in lower case ("my neighbour john smith", "mr patel"): capitals tell nothing
-# here, so the word after the cue must be a listed first name (not an ambiguous one: "called
-# will") and the surname after it a word that is not common; after a title the surname alone.
-_CUES_LOWER = (
-    "neighbour neighbor neighbours neighbors landlord landlady son daughter husband wife partner "
-    "boyfriend girlfriend ex brother sister friend cousin uncle aunt called named nicknamed mr "
-    "mrs ms mx"
-).split() + ["name is", "name's", "known as"]
-# Searched in the comment lower-cased ("Neighbour john" too), the first name checked to be in
-# lower case as typed: a case-insensitive pattern was three times slower to search.
-NAME_CUES_LOWER = re.compile(
-    r"\b(?P<cue>" + "|".join(sorted(_CUES_LOWER, key=len, reverse=True))
-    + r")\.?\s+(?P<first>[a-z][a-z'\-]+)(?P<last>\s+[a-z][a-z'\-]+)?"
-)
-_TITLES_LOWER = {"mr", "mrs", "ms", "mx"}
-_CALLING_VERB_BEFORE = re.compile(
-    r"\b(?:I|i|we|they|he|she|you|have|has|had|was|were|'ve|just|already|and|then|who|"
-    r"police|never|even|also|always|once|twice|someone|somebody|finally|eventually)\s+$"
-)
-# Capitalised words that follow a cue but are not names ("I called Police", "my neighbour Lewisham").
-_NOT_NAMES = set(
-    "I The A An This That Police Council Lewisham Catford Deptford London Met Metropolitan "
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
-    "June July August September October November December Street Road Park Estate Housing "
-    "Homes Mum Dad Crimestoppers Tfl TfL Ambulance Fire Brigade And But Then Because Today "
-    "Yesterday Tonight Every".split()
-)
-_PLACE_WORDS = (
-    "Road|Rd|Street|St|Avenue|Lane|Close|Way|Drive|Grove|Gardens|Place|Terrace|Crescent|Court|"
-    "Hill|Rise|Walk|Square|Mews|Row|Park|Green|Estate|Station|School|Centre|Center|Bridge|"
-    "Library|Hospital|House|Tower|Hall|Church|Line|line|College|Academy|Field|Fields|Wood|Common"
-)
-NAME_THEN_PLACE = re.compile(
-    rf"^\s+(?:{_CAP_WORD}\s+)?(?i:{_PLACE_WORDS})\b|^['\u2019]s?\s+(?i:{_PLACE_WORDS})\b"
-)
-PLACE_BEFORE = re.compile(r"(?:\bSt\.?|\bSaint|\bMount|\bKing|\bQueen|\bPrince|\bLady|\bLord)\s+$")
-
-
-@dataclass(frozen=True)
-class NameList:
-    """First names split into those that are only names and those that are also words."""
-
-    names: frozenset[str]
-    ambiguous: frozenset[str]
-
-
-@lru_cache(maxsize=1)
-def first_names(path: Path = NAMES_FILE) -> NameList:
-    """Read the shipped first-name list (cached; the file is data, not code)."""
-    names: set[str] = set()
-    ambiguous: set[str] = set()
-    target = names
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line == "## AMBIGUOUS":
-            target = ambiguous
-        elif line and not line.startswith("#"):
-            target.add(line)
-    return NameList(frozenset(names), frozenset(ambiguous))
-
-
-@lru_cache(maxsize=1)
-def common_words(path: Path = WORDS_FILE) -> frozenset[str]:
-    """Read the shipped list of common words (cached), lower case."""
-    lines = (line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines())
-    return frozenset(line for line in lines if line and not line.startswith("#"))
-
-
-@lru_cache(maxsize=1)
-def _lower_case_names_set() -> frozenset[str]:
-    return frozenset(name.lower() for name in first_names().names)
-
 
 def _spelled_email(match: re.Match[str]) -> str:
     local = match.group("local").split()[0].lower()
@@ -321,90 +239,6 @@ def _vehicle(text: str) -> str:
     return PLATE_ANY_CASE.sub(replace_any_case, text)
 
 
-def _lower_case_names(text: str) -> str:
-    """Names after a cue in text typed in lower case (see NAME_CUES_LOWER)."""
-    names, common = _lower_case_names_set(), common_words()
-    lowered = text.lower()
-    if len(lowered) != len(text):
-        lowered = text  # a few letters ("İ") change length when lowered: positions would slip
-    out: list[str] = []
-    position = 0
-    while match := NAME_CUES_LOWER.search(lowered, position):
-        cue, first, last = match.group("cue"), match.group("first"), match.group("last")
-        after = text[match.end("first"):match.end("first") + 30]
-        end = 0
-        if cue in ("called", "named") and _CALLING_VERB_BEFORE.search(text[:match.start()]):
-            pass  # "i called tyrone's mum" is the verb
-        elif NAME_THEN_PLACE.match(after):
-            pass  # "a road called albert road"
-        elif not text[match.start("first"):match.end("first")].islower():
-            pass  # capitalised: NAME_CUES has decided
-        elif first in names:
-            end = match.end("first")
-            if last and _surname_like(last.strip(), common):
-                end = match.end("last")
-        elif cue in _TITLES_LOWER and _surname_like(first, common):
-            end = match.end("first")
-        if end:
-            out.append(text[position:match.start("first")] + "[name]")
-            position = end
-        else:  # the word may be a cue itself: "we called mr patel"
-            out.append(text[position:match.start("first")])
-            position = match.start("first")
-    out.append(text[position:])
-    return "".join(out)
-
-
-def _surname_like(word: str, common: frozenset[str]) -> bool:
-    # Not a common word, nor a verb form ("john parked", "mr smith shouting").
-    return (word not in common
-            and not (len(word) > 4 and word.endswith(("ed", "ing"))))
-
-
-def _names(text: str) -> str:
-    listed = first_names()
-
-    def cued(match: re.Match[str]) -> str:
-        words = match.group("who").split()
-        if words[0] in _NOT_NAMES or words[0].isupper():
-            return match.group(0)
-        cue = match.group("cue") or ""
-        if cue in ("called", "named") and _CALLING_VERB_BEFORE.search(text[:match.start()]):
-            return match.group(0)
-        if NAME_THEN_PLACE.match(text[match.end("who"):match.end("who") + 30]):
-            return match.group(0)  # "named after Albert Road" is a place
-        keep = 2 if len(words) == 2 and words[1] not in _NOT_NAMES else 1
-        rest = " " + " ".join(words[keep:]) if len(words) > keep else ""
-        start = match.start("who") - match.start(0)
-        return match.group(0)[:start] + "[name]" + rest
-
-    text = _lower_case_names(NAME_CUES.sub(cued, text))
-
-    # A listed first name, and the capitalised surname right after it when there is one.
-    out: list[str] = []
-    position = 0
-    words = list(re.finditer(rf"\b{_CAP_WORD}\b", text))
-    skip_until = -1
-    for index, word in enumerate(words):
-        if word.start() < skip_until or word.group(0) not in listed.names:
-            continue
-        after = text[word.end():word.end() + 30]
-        before = text[max(0, word.start() - 10):word.start()]
-        if NAME_THEN_PLACE.match(after) or PLACE_BEFORE.search(before):
-            continue
-        end = word.end()
-        if index + 1 < len(words):
-            following = words[index + 1]
-            gap = text[word.end():following.start()]
-            if gap.strip() == "" and following.group(0) not in _NOT_NAMES:
-                end = following.end()
-        out.append(text[position:word.start()])
-        out.append("[name]")
-        position = skip_until = end
-    out.append(text[position:])
-    return "".join(out)
-
-
 def redact(text: str) -> str:
     """Return the comment with personal data replaced by tokens such as [email] or [name]."""
     if not text:
@@ -420,4 +254,4 @@ def redact(text: str) -> str:
         text = FLAT_THEN_ADDRESS.sub("[address]", text)
     text = _vehicle(text)
     text = OUTWARD_ONLY.sub("[postcode]", text)
-    return _names(text)
+    return replace_names(text)
