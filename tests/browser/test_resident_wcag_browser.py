@@ -127,22 +127,29 @@ for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++
 return out;""")
 
 
-def test_text_spacing_clips_and_overlaps_nothing_at_360px(site, browser):  # noqa: F811
+def each_state(browser, site, viewport=PORTRAIT, **options):
+    """(language, state name, page, reach) for every resident page state in each language,
+    one browser context per language, closed however the caller's loop ends."""
     base_url, area, _names = site
-    problems: dict[str, object] = {}
     for lang in LANGS:
-        ctx = context(browser, base_url, PORTRAIT)
+        ctx = context(browser, base_url, viewport, **options)
         try:
             page = ctx.new_page()
             for name, reach in states(area):
-                reach(page, lang)
-                # The spacing really applies (0.16em of a 16-px font).
-                assert page.evaluate(ADD_SPACING, SPACING) == "2.56px", name
-                found = page.evaluate(SPACING_PROBLEMS)
-                if found:
-                    problems[f"{lang} {name}"] = found
+                yield lang, name, page, reach
         finally:
             ctx.close()
+
+
+def test_text_spacing_clips_and_overlaps_nothing_at_360px(site, browser):  # noqa: F811
+    problems: dict[str, object] = {}
+    for lang, name, page, reach in each_state(browser, site):
+        reach(page, lang)
+        # The spacing really applies (0.16em of a 16-px font).
+        assert page.evaluate(ADD_SPACING, SPACING) == "2.56px", name
+        found = page.evaluate(SPACING_PROBLEMS)
+        if found:
+            problems[f"{lang} {name}"] = found
     assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
 
 
@@ -234,28 +241,21 @@ def radio_contrast(page) -> dict[str, float]:
 
 
 def test_non_text_contrast_of_edges_radios_and_focus_ring_is_3_to_1(site, browser):  # noqa: F811
-    base_url, area, _names = site
     problems: dict[str, object] = {}
-    for lang in LANGS:
-        ctx = context(browser, base_url, PORTRAIT)
-        try:
-            page = ctx.new_page()
-            for name, reach in states(area):
-                reach(page, lang)
-                where = f"{lang} {name}"
-                found = page.evaluate(EDGES)
-                if found:
-                    problems[f"{where}: edges"] = found
-                faint = [s for s in tab_through(page, RING) if s["best"] < 3]
-                if faint:
-                    problems[f"{where}: focus ring under 3:1"] = faint
-                if name in QUESTION_STATES:
-                    radios = radio_contrast(page)
-                    faint_radios = {k: v for k, v in radios.items() if v < 3}
-                    if faint_radios or len(radios) != 2 * len(CLOSED_QUESTIONS):
-                        problems[f"{where}: radios under 3:1"] = faint_radios or radios
-        finally:
-            ctx.close()
+    for lang, name, page, reach in each_state(browser, site):
+        reach(page, lang)
+        where = f"{lang} {name}"
+        found = page.evaluate(EDGES)
+        if found:
+            problems[f"{where}: edges"] = found
+        faint = [s for s in tab_through(page, RING) if s["best"] < 3]
+        if faint:
+            problems[f"{where}: focus ring under 3:1"] = faint
+        if name in QUESTION_STATES:
+            radios = radio_contrast(page)
+            faint_radios = {k: v for k, v in radios.items() if v < 3}
+            if faint_radios or len(radios) != 2 * len(CLOSED_QUESTIONS):
+                problems[f"{where}: radios under 3:1"] = faint_radios or radios
     assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
 
 
@@ -280,32 +280,25 @@ return out;""")
 
 
 def test_forced_colours_keep_controls_focus_radios_and_errors_visible(site, browser):  # noqa: F811
-    base_url, area, _names = site
     problems: dict[str, object] = {}
-    for lang in LANGS:
-        ctx = context(browser, base_url, PORTRAIT)
-        try:
-            page = ctx.new_page()
-            for name, reach in states(area):
-                page.emulate_media(forced_colors="none")
-                reach(page, lang)
-                where = f"{lang} {name}"
-                page.evaluate(MARK_BACKGROUNDS)
-                page.emulate_media(forced_colors="active")
-                assert page.evaluate("matchMedia('(forced-colors: active)').matches")
-                found = page.evaluate(EDGES) + page.evaluate(FORCED_PROBLEMS)
-                if found:
-                    problems[f"{where}: edges"] = found
-                stops = tab_through(page, RING)
-                lost = [s for s in stops if s["outline"] == "none" or s["best"] < 3]
-                if lost or len(stops) < 3:
-                    problems[f"{where}: focus ring lost"] = lost or stops
-                if name in QUESTION_STATES:
-                    faint = {k: v for k, v in radio_contrast(page).items() if v < 3}
-                    if faint:
-                        problems[f"{where}: radios under 3:1"] = faint
-        finally:
-            ctx.close()
+    for lang, name, page, reach in each_state(browser, site):
+        page.emulate_media(forced_colors="none")
+        reach(page, lang)
+        where = f"{lang} {name}"
+        page.evaluate(MARK_BACKGROUNDS)
+        page.emulate_media(forced_colors="active")
+        assert page.evaluate("matchMedia('(forced-colors: active)').matches")
+        found = page.evaluate(EDGES) + page.evaluate(FORCED_PROBLEMS)
+        if found:
+            problems[f"{where}: edges"] = found
+        stops = tab_through(page, RING)
+        lost = [s for s in stops if s["outline"] == "none" or s["best"] < 3]
+        if lost or len(stops) < 3:
+            problems[f"{where}: focus ring lost"] = lost or stops
+        if name in QUESTION_STATES:
+            faint = {k: v for k, v in radio_contrast(page).items() if v < 3}
+            if faint:
+                problems[f"{where}: radios under 3:1"] = faint
     assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
 
 
@@ -326,24 +319,17 @@ return out.concat(document.getAnimations().map(a => 'running: ' + a.constructor.
 
 
 def test_reduced_motion_leaves_nothing_moving(site, browser):  # noqa: F811
-    base_url, area, _names = site
     problems: dict[str, object] = {}
-    for lang in LANGS:
-        ctx = context(browser, base_url, PORTRAIT, reduced_motion="reduce")
-        try:
-            page = ctx.new_page()
-            for name, reach in states(area):
-                reach(page, lang)
-                assert page.evaluate("matchMedia('(prefers-reduced-motion: reduce)').matches")
-                found = page.evaluate(MOTION)
-                # Hovering and focusing must not start anything either.
-                page.keyboard.press("Tab")
-                page.mouse.move(PORTRAIT["width"] / 2, PORTRAIT["height"] / 2)
-                found += page.evaluate(MOTION)
-                if found:
-                    problems[f"{lang} {name}"] = sorted(set(found))
-        finally:
-            ctx.close()
+    for lang, name, page, reach in each_state(browser, site, reduced_motion="reduce"):
+        reach(page, lang)
+        assert page.evaluate("matchMedia('(prefers-reduced-motion: reduce)').matches")
+        found = page.evaluate(MOTION)
+        # Hovering and focusing must not start anything either.
+        page.keyboard.press("Tab")
+        page.mouse.move(PORTRAIT["width"] / 2, PORTRAIT["height"] / 2)
+        found += page.evaluate(MOTION)
+        if found:
+            problems[f"{lang} {name}"] = sorted(set(found))
     assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
 
 
@@ -353,35 +339,28 @@ ORIENTATION_RULES = """() => [...document.styleSheets].flatMap(s => [...s.cssRul
 
 
 def test_a_landscape_phone_shows_everything_portrait_shows(site, browser):  # noqa: F811
-    base_url, area, _names = site
     problems: dict[str, object] = {}
     manifest = json.loads((ROOT / "pulse/static/manifest.webmanifest").read_text())
     if manifest.get("orientation", "any") not in ("any", "natural"):
         problems["manifest locks the orientation"] = manifest["orientation"]
-    for lang in LANGS:
-        ctx = context(browser, base_url, PORTRAIT)
-        try:
-            page = ctx.new_page()
-            for name, reach in states(area):
-                page.set_viewport_size(PORTRAIT)
-                reach(page, lang)
-                where = f"{lang} {name}"
-                upright = page.evaluate("document.body.innerText")
-                page.set_viewport_size(LANDSCAPE)
-                if page.evaluate("document.body.innerText") != upright:
-                    problems[f"{where}: text differs in landscape"] = True
-                width = page.evaluate("document.documentElement.scrollWidth")
-                if width > LANDSCAPE["width"]:
-                    problems[f"{where}: scrolls sideways"] = width
-                small = page.evaluate(SMALL_TARGETS)
-                if small:
-                    problems[f"{where}: small targets"] = small
-                locked = page.evaluate(ORIENTATION_RULES)
-                if locked:
-                    problems[f"{where}: orientation rules"] = locked
-            # And the survey can be answered and sent sideways: "already answered" did that.
-        finally:
-            ctx.close()
+    for lang, name, page, reach in each_state(browser, site):
+        page.set_viewport_size(PORTRAIT)
+        reach(page, lang)
+        where = f"{lang} {name}"
+        upright = page.evaluate("document.body.innerText")
+        page.set_viewport_size(LANDSCAPE)
+        if page.evaluate("document.body.innerText") != upright:
+            problems[f"{where}: text differs in landscape"] = True
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > LANDSCAPE["width"]:
+            problems[f"{where}: scrolls sideways"] = width
+        small = page.evaluate(SMALL_TARGETS)
+        if small:
+            problems[f"{where}: small targets"] = small
+        locked = page.evaluate(ORIENTATION_RULES)
+        if locked:
+            problems[f"{where}: orientation rules"] = locked
+    # And the survey can be answered and sent sideways: "already answered" did that.
     assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
 
 
@@ -419,41 +398,34 @@ def on_its_subject(selector: str) -> bool:
 
 
 def test_nothing_appears_on_hover_or_focus(site, browser):  # noqa: F811
-    base_url, area, _names = site
     problems: dict[str, object] = {}
-    for lang in LANGS:
-        ctx = context(browser, base_url, PORTRAIT)
-        try:
-            page = ctx.new_page()
-            for name, reach in states(area):
-                reach(page, lang)
-                where = f"{lang} {name}"
-                for selector, props in page.evaluate(HOVER_RULES):
-                    for part in selector.split(","):
-                        revealing = [p for p in props if REVEALING.match(p)]
-                        if revealing and not on_its_subject(part):
-                            problems[f"{where}: {part.strip()}"] = revealing
-                # No tooltips of our own; a title's tooltip is the browser's, but none is used.
-                tips = page.evaluate("document.querySelectorAll('[role=tooltip], [title]').length")
-                if tips:
-                    problems[f"{where}: tooltips"] = tips
-                if name not in ("area list", "questions with errors", "thank-you, how to report, "
-                                "you said we did"):
-                    continue
-                # Point at and focus every control: nothing else comes into view.
-                for i in range(page.evaluate(TARGETS)):
-                    target = page.evaluate(POINT_AT, i)
-                    before = set(page.evaluate(SHOWN)) - set(target["own"])
-                    page.mouse.move(target["x"], target["y"])
-                    hovered = set(page.evaluate(SHOWN)) - set(target["own"])
-                    page.evaluate(FOCUS_AT, i)
-                    focused = set(page.evaluate(SHOWN)) - set(target["own"])
-                    page.mouse.move(0, 0)
-                    if hovered != before or focused != before:
-                        problems[f"{where}: {target['name']} shows"] = sorted(
-                            (hovered | focused) ^ before)
-        finally:
-            ctx.close()
+    for lang, name, page, reach in each_state(browser, site):
+        reach(page, lang)
+        where = f"{lang} {name}"
+        for selector, props in page.evaluate(HOVER_RULES):
+            for part in selector.split(","):
+                revealing = [p for p in props if REVEALING.match(p)]
+                if revealing and not on_its_subject(part):
+                    problems[f"{where}: {part.strip()}"] = revealing
+        # No tooltips of our own; a title's tooltip is the browser's, but none is used.
+        tips = page.evaluate("document.querySelectorAll('[role=tooltip], [title]').length")
+        if tips:
+            problems[f"{where}: tooltips"] = tips
+        if name not in ("area list", "questions with errors", "thank-you, how to report, "
+                        "you said we did"):
+            continue
+        # Point at and focus every control: nothing else comes into view.
+        for i in range(page.evaluate(TARGETS)):
+            target = page.evaluate(POINT_AT, i)
+            before = set(page.evaluate(SHOWN)) - set(target["own"])
+            page.mouse.move(target["x"], target["y"])
+            hovered = set(page.evaluate(SHOWN)) - set(target["own"])
+            page.evaluate(FOCUS_AT, i)
+            focused = set(page.evaluate(SHOWN)) - set(target["own"])
+            page.mouse.move(0, 0)
+            if hovered != before or focused != before:
+                problems[f"{where}: {target['name']} shows"] = sorted(
+                    (hovered | focused) ^ before)
     assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
 
 
