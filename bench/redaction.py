@@ -3,6 +3,7 @@
     python -m bench.redaction                    # this tree's redactor
     python -m bench.redaction --compare HEAD     # this tree against the redactor at a commit
     python -m bench.redaction --compare HEAD --samples 40
+    python -m bench.redaction --compare HEAD --lower   # every text lower-cased first
 
 Runs ``analysis.text.redact.redact`` over the public FixMyStreet reports from Lewisham and
 the seed comments (written in residents' own style) and prints, per token kind, how many texts
@@ -11,7 +12,9 @@ gain that token, with a sample of the spans it replaced. With ``--compare REV`` 
 spans one redacts and the other does not are listed per kind: these reports are public and
 carry almost no personal data, so nearly every span a new rule adds here is over-redaction to
 be looked at. The time per comment of each redactor is measured in the same run (best of a
-few passes, interleaved), to read as a ratio on a shared machine.
+few passes, interleaved), to read as a ratio on a shared machine. With ``--lower`` every text
+is lower-cased before both redactors run: the public reports are written with capitals, and
+this is how the rules for comments typed on a phone in lower case are tried on them.
 """
 from __future__ import annotations
 
@@ -133,11 +136,13 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=25, help="spans shown per kind")
     parser.add_argument("--passes", type=int, default=3, help="timing passes (best is kept)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--lower", action="store_true",
+                        help="lower-case every text before the redactors run (phone typing)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
     corpus = texts()
-    raw = [text for _source, text in corpus]
+    raw = [text.lower() if args.lower else text for _source, text in corpus]
     with tempfile.TemporaryDirectory() as workdir:
         redactors = {"this tree": redact}
         if args.compare:
@@ -151,7 +156,7 @@ def main() -> None:
     print(f"bench.redaction on {platform.node()} ({platform.machine()}, {os.cpu_count()} cpus), "
           f"Python {platform.python_version()}, {stamp}")
     print(f"{len(raw)} texts: {fms} public reports (FixMyStreet Lewisham) + {len(raw) - fms} "
-          "seed comments")
+          f"seed comments{', lower-cased' if args.lower else ''}")
     labels = list(redactors)
     print("\ntexts gaining a token   " + "".join(f"{label:>16}" for label in labels))
     gained = {label: {kind: [] for kind in KINDS} for label in labels}
