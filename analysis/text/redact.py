@@ -8,7 +8,7 @@ cue ("my neighbour", "called", "Mr") or as a common first name from the shipped 
 
 Residents type on phones, often all in lower case, where capitals no longer tell a name or a
 street from a word. There a street after a house number, a name after a cue (only a listed
-first name, or a surname after "mr"), a plate written run together ("lk19xwp") and an e-mail
+first name, or a surname after "mr"), a plate ("lk19xwp", "lk 19 xwp") and an e-mail
 address read out ("jo dot bloggs at example dot net") are redacted unless a word in them is in
 the shipped list of common words (data/common_words.txt). Each such rule was checked against
 the public FixMyStreet reports with ``python -m bench.redaction --compare REV``.
@@ -97,13 +97,14 @@ VEHICLE_CURRENT = re.compile(r"\b[A-HJ-PR-Y][A-HJ-PR-Y]\s?(?:0[2-9]|[1-7]\d)\s?[
 # Prefix (1983-2001: A123 BCD) and suffix (1963-1983: ABC 123D) formats.
 VEHICLE_PREFIX = re.compile(r"\b[A-HJ-NP-Y]\d{1,3}\s?[A-HJ-PR-Y]{3}\b")
 VEHICLE_SUFFIX = re.compile(r"\b[A-HJ-PR-Y]{3}\s?\d{1,3}[A-HJ-NP-Y]\b")
-# In lower or mixed case ("lk19 xwp", "Lk19Xwp") only with letters and digits run together:
-# spaced, "to 20 the" or "at 63 and" would match. The prefix format only run together with
+# In lower or mixed case ("lk19 xwp", "Lk19Xwp") with letters and digits run together; spaced
+# ("lk 19 xwp") only when neither letter group is a common word: "to 20 the", "at 63 snd",
+# "no 25 was" are shaped like plates. The prefix format only run together with
 # two or three digits ("p202opo"); in lower case "a21 has", "x2 bed" are words. The suffix
 # format ("abc 123d") stays capitals only: on the public reports, in lower case, it matched
 # words every time ("and 15b", "the 10T") and a plate never.
 # One loose search finds candidates for both, checked upper-cased against the exact formats.
-PLATE_ANY_CASE = re.compile(r"(?<![A-Za-z])[A-Za-z]{1,2}\d{2,3}\s?[A-Za-z]{3}\b")
+PLATE_ANY_CASE = re.compile(r"(?<![A-Za-z])[A-Za-z]{1,2}\s?\d{2,3}\s?[A-Za-z]{3}\b")
 _CURRENT_JOINED = re.compile(r"[A-HJ-PR-Y]{2}(?:0[2-9]|[1-7]\d)\s?[A-HJ-PR-Z]{3}")
 _PREFIX_JOINED = re.compile(r"[A-HJ-NP-Y]\d{2,3}[A-HJ-PR-Y]{3}")
 # Three-letter groups that are words, for text written in capitals ("A21 AND", "THE 12B").
@@ -226,7 +227,12 @@ def _vehicle(text: str) -> str:
         if plate.isupper():
             return plate  # capitals were decided by the rules above
         upper = plate.upper()
-        if not (_CURRENT_JOINED.fullmatch(upper) or _PREFIX_JOINED.fullmatch(upper)):
+        area = re.match(r"[A-Z]+", upper).group(0)
+        if upper[len(area)].isspace():  # "lk 19 xwp": the current format only
+            if area.lower() in common_words() or not _CURRENT_JOINED.fullmatch(
+                    upper[:len(area)] + upper[len(area):].lstrip()):
+                return plate  # "at 63 snd", "no 20 and"
+        elif not (_CURRENT_JOINED.fullmatch(upper) or _PREFIX_JOINED.fullmatch(upper)):
             return plate
         letters = upper[-3:]
         if letters in _WORDS_NOT_PLATES or letters.lower() in common_words():

@@ -172,6 +172,11 @@ def test_names_after_a_cue_in_lower_case_are_redacted(text, expected):
         "my neighbour keeps parking on the pavement",
         "my neighbours dog barks all night",
         "we called police twice",
+        # An unlisted word after a relational cue is nearly always a verb or a noun: on the
+        # public reports lower-cased, not once a name (README, bench/RESULTS.md).
+        "the landlord should repair it",
+        "a neighbour cut down some of the tree",
+        "this neighbour regularly blocks the bays",
         "you miss the bus if you wait",
         "mr and mrs are on the form",
     ],
@@ -188,6 +193,9 @@ def test_lower_case_cues_without_a_listed_name_are_left_alone(text):
         ("the reg is lk19xwp", "the reg is [vehicle]"),
         ("Silver BMW reg EK55 kZE", "Silver BMW reg [vehicle]"),
         ("old bmw p202opo sorn", "old bmw [vehicle] sorn"),
+        ("white van lk 19 xwp parked on the pavement", "white van [vehicle] parked on the pavement"),
+        ("the reg is lk 19xwp", "the reg is [vehicle]"),
+        ("1. lm 66 zru 2. lo 08 ehb", "1. [vehicle] 2. [vehicle]"),
     ],
 )
 def test_vehicle_registrations_in_lower_or_mixed_case_are_redacted(text, expected):
@@ -206,6 +214,10 @@ def test_vehicle_registrations_in_lower_or_mixed_case_are_redacted(text, expecte
         "the 10T lorry and 1x bag",
         "No70 for the bus",
         "the a205 and the m25 were shut",
+        "outside no 25 was broken",           # spaced: a common word before the digits
+        "bins at 63 snd 65",
+        "nr 20 mph all the way",              # ... or after them
+        "the p 202 opo",                      # spaced prefix format: never in lower case
     ],
 )
 def test_lower_case_words_like_plates_are_left_alone(text):
