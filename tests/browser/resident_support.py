@@ -123,3 +123,16 @@ def context(browser, base_url, viewport=PHONE, scale=1, **options):  # noqa: F81
     return ctx
 
 
+# Tab from the top of the page to the end; ``probe`` describes each stop (null at the end).
+def tab_through(page, probe: str) -> list:
+    page.evaluate("() => { const m = document.createElement('span'); m.id = 'tab-start';"
+                  " m.tabIndex = -1; document.body.prepend(m); m.focus(); }")
+    stops: list = []
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(probe)
+        if stop is None or (stops and stop["name"] == stops[0]["name"]):
+            break
+        stops.append(stop)
+    page.evaluate("() => document.getElementById('tab-start').remove()")
+    return stops

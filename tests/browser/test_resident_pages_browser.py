@@ -25,7 +25,7 @@ from babel.messages.pofile import read_po
 from surveys.core import CORE
 from surveys.scales import SCALES
 from tests.browser.resident_support import (  # noqa: F401  (site is a fixture)
-    ACTION, ROOT, SCREENS, TOPIC, context, site, states)
+    ACTION, ROOT, SCREENS, TOPIC, context, site, states, tab_through)
 from tests.browser.test_axe import AXE, violations
 from tests.browser.test_survey_browser import (  # noqa: F401  (browser is a fixture)
     CHROMIUM, browser)
@@ -145,16 +145,7 @@ def test_every_state_is_axe_clean_focus_visible_and_in_its_language(site, browse
                 if found:
                     problems[f"{where}: axe"] = found
                 # Tab through the whole page from the top: every stop shows where it is.
-                page.evaluate("() => { const m = document.createElement('span');"
-                              " m.id = 'tab-start'; m.tabIndex = -1; document.body.prepend(m);"
-                              " m.focus(); }")
-                stops = []
-                for _ in range(60):
-                    page.keyboard.press("Tab")
-                    stop = page.evaluate(FOCUS)
-                    if stop is None or (stops and stop["name"] == stops[0]["name"]):
-                        break
-                    stops.append(stop)
+                stops = tab_through(page, FOCUS)
                 hidden = [s["name"] for s in stops if not (s["ring"] and s["seen"])]
                 if hidden or len(stops) < 3:
                     problems[f"{where}: focus not shown"] = hidden or stops

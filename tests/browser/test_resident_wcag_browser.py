@@ -35,7 +35,7 @@ from babel.messages.pofile import read_po
 
 from surveys.core import CORE
 from tests.browser.resident_support import (  # noqa: F401  (site is a fixture)
-    CODED, ROOT, context, site, states)
+    CODED, ROOT, context, site, states, tab_through)
 from tests.browser.test_resident_pages_browser import SMALL_TARGETS
 from tests.browser.test_survey_browser import (  # noqa: F401  (browser is a fixture)
     CHROMIUM, browser)
@@ -151,21 +151,6 @@ def test_text_spacing_clips_and_overlaps_nothing_at_360px(site, browser):  # noq
         if found:
             problems[f"{lang} {name}"] = found
     assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
-
-
-# Tab from the top of the page to the end; ``probe`` describes each stop (null at the end).
-def tab_through(page, probe: str) -> list:
-    page.evaluate("() => { const m = document.createElement('span'); m.id = 'tab-start';"
-                  " m.tabIndex = -1; document.body.prepend(m); m.focus(); }")
-    stops: list = []
-    for _ in range(80):
-        page.keyboard.press("Tab")
-        stop = page.evaluate(probe)
-        if stop is None or (stops and stop["name"] == stops[0]["name"]):
-            break
-        stops.append(stop)
-    page.evaluate("() => document.getElementById('tab-start').remove()")
-    return stops
 
 
 # The focus ring at the current Tab stop: its bands (outline, then box-shadow colours) and the
