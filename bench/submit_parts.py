@@ -44,8 +44,8 @@ PARTS = [
     ("all rows written (add_response), of which:", [("pulse/survey/operations", "add_response")]),
     ("· safeguarding screen of the comment", [("pulse/text/operations", "screen_comments")]),
     ("· redaction of the comment", [("analysis/text/redact", "redact")]),
-    ("· estimates dirty mark (first statement: takes the connection)",
-     [("pulse/estimates/operations", "mark_dirty")]),
+    ("· estimates dirty mark (names the new response)",
+     [("pulse/estimates/operations", "mark_added")]),
     ("commit", [("sqlalchemy/orm/scoping", "commit")]),
     ("response headers and cookies (Flask process_response)", [("flask/app", "process_response")]),
 ]
