@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask import (Blueprint, abort, flash, make_response, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -79,7 +80,9 @@ def create():
 def edit(user_id: int):
     user = _user_or_404(user_id)
     form = EditUserForm(obj=user)
-    if not form.is_submitted():
+    if not form.is_submitted() or "areas" not in request.form:
+        # The box holds codes as text. Left out of a POST, WTForms would keep the user's own
+        # list of areas there (the object's attribute): the areas stay as they are instead.
         form.areas.data = " ".join(a.code for a in user.areas)
     if form.validate_on_submit() and (areas := _resolve_areas(form)) is not None:
         try:

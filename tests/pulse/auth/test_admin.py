@@ -105,3 +105,20 @@ def test_admin_pages_have_no_inline_script(app, client, tree):
                  "/account/totp", "/officer/"):
         text = client.get(path).get_data(as_text=True)
         assert "<script" not in text and "onclick" not in text, path
+
+
+def test_an_edit_without_the_areas_field_keeps_the_users_areas(app, client, tree):
+    # A browser always sends the box; a hand-made POST that leaves it out once reached the
+    # view as the user's list of areas (WTForms keeps the object's attribute) and was a 500.
+    _admin(app, client)
+    with app.app_context():
+        make_user("o@example.org", "officer", [tree.ward_a])
+    uid = _user_id(app, "o@example.org")
+    response = client.post(f"/admin/users/{uid}", data={
+        "csrf_token": csrf_from(client, f"/admin/users/{uid}"), "role": "officer"})
+    assert response.status_code == 302
+    assert tree.ward_a in client.get(f"/admin/users/{uid}").get_data(as_text=True)
+    with app.app_context():
+        from pulse.auth.queries import user_by_email
+
+        assert [a.code for a in user_by_email("o@example.org").areas] == [tree.ward_a]
