@@ -16,6 +16,10 @@ comments are shown, the redaction tokens must be there instead, so the check is 
 
 A new GET route with URL parameters fails here until it is given values in ``FILL`` or a
 reason in ``UNFILLED``; a new export format or a new kind of body fails until it is decoded.
+Two sibling modules reuse this seed and these checks: tests/pulse/test_staff_posts_privacy.py
+sends every staff POST route a form with its fields missing, invalid or (where it ends on
+comments) valid, and reads the page it ends on; tests/pulse/test_welsh_pages_privacy.py
+fetches the residents' pages again in Welsh (``?lang=cy``).
 The output-by-output checks stay where they are (tests/pulse/exports, tests/pulse/officer,
 tests/pulse/packs, tests/pulse/api, tests/pulse/test_output_payload_corpora.py).
 """
@@ -186,7 +190,8 @@ def seeded(app, runner, survey_area):
         officer_id = user_by_email("officer@example.org").id
     return SimpleNamespace(
         borough=survey_area.borough, ward=survey_area.ward, wave_id=survey_area.wave_id,
-        response_id=stored[0][1], officer_id=officer_id, period=period, officer=officer,
+        comment_id=stored[0][0], response_id=stored[0][1],
+        officer_id=officer_id, period=period, officer=officer,
         pack_run=int(asked.headers["Location"].rstrip("/").rsplit("/", 1)[1]), export_runs={})
 
 
