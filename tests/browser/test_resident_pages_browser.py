@@ -8,8 +8,9 @@ yet open, the single-use code pages (enter, a wrong code, not needed), a page no
 privacy notice, the accessibility statement and "you said, we did".
 
 On each, at 360 x 640, at 320 px wide (WCAG 1.4.10 reflow) and at 200% zoom (1280 device
-pixels): no sideways scrolling and every target at least 44 x 44 CSS px, links inside a sentence
-excepted (WCAG 2.5.8's inline exception). At 360 px: axe-core clean, a visible focus on every
+pixels): no sideways scrolling, every target at least 44 x 44 CSS px, links inside a sentence
+excepted (WCAG 2.5.8's inline exception), and no list whose bullets stand beside the last line
+of a wrapped item instead of its first. At 360 px: axe-core clean, a visible focus on every
 control reached by Tab, the page's lang, headings in order, "Error:" leading the title of a page
 with errors, and no English interface text left on a Welsh page.
 """
@@ -48,6 +49,18 @@ SMALL_TARGETS = """() => [...document.querySelectorAll(
   .filter(([, r]) => r.width < 44 || r.height < 44)
   .map(([name, r]) => `${name} ${Math.round(r.width)}x${Math.round(r.height)}`)"""
 
+# A bulleted item that starts with an inline block of several lines: the browser puts the
+# bullet beside the block's last line, so the list reads as if each bullet began the next item.
+STRAY_BULLETS = """() => [...document.querySelectorAll('li')]
+  .filter(li => li.offsetParent !== null && getComputedStyle(li).listStyleType !== 'none')
+  .map(li => [li, [...li.childNodes].find(n => n.nodeType === 1 || n.textContent.trim())])
+  .filter(([, c]) => c && c.nodeType === 1)
+  .filter(([, c]) => { const s = getComputedStyle(c);
+    const inner = c.getBoundingClientRect().height - parseFloat(s.paddingTop)
+      - parseFloat(s.paddingBottom);
+    return s.display === 'inline-block' && inner > 1.5 * parseFloat(s.lineHeight); })
+  .map(([li]) => li.textContent.trim().slice(0, 40))"""
+
 
 def test_every_state_fits_small_screens_and_zoom_with_44px_targets(site, browser):  # noqa: F811
     base_url, area, _names = site
@@ -66,6 +79,9 @@ def test_every_state_fits_small_screens_and_zoom_with_44px_targets(site, browser
                     small = page.evaluate(SMALL_TARGETS)
                     if small:
                         problems[f"{where}: small targets"] = small
+                    stray = page.evaluate(STRAY_BULLETS)
+                    if stray:
+                        problems[f"{where}: bullets beside the last line"] = stray
                 # The skip link is a target too, once it shows itself.
                 page.goto(f"/s/?lang={lang}")
                 page.keyboard.press("Tab")
