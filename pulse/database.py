@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
+from werkzeug.datastructures import MultiDict
 
 from .extensions import db
 
@@ -53,21 +54,30 @@ STAFF_BLUEPRINTS = frozenset({"admin", "admin_users", "api_tokens", "auth", "exp
                               "packs"})
 
 
+def refuse_nul(*fields: MultiDict) -> None:
+    """Abort with a 400 that says why when any value of ``fields`` holds a NUL character.
+
+    Every value counts, not only the first of a name sent twice: a view may read them all.
+    """
+    if any("\x00" in value for multi in fields for _name, value in multi.items(multi=True)):
+        abort(400, description=_("Part of what you sent contains a character that cannot be "
+                                 "stored (a NUL byte). Remove it and send it again."))
+
+
 def _refuse_nul() -> None:
     """Refuse a NUL character in a staff request's query or form with a 400 that says why.
 
     PostgreSQL cannot store NUL in text and raises when one is sent, which would be a 500;
     SQLite would store it silently and the two backends would disagree. Multipart bodies
-    (uploads) are left to their views, which set their own size limit before parsing.
+    (uploads) are left to their views, which set their own size limit before parsing and
+    then call :func:`refuse_nul` themselves.
     """
     if request.blueprint not in STAFF_BLUEPRINTS:
         return
-    values = list(request.args.values())
     if request.mimetype == "application/x-www-form-urlencoded":
-        values += list(request.form.values())
-    if any("\x00" in value for value in values):
-        abort(400, description=_("Part of what you sent contains a character that cannot be "
-                                 "stored (a NUL byte). Remove it and send it again."))
+        refuse_nul(request.args, request.form)
+    else:
+        refuse_nul(request.args)
 
 
 def init_app(app: Flask) -> None:

@@ -5,6 +5,7 @@ import io
 import json
 
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from tests.support import csrf_from, form_tokens
 
@@ -102,6 +103,33 @@ def test_odd_features_are_rejected_in_the_preview_not_a_500(app, client, auth, t
         refused = _post_file(client, "/admin/areas/boundaries", content, "a.geojson",
                              parent="", level="ward")
         assert refused.status_code == 422 and message in refused.get_data(as_text=True)
+    assert _count_areas(app) == before
+
+
+def test_a_nul_byte_beside_an_upload_is_a_400_that_says_why(app, client, auth, tree):
+    """Multipart is read inside the view, after the NUL check of every other staff form: the
+    upload views check it themselves (a NUL in the parent's code was a 500 on PostgreSQL, one
+    in the level kept with the file). A NUL in a name's second value counts as well."""
+    from pathlib import Path
+
+    auth.login("admin")
+    before = _count_areas(app)
+    content = _geojson(_feature("LW-05", "Ladywell Fields"))
+    for fields in ({"parent": "E0\x009000023", "level": "ward"},
+                   {"parent": tree.borough, "level": "wa\x00rd"}):
+        page = _post_file(client, "/admin/areas/boundaries", content, "areas.geojson", **fields)
+        assert page.status_code == 400, (fields, page.status_code)
+        assert "NUL byte" in page.get_data(as_text=True)
+    margins = _post_file(client, "/admin/areas/margins", b"area_code,dimension,category,"
+                         b"population\n", "m.csv", note="x\x00y")
+    assert margins.status_code == 400 and "NUL byte" in margins.get_data(as_text=True)
+    uploads = Path(app.instance_path) / "uploads"
+    assert not uploads.exists() or not any(uploads.rglob("*.*")), "nothing kept"
+    token = csrf_from(client, f"/admin/areas/{tree.ward_a}")
+    twice = client.post(f"/admin/areas/{tree.ward_a}", data=MultiDict([
+        ("csrf_token", token), ("name", "Fine"), ("name", "Not\x00fine"),
+        ("parent", tree.borough)]))
+    assert twice.status_code == 400 and "NUL byte" in twice.get_data(as_text=True)
     assert _count_areas(app) == before
 
 
