@@ -1,0 +1,346 @@
+"""The catch-all for hostile values: every field of every staff form, one at a time.
+
+The forms are found, not named: every staff GET page (the blueprints in STAFF_BLUEPRINTS,
+URL parameters filled from the seeded data of tests/pulse/test_staff_outputs_privacy.py) is
+fetched as the admin, an officer and someone signed out, and each ``<form method="post">`` is
+read for its action and its fields' default values, as a browser would send them. For each
+staff POST route one such form is taken; then, field by field, it is posted with its defaults
+(and a fresh CSRF token) but that one field replaced by each of ``HOSTILE``, or sent twice with
+two different values.
+
+No reply may be a 5xx; each is a redirect (with no line break in its Location), a page or a
+file, or a 4xx page that says why; no reply sets a header from a field's text. After each
+route no stored row holds a NUL byte, or text longer than its column allows (SQLite keeps
+both silently, where PostgreSQL raises), and the database still answers.
+
+A staff POST route whose form is on no page fails here until it is found or given a reason in
+``NOT_FOUND``. Forms that show only once another has acted (``LATER``) and the routes that
+change what later requests see (test_staff_posts_privacy.py's ``LAST``: retiring and restoring
+the ward, closing its wave) are sent after the rest, each form found again at its turn; the
+route that would end the run (signing out) is in ``SKIPPED``. Forms that act on an account
+are the spare account's, never a signed-in one's.
+"""
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+from flask import url_for
+from sqlalchemy import String, select
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+
+from pulse.database import STAFF_BLUEPRINTS
+from tests.pulse.test_staff_outputs_privacy import (  # noqa: F401  (seeded is a fixture)
+    FILL, QUERY, get_routes, seeded, signed_in)
+from tests.pulse.test_staff_posts_privacy import LAST, POST_FILL, _prepare, staff_post_routes
+from tests.support import csrf_from, make_user
+
+#: What replaces one field's value at a time.
+HOSTILE = {
+    "nul": "before\x00after",
+    "crlf": "x\r\nSet-Cookie: a=1",
+    "long": "w" * 5000,
+    # Right-to-left override, combining marks, a zero-width joiner sequence, a BOM.
+    "unicode": "\u202eoll\u0301\u0308e\u0336h \U0001F469\U0001F3FD\u200d\U0001F692\ufeff",
+    "negative": "-1",
+    "huge": str(10**30),
+}
+#: Staff POST routes whose form is on no page a staff member (or someone signed out) is shown
+#: with the seeded data, and why.
+NOT_FOUND = {
+    "admin.local_edit": "needs a local instrument variant, and the seeded survey is the core "
+                        "instrument's (test_staff_posts_privacy.py's NOT_POSTED says the same)",
+    "admin.boundaries_confirm": "shown only after a boundary file has been uploaded and checked",
+    "admin.margins_confirm": "shown only after a margins file has been uploaded and checked",
+    "auth.code": "the second step of signing in, shown only to someone half signed in",
+    "auth.reset": "shown only with a reset link's token",
+    "auth.totp_confirm": "shown only after auth.totp_start has begun enrolment",
+    "auth.totp_remove": "shown only to an account enrolled in TOTP",
+}
+#: Staff POST routes whose form shows only once a route sent before it has acted, and how: they
+#: are sent after the rest, in this order, each form found again at its turn (as LAST's are).
+LATER = {
+    "admin.restore": "shown for an excluded response: admin.exclude's form excluded it (a "
+                     "reason with a line break in it is still a reason)",
+    "admin_users.enable": "shown for a disabled account: the spare one, which admin_users."
+                          "disable's form (its CSRF token sent twice, the first one kept) disabled",
+}
+#: Staff POST routes that are found but not sent, and why.
+SKIPPED = {
+    "auth.logout": "signs the admin out: every POST after it would meet the sign-in page",
+}
+#: GET pages fetched for forms, with parameters where FILL's would do harm: the user edited is
+#: the spare account, so its disable and reset forms never touch a signed-in user.
+PAGE_FILL = {**FILL, "admin_users.edit": lambda s, role: {"user_id": s.spare_id}}
+#: GET routes not fetched for forms: downloads and runs of exports the seed does not make.
+NO_FORMS = {"exports.run", "exports.download", "packs.download", "static"}
+
+
+class Forms(HTMLParser):
+    """Every ``<form method="post">`` of a page: its action, body type and what a browser
+    would send for it untouched (checked boxes, selected options, the first submit button)."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = page
+        self.forms: list[SimpleNamespace] = []
+        self._form: SimpleNamespace | None = None
+        self._select: SimpleNamespace | None = None
+        # An open textarea or option: [kind, its name or value, selected, its text so far].
+        self._text: list | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {key: value or "" for key, value in attrs}
+        if tag == "form":
+            if a.get("method", "get").lower() == "post":
+                self._form = SimpleNamespace(
+                    action=a.get("action") or self.page, page=self.page, fields=[], names=[],
+                    multipart="multipart" in a.get("enctype", ""))
+                self.forms.append(self._form)
+            return
+        form = self._form
+        if form is None:
+            return
+        if tag == "option" and self._select is not None:
+            self._end_option()  # </option> may be left out
+            self._text = ["option", a.get("value"), "selected" in a, ""]
+            return
+        name = a.get("name")
+        if not name:
+            return
+        if name not in form.names:
+            form.names.append(name)
+        kind = a.get("type", "text").lower()
+        sent = {n for n, _v in form.fields}
+        if tag == "input":
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            if kind in ("file", "image", "reset", "button") or (kind == "submit" and name in sent):
+                return
+            form.fields.append((name, a.get("value", "on" if kind == "checkbox" else "")))
+        elif tag == "button" and kind == "submit" and name not in sent:
+            form.fields.append((name, a.get("value", "")))
+        elif tag == "select":
+            self._select = SimpleNamespace(name=name, multiple="multiple" in a, options=[],
+                                           selected=[])
+        elif tag == "textarea":
+            self._text = ["textarea", name, False, ""]
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_data(self, data):
+        if self._text is not None:
+            self._text[3] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "option":
+            self._end_option()
+        elif tag == "textarea" and self._text and self._form is not None:
+            # A browser drops the one line break that follows <textarea>.
+            text = self._text[3]
+            self._form.fields.append((self._text[1], text[1:] if text[:1] == "\n" else text))
+            self._text = None
+        elif tag == "select" and self._select is not None and self._form is not None:
+            self._end_option()
+            chosen = self._select.selected or self._select.options[:1]
+            chosen = chosen if self._select.multiple else chosen[-1:]
+            self._form.fields += [(self._select.name, value) for value in chosen]
+            self._select = None
+
+    def _end_option(self) -> None:
+        if self._text and self._text[0] == "option" and self._select is not None:
+            _kind, value, selected, text = self._text
+            value = text.strip() if value is None else value
+            self._select.options.append(value)
+            if selected:
+                self._select.selected.append(value)
+            self._text = None
+
+
+def post_forms(html: str, page: str) -> list[SimpleNamespace]:
+    parser = Forms(page)
+    parser.feed(html)
+    parser.close()
+    return parser.forms
+
+
+def page_paths(app, s) -> list[str]:
+    """Every GET page's path, its parameters filled from the seeded data."""
+    paths = []
+    with app.test_request_context():
+        for rule in get_routes(app):
+            if rule.endpoint in NO_FORMS or rule.endpoint.startswith("api."):
+                continue
+            if rule.arguments and rule.endpoint not in PAGE_FILL:
+                continue  # UNFILLED in test_staff_outputs_privacy.py, with its reason
+            values = PAGE_FILL[rule.endpoint](s, "admin") if rule.arguments else {}
+            query = QUERY.get(rule.endpoint, lambda s: {})(s)
+            paths.append(url_for(rule.endpoint, **values, **query))
+    return paths
+
+
+def find_forms(app, s, clients: dict, endpoints=None) -> dict[str, tuple[str, SimpleNamespace]]:
+    """For each staff POST route (of ``endpoints``, if given), one form that posts to it and
+    who was shown it. A route with URL parameters takes the form whose action is its
+    POST_FILL path: the seeded row it is meant to act on, never a signed-in account."""
+    adapter = app.url_map.bind("localhost")
+    paths = page_paths(app, s)
+    found: dict[str, tuple[str, SimpleNamespace]] = {}
+    for who, client in clients.items():
+        with app.test_request_context():
+            role = "admin" if who == "visitor" else who  # no such form is shown signed out
+            wanted = {e: url_for(e, **fill(s, role)) for e, fill in POST_FILL.items()}
+        for path in paths:
+            reply = client.get(path)
+            if reply.status_code != 200 or reply.mimetype != "text/html":
+                continue
+            for form in post_forms(reply.get_data(as_text=True), path):
+                action = urlsplit(form.action).path
+                try:
+                    endpoint, _args = adapter.match(action, method="POST")
+                except (NotFound, MethodNotAllowed):
+                    continue
+                if (endpoint in found or endpoint.partition(".")[0] not in STAFF_BLUEPRINTS
+                        or (endpoints is not None and endpoint not in endpoints)
+                        or wanted.get(endpoint, action) != action):
+                    continue
+                found[endpoint] = (who, form)
+    return found
+
+
+def error_titles(app) -> set[str]:
+    from pulse.errors import _titles
+
+    with app.test_request_context():
+        return set(_titles().values())
+
+
+def reply_problems(reply, titles: set[str]) -> list[str]:
+    """What is wrong with a reply to a hostile value: a 5xx, a redirect without a clean
+    Location, a header made from the field's text, a 4xx that does not say why (the form's
+    summary of what to fix, or a flashed error, both ``role="alert"``; or an error page)."""
+    problems = []
+    body = reply.get_data()
+    reply.close()
+    if reply.status_code >= 500:
+        return [f"{reply.status_code}"]
+    for key, value in reply.headers.items():
+        if "\r" in value or "\n" in value or (key == "Set-Cookie" and value.startswith("a=")):
+            problems.append(f"header {key}: {value[:80]!r}")
+    if 300 <= reply.status_code < 400:
+        if not reply.headers.get("Location"):
+            problems.append(f"{reply.status_code} without a Location")
+    elif reply.status_code >= 400:
+        html = body.decode("utf-8", "replace")
+        if reply.mimetype != "text/html" or not (
+                'role="alert"' in html or any(f"<h1>{t}</h1>" in html for t in titles)):
+            problems.append(f"{reply.status_code} without a reason shown")
+    elif not body:
+        problems.append(f"{reply.status_code} with nothing in it")
+    return problems
+
+
+def stored_problems(app) -> list[str]:
+    """Stored text holding a NUL byte or longer than its column; the query proves the database
+    still answers after what was sent."""
+    from pulse.extensions import db
+
+    problems = []
+    with app.app_context():
+        for table in db.metadata.sorted_tables:
+            columns = [c for c in table.columns
+                       if isinstance(c.type, String) or c.type.__class__.__name__ == "JSON"]
+            if not columns:
+                continue
+            for row in db.session.execute(select(*columns)):
+                for column, value in zip(columns, row):
+                    if value is None:
+                        continue
+                    if not isinstance(value, str):  # JSON: a NUL in it is written \u0000
+                        if "\\u0000" in json.dumps(value):
+                            problems.append(f"{table.name}.{column.name} holds a NUL byte")
+                        continue
+                    if "\x00" in value:
+                        problems.append(f"{table.name}.{column.name} holds a NUL byte")
+                    length = getattr(column.type, "length", None)
+                    if length and len(value) > length:
+                        problems.append(f"{table.name}.{column.name} holds {len(value)} "
+                                        f"characters (its column takes {length})")
+    return sorted(set(problems))
+
+
+def bodies(form, field: str, token: str):
+    """The form's defaults with ``field`` replaced by each hostile value, then sent twice."""
+    defaults = [(n, token if n == "csrf_token" else v) for n, v in form.fields if n != field]
+    default = next((v for n, v in form.fields if n == field), "")
+    for label, value in HOSTILE.items():
+        yield label, MultiDict([*defaults, (field, value)])
+    yield "twice", MultiDict([*defaults, (field, default or "1"), (field, "2")])
+
+
+def test_the_routes_listed_are_staff_post_routes(app):
+    routes = {r.endpoint for r in staff_post_routes(app)}
+    assert not (set(NOT_FOUND) | set(SKIPPED)) - routes, "no such routes (any more)"
+    assert not set(NOT_FOUND) & set(SKIPPED)
+    assert not set(LATER) - routes and not set(LATER) & (set(NOT_FOUND) | set(LAST))
+
+
+def clients(app, s) -> dict:
+    # Signing in (and the sign-in form's own posts) many times over: more than the real limit.
+    app.config["PULSE_LOGIN_LIMIT"] = "100000 per minute"
+    signed = {"admin": signed_in(app, "admin", []), "officer": s.officer,
+              "visitor": app.test_client()}
+    # _prepare issues an API token to every role's account.
+    with app.app_context():
+        for role in ("viewer", "analyst"):
+            make_user(f"{role}@example.org", role, [s.borough])
+    return signed
+
+
+def test_hostile_values_in_every_field_of_every_staff_form(app, seeded):
+    who_is = clients(app, seeded)
+    _prepare(app, seeded)
+    found = find_forms(app, seeded, who_is)
+    routes = {r.endpoint for r in staff_post_routes(app)}
+    missing = routes - set(found) - set(NOT_FOUND) - set(LATER) - set(LAST)
+    assert not missing, ("no form on any page posts to these routes: find it, or give a "
+                         f"reason in NOT_FOUND: {sorted(missing)}")
+    assert not set(found) & set(NOT_FOUND), (
+        f"found after all, take them out of NOT_FOUND: {sorted(set(found) & set(NOT_FOUND))}")
+    tokens = {who: csrf_from(client, "/login" if who == "visitor" else "/account")
+              for who, client in who_is.items()}
+    titles = error_titles(app)
+    problems: list[str] = []
+    # The routes that change what later requests see go last, their forms found again then.
+    order = sorted(set(found) - set(LATER) - set(LAST)) + [*LATER, *LAST]
+    assert stored_problems(app) == []  # the seed itself holds none
+    sent = 0
+    for endpoint in order:
+        if endpoint in SKIPPED:
+            continue
+        if endpoint in LAST or endpoint in LATER:
+            again = find_forms(app, seeded, who_is, {endpoint})
+            assert endpoint in again, f"{endpoint}'s form is gone"
+            found[endpoint] = again[endpoint]
+        who, form = found[endpoint]
+        client = who_is[who]
+        for field in form.names:
+            for label, data in bodies(form, field, tokens[who]):
+                reply = client.post(form.action, data=data, content_type=(
+                    "multipart/form-data" if form.multipart else None))
+                sent += 1
+                problems += [f"{endpoint} {field}={label}: {p}"
+                             for p in reply_problems(reply, titles)]
+        # Each new one named once, after the route that stored it.
+        problems += [f"after {endpoint}: {p}" for p in stored_problems(app)
+                     if f"{p}" not in "\n".join(problems)]
+        if who != "visitor" and endpoint not in LAST:
+            assert who_is[who].get("/account").status_code == 200, (endpoint, "signed out")
+    assert sent > 500
+    assert not problems, "\n".join(problems)
