@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .redact_words import common_words, first_names
+from .redact_words import census_first_names, common_words, first_names
 
 # A word with a capital, the shape of a name (and of a street name in redact.py).
 CAP_WORD = r"[A-Z][a-zA-Z'\-]+"
@@ -54,7 +54,8 @@ _NOT_NAMES = set(
 _PLACE_WORDS = (
     "Road|Rd|Street|St|Avenue|Lane|Close|Way|Drive|Grove|Gardens|Place|Terrace|Crescent|Court|"
     "Hill|Rise|Walk|Square|Mews|Row|Park|Green|Estate|Station|School|Centre|Center|Bridge|"
-    "Library|Hospital|House|Tower|Hall|Church|Line|line|College|Academy|Field|Fields|Wood|Common"
+    "Library|Hospital|House|Tower|Hall|Church|Line|line|College|Academy|Field|Fields|Wood|Common|"
+    "Vale|Alley|Bank|Yard|Path|Villas|Towers|Parade|Passage|Wharf|Quay"
 )
 NAME_THEN_PLACE = re.compile(
     rf"^\s+(?:{CAP_WORD}\s+)?(?i:{_PLACE_WORDS})\b|^['\u2019]s?\s+(?i:{_PLACE_WORDS})\b"
@@ -64,7 +65,11 @@ PLACE_BEFORE = re.compile(r"(?:\bSt\.?|\bSaint|\bMount|\bKing|\bQueen|\bPrince|\
 
 @lru_cache(maxsize=1)
 def _lower_case_names_set() -> frozenset[str]:
-    return frozenset(name.lower() for name in first_names().names)
+    # Both lists: in lower case the cue has already said a name follows. A name either list
+    # calls a word ("will", "may", "hope") stays out.
+    curated, census = first_names(), census_first_names()
+    ambiguous = {name.lower() for name in curated.ambiguous | census.ambiguous}
+    return frozenset(name.lower() for name in curated.names | census.names) - ambiguous
 
 
 def _lower_case_names(text: str) -> str:
@@ -107,8 +112,38 @@ def _surname_like(word: str, common: frozenset[str]) -> bool:
             and not (len(word) > 4 and word.endswith(("ed", "ing"))))
 
 
+# How residents sign off a comment ("Thanks, Tracy", "Best wishes, Delia Gaze", "Yours
+# Carole"): the words after it, to the end of the comment, are the writer's own name.
+SIGN_OFF = re.compile(
+    r"\b(?i:(?:many\s+|huge\s+)?thanks(?:\s+(?:so|very)\s+much|\s+again|\s+in\s+advance)?"
+    r"|thank\s+you(?:\s+(?:so|very)\s+much|\s+kindly|\s+in\s+advance)?"
+    r"|(?:kind\s+|best\s+|warm\s+)?regards|best\s+wishes|yours(?:\s+(?:sincerely|faithfully|truly))?"
+    r"|cheers|sincerely)[\s,.!:;\-]+"
+    r"(?P<who>[A-Za-z][a-zA-Z'\-]+(?:\s+[A-Za-z][a-zA-Z'\-]+)?)[\s.!]*$"
+)
+
+# Who a comment thanks when it thanks no one by name.
+_SIGNED_BY_NO_ONE = set("all everyone everybody team guys folks mate sir madam council".split())
+
+
+def _sign_off(text: str) -> str:
+    """The writer's name after a sign-off at the end of the comment."""
+    match = SIGN_OFF.search(text)
+    if match is None:
+        return text
+    words = match.group("who").split()
+    first = words[0]
+    if (first in _NOT_NAMES or first.isupper() or first.lower() in common_words()
+            or first.lower() in _SIGNED_BY_NO_ONE):
+        return text  # "Thanks Lewisham", "thanks LBL", "thank you all", "cheers team"
+    if first.islower() and first not in _lower_case_names_set():
+        return text  # in lower case only a listed name: "cheers mate"
+    return text[:match.start("who")] + "[name]" + text[match.end("who"):]
+
+
 def replace_names(text: str) -> str:
     listed = first_names()
+    text = _sign_off(text)
 
     def cued(match: re.Match[str]) -> str:
         words = match.group("who").split()

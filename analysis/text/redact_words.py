@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 NAMES_FILE = Path(__file__).with_name("data") / "first_names.txt"
+CENSUS_NAMES_FILE = Path(__file__).with_name("data") / "first_names_census.txt"
 WORDS_FILE = Path(__file__).with_name("data") / "common_words.txt"
 
 
@@ -24,6 +25,21 @@ class NameList:
 @lru_cache(maxsize=1)
 def first_names(path: Path = NAMES_FILE) -> NameList:
     """Read the shipped first-name list (cached; the file is data, not code)."""
+    return _read_names(path)
+
+
+@lru_cache(maxsize=1)
+def census_first_names(path: Path = CENSUS_NAMES_FILE) -> NameList:
+    """The wider census list, read only where a cue says a name follows.
+
+    Thousands of names, too many to take a capitalised word anywhere in a comment as one
+    (a Mercedes van, Storm Eunice, Clyde Vale: bench/RESULTS.md), but after "my neighbour"
+    or at a comment's sign-off, typed in lower case, it tells a name from a word.
+    """
+    return _read_names(path)
+
+
+def _read_names(path: Path) -> NameList:
     names: set[str] = set()
     ambiguous: set[str] = set()
     target = names

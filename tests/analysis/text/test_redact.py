@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from analysis.text.redact import common_words, first_names, redact
+from analysis.text.redact_words import census_first_names
 
 
 @pytest.mark.parametrize(
@@ -156,6 +157,9 @@ def test_ordinary_sentences_are_left_alone(text):
         ("we called mr patel twice", "we called mr [name] twice"),
         ("Neighbour john smith again", "Neighbour [name] again"),
         ("my neighbour john parked across the drive", "my neighbour [name] parked across the drive"),
+        # Names from the wider census list count after a cue too.
+        ("my neighbour theodora quennell keeps dumping", "my neighbour [name] keeps dumping"),
+        ("my landlady gloria never answers", "my landlady [name] never answers"),
     ],
 )
 def test_names_after_a_cue_in_lower_case_are_redacted(text, expected):
@@ -182,6 +186,43 @@ def test_names_after_a_cue_in_lower_case_are_redacted(text, expected):
     ],
 )
 def test_lower_case_cues_without_a_listed_name_are_left_alone(text):
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Collect ASAP.  Thanks  Carole", "Collect ASAP.  Thanks  [name]"),
+        ("Please remove it. Best wishes, Delia Gaze", "Please remove it. Best wishes, [name]"),
+        ("bad behaviour .  Yours  Carole destre", "bad behaviour .  Yours  [name]"),
+        ("Thank you kindly Ola", "Thank you kindly [name]"),
+        ("It is back. Kind regards, Mircea.", "It is back. Kind regards, [name]."),
+        ("Thanks so much,  Becky", "Thanks so much,  [name]"),
+        # In lower case only a listed name: the curated list or the census one.
+        ("collect asap.  thanks  carole", "collect asap.  thanks  [name]"),
+        ("with kind regards,  richard", "with kind regards,  [name]"),
+    ],
+)
+def test_the_name_a_comment_is_signed_with_is_redacted(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks Lewisham",
+        "Thank you all",
+        "Please sort it. Thanks Team",
+        "cheers mate",
+        "Thanks in advance",
+        "Thank you for fixing it",
+        "Thanks again, LBL",
+        "thanks again",
+        "Thanks Tracy for the help last week, it is back",   # not the comment's end
+        "slippery this is st Margaret\u2019s passage the ally",  # a place, not a person
+    ],
+)
+def test_sign_offs_that_name_no_one_are_left_alone(text):
     assert redact(text) == text
 
 
@@ -308,6 +349,22 @@ def test_name_list_ships_with_provenance_and_keeps_word_names_apart():
     assert {"Dave", "Sarah", "Mohammed"} <= names.names
     assert {"Mark", "Will", "May", "Lee"} <= names.ambiguous
     assert not names.names & names.ambiguous
+
+
+def test_census_name_list_ships_with_provenance_and_keeps_words_and_places_out():
+    from analysis.text.redact_words import CENSUS_NAMES_FILE
+
+    census = census_first_names()
+    assert "1990 United States Census" in CENSUS_NAMES_FILE.read_text(encoding="utf-8")[:400]
+    assert {"Theodora", "Gloria", "Carole"} <= census.names
+    # Words and place names are never names here: "forest", "crystal", Brent, Perry (Vale).
+    assert {"Forest", "Crystal", "Brent", "Perry"} <= census.ambiguous
+    assert redact("my neighbour crystal clear about it") == "my neighbour crystal clear about it"
+    assert not census.names & census.ambiguous
+    assert not {name.lower() for name in census.names} & common_words()
+    # The curated list decides the names it has; the census list adds only others.
+    curated = first_names()
+    assert not census.names & (curated.names | curated.ambiguous)
 
 
 def test_common_word_list_ships_in_lower_case_and_holds_no_listed_name():
