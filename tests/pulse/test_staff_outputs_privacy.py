@@ -3,7 +3,7 @@ personal data as typed, and none of them is a 500.
 
 Residents of Bellingham type comments full of personal data into the real survey form (an
 e-mail address, a mobile and a landline number, a full postcode, a street address with a
-house number, a vehicle registration and a neighbour's name; some type on a phone, all in
+house number, a vehicle registration, a neighbour's name and their own, signing off; some type on a phone, all in
 lower case, the e-mail address read out), enough of them for figures to show. The product's own jobs then run: the text model is trained and classifies them, topic
 shares are stored, estimates aggregated; an officer approves the comments as quotes and
 builds the ward's briefing pack from the browser.
@@ -52,6 +52,7 @@ RAW = {
     "address": "42 Brangbourne Road",
     "vehicle": "LK19 XWP",
     "name": "Theodora Quennell",
+    "signed": "Marguerite Adeyemi",     # the writer's own name, signing off
 }
 #: The same as typed on a phone, all in lower case and the e-mail address read out. (The
 #: first name is a listed one: in lower case an unlisted first name after a cue is left, as
@@ -59,7 +60,8 @@ RAW = {
 ON_A_PHONE = {**{kind: value.lower() for kind, value in RAW.items()},
               "email": "kwabena dot mensah77 at example dot net", "name": "tyrone quennell"}
 #: Parts that are personal on their own: a leak of half the name or street is still a leak.
-PARTS = ("Quennell", "Theodora", "Tyrone", "Brangbourne", "mensah77", "900461", "8690 4417")
+PARTS = ("Quennell", "Theodora", "Tyrone", "Brangbourne", "mensah77", "900461", "8690 4417",
+         "Adeyemi", "Marguerite")
 TOKENS = ("[email]", "[phone]", "[postcode]", "[address]", "[vehicle]", "[name]")
 #: What residents say before the personal data, so that the classifier finds topics in it.
 LEADS = ("Noisy groups and litter by", "Speeding cars every evening on", "Rubbish dumped outside",
@@ -137,7 +139,7 @@ def comment_text(lead: str, number: int) -> str:
     raw = ON_A_PHONE if number % 3 == 2 else RAW
     text = (f"{lead} {raw['address']} {raw['postcode']}; my neighbour {raw['name']} has photos "
             f"of {raw['vehicle']}. Contact {raw['email']} or {raw['mobile']}{between}"
-            f"{raw['landline']}.")
+            f"{raw['landline']}. Thanks, {raw['signed']}")
     return text.lower() if raw is ON_A_PHONE else text
 
 
