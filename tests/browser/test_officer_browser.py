@@ -54,3 +54,39 @@ def test_officer_signs_in_opens_overview_and_an_area_chart(officer_server):
             assert not errors, errors
         finally:
             browser.close()
+
+
+# Elements that reach past the window's right edge, but inside a region that scrolls itself
+# (a wide table scrolls in its own box; the page does not).
+PAST_THE_EDGE = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > innerWidth + 1
+    && !e.closest('.scroll, details:not([open])'))
+  .slice(0, 5).map(e => e.tagName.toLowerCase() + ': ' + (e.textContent || '').trim().slice(0, 50))"""
+
+
+def test_officer_pages_fit_a_phone_without_sideways_scrolling(officer_server, comments):  # noqa: F811
+    from playwright.sync_api import sync_playwright
+
+    pages = ["/officer/", f"/officer/area/{comments.ward_a}", f"/officer/area/{comments.borough}",
+             f"/officer/area/{comments.ward_a}?kind=quarter",
+             f"/officer/area/{comments.ward_a}/priorities", f"/officer/comments?area={comments.ward_a}",
+             "/officer/labelling", "/exports/", "/account"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=60_000)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.set_default_timeout(TIMEOUT_MS)
+            page.goto(officer_server + "/login")
+            page.fill("input[name=email]", "officer@example.org")
+            page.fill("input[name=password]", STAFF_PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url("**/officer/**")
+            problems = {}
+            for path in pages:
+                assert page.goto(officer_server + path).status == 200, path
+                width = page.evaluate("document.documentElement.scrollWidth")
+                if width > 390:
+                    problems[path] = [width, page.evaluate(PAST_THE_EDGE)]
+            assert not problems, problems
+        finally:
+            browser.close()
