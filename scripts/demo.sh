@@ -20,6 +20,10 @@ fi
 if ! "$BIN/flask" demo status --quiet 2>/dev/null; then
   "$BIN/flask" demo seed
 fi
+# Topics, topic shares and suggested priorities need a live text model, and the nightly
+# retrain is hours away: the first model is trained now (about 20 s, once), which also
+# classifies the simulated comments and counts the topic shares.
+"$BIN/flask" text train --folds 2 --unless-live
 # The scheduler runs in its own process beside the web server (never inside gunicorn's
 # workers); its first tick aggregates the seeded responses. It stops when the demo stops.
 "$BIN/flask" scheduler &

@@ -51,13 +51,21 @@ def _live_pipeline():
               help="Shipped data to train on besides stored labels: public reports and seed "
                    "set, the seed set only, or none.")
 @click.option("--folds", type=click.IntRange(2, 10), default=5, show_default=True)
+@click.option("--unless-live", is_flag=True,
+              help="Do nothing when a model is already live (a new site's, or the demo's, "
+                   "first model).")
 @with_appcontext
-def train(labels_file: Path | None, labelled_by: str, base: str, folds: int) -> None:
+def train(labels_file: Path | None, labelled_by: str, base: str, folds: int,
+          unless_live: bool) -> None:
     """Add labelled examples, train, print cross-validated metrics, promote if not worse."""
     from analysis.text.dataset import LabelError, LabelledSet, read_labelled, seed_set, training_set
     from analysis.text.train import train as fit
 
     from ..text import operations, queries
+
+    if unless_live and (live := queries.live_model()) is not None:
+        click.echo(f"model {live.version} is live already; nothing trained")
+        return
 
     extra = LabelledSet()
     if labels_file is not None:

@@ -176,6 +176,25 @@ def test_commands_explain_bad_input_and_store_nothing(app, runner, tmp_path):
         assert count(TopicLabel) == 0 and count(TextModel) == 0
 
 
+def test_train_unless_live_trains_the_first_model_only(app, client, runner, survey_area):
+    """What `make run` does on its first run: a model and topic shares, once."""
+    from pulse.models.topic import TopicShare
+
+    submit(client, survey_area.ward, {**GOOD_ANSWERS, "top_issue": "dealers on the corner"})
+    args = ["text", "train", "--base", "seed", "--folds", "2", "--unless-live"]
+    first = runner.invoke(args=args)
+    assert first.exit_code == 0, first.output
+    assert "is live" in first.output
+    with app.app_context():
+        live = db.session.scalar(select(TextModel).where(TextModel.status == "live"))
+        assert count(TopicPrediction) == 1 and count(TopicShare) > 0
+    again = runner.invoke(args=args)
+    assert again.exit_code == 0, again.output
+    assert again.output.strip() == f"model {live.version} is live already; nothing trained"
+    with app.app_context():
+        assert count(TextModel) == 1
+
+
 def test_an_altered_live_model_is_refused(app, runner, tmp_path):
     trained = runner.invoke(args=["text", "train", "--base", "seed", "--folds", "2"])
     assert trained.exit_code == 0, trained.output
