@@ -64,7 +64,14 @@ PAST_THE_EDGE = """() => [...document.querySelectorAll('body *')]
   .slice(0, 5).map(e => e.tagName.toLowerCase() + ': ' + (e.textContent || '').trim().slice(0, 50))"""
 
 
-def test_officer_pages_fit_a_phone_without_sideways_scrolling(officer_server, comments):  # noqa: F811
+# Fields that take typing or a choice, shorter than the pages' 44 px (WCAG 2.5.8 asks 24).
+SHORT_FIELDS = """() => [...document.querySelectorAll(
+    'input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, textarea')]
+  .filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44)
+  .map(e => `${e.name || e.id} ${e.type} ${Math.round(e.getBoundingClientRect().height)}px`)"""
+
+
+def test_officer_pages_fit_a_phone_and_their_fields_are_44px(officer_server, comments):  # noqa: F811
     from playwright.sync_api import sync_playwright
 
     pages = ["/officer/", f"/officer/area/{comments.ward_a}", f"/officer/area/{comments.borough}",
@@ -87,6 +94,8 @@ def test_officer_pages_fit_a_phone_without_sideways_scrolling(officer_server, co
                 width = page.evaluate("document.documentElement.scrollWidth")
                 if width > 390:
                     problems[path] = [width, page.evaluate(PAST_THE_EDGE)]
+                if short := page.evaluate(SHORT_FIELDS):
+                    problems[f"{path} fields"] = short
             assert not problems, problems
         finally:
             browser.close()
