@@ -182,3 +182,29 @@ def test_every_state_is_axe_clean_focus_visible_and_in_its_language(site, browse
     if not {TOPIC, ACTION} <= said:
         problems["cy you said, we did: staff-written text not marked English"] = sorted(said)
     assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
+
+
+# For each 0-10 row: how far its boxes' right edge falls short of the "10 = ..." label above.
+SCALE_GAPS = """() => [...document.querySelectorAll('.s10')].map(grid => {
+  const ends = grid.previousElementSibling.getBoundingClientRect();
+  const right = Math.max(...[...grid.children].map(c => c.getBoundingClientRect().right));
+  return Math.round(ends.right - right); })"""
+
+
+def test_every_0_to_10_row_runs_under_its_end_labels(site, browser):  # noqa: F811
+    """The "10" box stands under "10 = Completely safe" on a phone, a tablet and a desktop (a
+    grid that left empty columns put it a box or two short of its label)."""
+    base_url, area, _names = site
+    gaps = {}
+    for width in (360, 768, 1280):
+        ctx = context(browser, base_url, {"width": width, "height": 800})
+        try:
+            page = ctx.new_page()
+            page.goto(f"/s/{area.ward}/questions?consent=yes")
+            found = page.evaluate(SCALE_GAPS)
+            assert len(found) == 5, found          # the five 0-10 questions
+            if any(abs(gap) > 1 for gap in found):
+                gaps[width] = found
+        finally:
+            ctx.close()
+    assert not gaps, gaps
