@@ -72,25 +72,11 @@ def child(url: str, requests: int, library: str) -> None:
     runner = Runner(*_apps(url))
     runner.run_ceiling(WARM), runner.run_health(WARM), runner.run_survey(WARM)
 
-    def ceiling():
-        for _ in range(requests):
-            if runner.ceiling.post("/insert", data={"x": "a" * 40}).status_code != 302:
-                raise RuntimeError("ceiling POST failed")
-
-    def healthz():
-        for _ in range(requests):
-            if runner.health.get("/healthz").status_code != 200:
-                raise RuntimeError("healthz failed")
-
     forms = runner.forms(requests)       # the questions pages: not counted
-
-    def survey():
-        for client, data in forms:
-            reply = client.post(runner.path, data=data)
-            if reply.status_code != 302:
-                raise RuntimeError(f"survey POST gave {reply.status_code}")
-
-    for kind, run in (("ceiling", ceiling), ("healthz", healthz), ("survey", survey)):
+    kinds = (("ceiling", lambda: runner.run_ceiling(requests)),
+             ("healthz", lambda: runner.run_health(requests)),
+             ("survey", lambda: runner.post_forms(forms)))
+    for kind, run in kinds:
         shim.pulse_cg_start()
         run()
         shim.pulse_cg_stop(kind.encode())

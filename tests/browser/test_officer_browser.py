@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from tests.browser.staff_support import sign_in
 from tests.browser.test_survey_browser import ARGS, CHROMIUM, TIMEOUT_MS
 from tests.pulse.officer.conftest import comments, tree, workspace  # noqa: F401
 from tests.support import STAFF_PASSWORD, make_user
@@ -97,10 +98,7 @@ def test_staff_pages_fit_a_phone_and_their_fields_are_44px(officer_server, comme
             for email, paths in walks.items():
                 page = browser.new_page(viewport={"width": 390, "height": 844})
                 page.set_default_timeout(TIMEOUT_MS)
-                page.goto(officer_server + "/login")
-                page.fill("input[name=email]", email)
-                page.fill("input[name=password]", STAFF_PASSWORD)
-                page.click("button[type=submit]")
+                sign_in(page, officer_server, email)
                 page.wait_for_load_state("load")
                 for path in paths:
                     reply = page.goto(officer_server + path)
