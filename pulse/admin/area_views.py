@@ -73,10 +73,11 @@ def areas():
 @roles_required(ADMIN)
 def area(code: str):
     found = scoped_area_or_404(code)
-    form = AreaForm(obj=found)
+    # The parent by its code, not the Area object (obj=found would give the field that object,
+    # which a POST leaving the field out would then hand on as if it were a code): a field left
+    # out keeps the area where it is.
+    form = AreaForm(name=found.name, parent=found.parent.code if found.parent else "")
     form.parent.choices = _parent_choices(found)
-    if not form.is_submitted():
-        form.parent.data = found.parent.code if found.parent else ""
     if form.validate_on_submit():
         ok, parent = _parent_from(form.parent.data, form.parent, found.parent)
         if ok:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
@@ -193,6 +194,26 @@ def test_edit_name_and_parent_refuses_cycles(app, client, auth, tree):
     with app.app_context():
         area = db.session.scalar(select(Area).where(Area.code == tree.ward_a))
         assert area.name == "Bellingham Ward" and area.parent.code == tree.other_borough
+
+
+def test_an_edit_that_leaves_out_the_parent_keeps_the_area_where_it_is(app, client, auth, tree):
+    """A POST without the ``parent`` field renames the area and leaves its parent alone (the form
+    once took the Area object for a code and answered 422 "No area has that code")."""
+    from pulse.extensions import db
+    from pulse.models import Area
+
+    auth.login("admin")
+    path = f"/admin/areas/{tree.ward_a}"
+    with app.app_context():
+        before = db.session.scalar(select(Area).where(Area.code == tree.ward_a)).parent.code
+    page = client.get(path).get_data(as_text=True)
+    assert re.search(rf'<option selected value="{before}">', page)   # where it sits is shown
+    renamed = client.post(path, data={"csrf_token": csrf_from(client, path),
+                                      "name": "Renamed Ward"})
+    assert renamed.status_code == 302, renamed.get_data(as_text=True)
+    with app.app_context():
+        area = db.session.scalar(select(Area).where(Area.code == tree.ward_a))
+        assert area.name == "Renamed Ward" and area.parent.code == before
 
 
 def test_retire_and_restore_keep_history(app, client, auth, survey_area):
