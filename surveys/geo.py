@@ -30,6 +30,12 @@ def _in_polygon(x: float, y: float, rings: Sequence[Ring]) -> bool:
     return not any(_in_ring(x, y, hole) for hole in rings[1:])
 
 
+def inside(x: float, y: float, rings: Sequence[Ring]) -> bool:
+    """Whether a point lies in one polygon given as its rings (outer ring, then holes), in any
+    plane coordinates (the briefing pack's map uses it on the page's millimetres)."""
+    return _in_polygon(x, y, rings)
+
+
 def contains(geometry: dict, lon: float, lat: float) -> bool:
     """Whether a GeoJSON Polygon or MultiPolygon contains the point."""
     kind = geometry.get("type")

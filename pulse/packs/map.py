@@ -1,7 +1,7 @@
 """The map locating an area: its boundary and its neighbours', drawn as fpdf2 polygons.
 
-Greys and a heavy outline, each area named, so it reads in greyscale print; no image library
-and nothing fetched.
+Greys and a heavy outline, each area named (where the names go: labels.py), so it reads in
+greyscale print; no image library and nothing fetched.
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from fpdf import FPDF
 
 from ..distribution.pdf import FAMILY
 from .content import Shape
+from .labels import anchor, place, thin
 from .layout import GREY, INK, MARGIN, clean, para
 
 
@@ -23,6 +24,16 @@ def _rings(geometry: dict) -> list[list[list[float]]]:
     if kind == "MultiPolygon":
         return [list(r) for polygon in coords for r in polygon]
     return []
+
+
+def _polygons(geometry: dict) -> list[list[list[list[float]]]]:
+    """Each polygon as its rings (outer, then holes), for placing the area's name."""
+    if geometry.get("type") == "Feature":
+        geometry = geometry.get("geometry") or {}
+    kind, coords = geometry.get("type"), geometry.get("coordinates") or []
+    polygons = [coords] if kind == "Polygon" else coords if kind == "MultiPolygon" else []
+    return [[r for r in polygon if len(r) >= 3 and all(len(p) >= 2 for p in r)]
+            for polygon in polygons if polygon]
 
 
 def draw_map(pdf: FPDF, shapes: list[Shape], x: float, y: float, w: float, h: float,
@@ -55,23 +66,27 @@ def draw_map(pdf: FPDF, shapes: list[Shape], x: float, y: float, w: float, h: fl
             pdf.set_line_width(0.8 if highlighted else 0.2)
             pdf.polygon([project(p) for p in ring], style="DF")
     pdf.set_line_width(0.2)
-    # Labels: every neighbour's name at its centre, the area's in a white box.
-    pdf.set_font(FAMILY, "", 7)
+    pdf.set_font(FAMILY, "", 7)      # clean() keeps what this font can draw
+    names = []
     for shape in shapes:
-        pts = [project(p) for r in _rings(shape.geometry) for p in r]
-        if not pts:
-            continue
-        cx, cy = sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts)
-        label = clean(pdf, shape.name)
-        tw = pdf.get_string_width(label) + 2
-        if shape.highlighted:
-            pdf.set_font(FAMILY, "B", 8)
-            tw = pdf.get_string_width(label) + 2
+        # Thinned: a name's place needs no more than a thousand vertices a ring.
+        polygons = thin([p for p in _polygons(shape.geometry) if p])
+        if polygons:
+            names.append((clean(pdf, shape.name),
+                          [[[project(p) for p in ring] for ring in polygon] for polygon in polygons],
+                          shape.highlighted, project(anchor(polygons))))
+
+    def measure(text: str, size: float, bold: bool) -> float:
+        pdf.set_font(FAMILY, "B" if bold else "", size)
+        return pdf.get_string_width(text)
+
+    for label in place(names, measure):
+        pdf.set_font(FAMILY, "B" if label.highlighted else "", label.size)
+        if label.highlighted:
             pdf.set_fill_color(255, 255, 255)
-            pdf.rect(cx - tw / 2, cy - 2.5, tw, 5, style="DF")
-        pdf.set_xy(cx - tw / 2, cy - 2.5)
-        pdf.cell(tw, 5, label, align="C")
-        pdf.set_font(FAMILY, "", 7)
+            pdf.rect(label.x - label.w / 2, label.y - label.h / 2, label.w, label.h, style="DF")
+        pdf.set_xy(label.x - label.w / 2, label.y - label.h / 2)
+        pdf.cell(label.w, label.h, label.text, align="C")
     pdf.set_xy(MARGIN, y + h + 2)
     if all(s.highlighted for s in shapes):
         said = f"Map: {area_name}, drawn as the areas within it, each named."
