@@ -132,7 +132,8 @@ def _trends(pdf: FPDF, c: PackContent) -> None:
     labels = {h.measure: h.label for h in c.headlines}
     for measure, points in c.trends:
         title = f"{labels.get(measure, measure)} in {c.area_name}"
-        svg = trend_chart(points, title=title, chart_id=f"c-{measure}", height=210)
+        # 180 of 640 px (51 mm on the page): the four charts fit on one page.
+        svg = trend_chart(points, title=title, chart_id=f"c-{measure}", height=180)
         # fpdf2 renders SVG text with the embedded font named here; <title> it cannot use
         # (the alternative text is given to image() instead).
         svg = _TITLE.sub("", svg).replace("<svg ", f'<svg font-family="{FAMILY}" ', 1)

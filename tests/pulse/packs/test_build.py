@@ -168,3 +168,16 @@ def test_borough_pack_maps_its_wards(seeded, runner, tmp_path):
     assert "Testham" in text and 2 <= pages <= 6
     assert "Map: Testham, drawn as the areas within it, each named." in text
     assert all(f"Ward {i}" in text for i in range(5))
+
+
+def test_the_trend_charts_share_one_page(seeded, runner, tmp_path):
+    """Four charts on the trends page, none pushed onto a page of its own (at 210 of 640 px
+    the fourth took a page that was otherwise empty)."""
+    result, out = build(runner, tmp_path, BIG)
+    assert result.exit_code == 0, result.output
+    pages = [re.sub(r"\s+", " ", page.extract_text())
+             for page in PdfReader(io.BytesIO(out.read_bytes())).pages]
+    trends = [text for text in pages if text.startswith("Trends")]
+    assert len(trends) == 1
+    key = "modelled (empirical Bayes)"         # each chart's key, once
+    assert trends[0].count(key) == 4 and sum(text.count(key) for text in pages) == 4
