@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .redact_words import census_first_names, common_words, first_names
+from .redact_words import census_first_names, common_words, first_names, organisation_words
 
 # A word with a capital, the shape of a name (and of a street name in redact.py).
 CAP_WORD = r"[A-Z][a-zA-Z'\-]+"
@@ -43,6 +43,10 @@ _CALLING_VERB_BEFORE = re.compile(
     r"\b(?:I|i|we|they|he|she|you|have|has|had|was|were|'ve|just|already|and|then|who|"
     r"police|never|even|also|always|once|twice|someone|somebody|finally|eventually)\s+$"
 )
+# The cues an organisation can follow ("my landlord Clarion Housing", "a firm called Idverde").
+# After "my neighbour", "my son" or "Mr" a word of the organisation list is a surname ("my
+# neighbour Peabody", "Mr Bolt"), which the name list has kept out only when it is common.
+_ORGANISATION_CUES = {"landlord", "called", "named"}
 # Capitalised words that follow a cue but are not names ("I called Police", "my neighbour Lewisham").
 _NOT_NAMES = set(
     "I The A An This That Police Council Lewisham Catford Deptford London Met Metropolitan "
@@ -70,6 +74,32 @@ def _lower_case_names_set() -> frozenset[str]:
     curated, census = first_names(), census_first_names()
     ambiguous = {name.lower() for name in curated.ambiguous | census.ambiguous}
     return frozenset(name.lower() for name in curated.names | census.names) - ambiguous
+
+
+@lru_cache(maxsize=1)
+def _any_first_name() -> frozenset[str]:
+    # Every listed first name, ambiguous ones too, lower case: before a word such as "Water"
+    # a name ("Tracy Water") is read as a person, however unlikely the surname.
+    names: set[str] = set()
+    for listed in (first_names(), census_first_names()):
+        names.update(name.lower() for name in listed.names | listed.ambiguous)
+    return frozenset(names)
+
+
+def _organisation(words: list[str]) -> bool:
+    """Whether the words after a sign-off or a cue name an organisation or a service.
+
+    "Thanks Veolia", "Thank you Thames Water", "my landlord Clarion Housing", "Parks Team".
+    The shipped list (data/organisations.txt) holds no first name and no common surname, so
+    "Thanks Morgan" and "Thanks, Rosa Parks" are still a person. Mixed-case acronyms are
+    listed (TfL) rather than read from their shape: JoJo, LeAnn and McKay are names.
+    """
+    listed = organisation_words()
+    first = words[0].lower()
+    if first in listed.alone:
+        return True
+    return (len(words) > 1 and words[1].lower() in listed.after
+            and first not in _any_first_name())
 
 
 def _lower_case_names(text: str) -> str:
@@ -134,8 +164,8 @@ def _sign_off(text: str) -> str:
     words = match.group("who").split()
     first = words[0]
     if (first in _NOT_NAMES or first.isupper() or first.lower() in common_words()
-            or first.lower() in _SIGNED_BY_NO_ONE):
-        return text  # "Thanks Lewisham", "thanks LBL", "thank you all", "cheers team"
+            or first.lower() in _SIGNED_BY_NO_ONE or _organisation(words)):
+        return text  # "Thanks Lewisham", "thanks LBL", "thank you all", "Thanks Veolia"
     if first.islower() and first not in _lower_case_names_set():
         return text  # in lower case only a listed name: "cheers mate"
     return text[:match.start("who")] + "[name]" + text[match.end("who"):]
@@ -150,6 +180,8 @@ def replace_names(text: str) -> str:
         if words[0] in _NOT_NAMES or words[0].isupper():
             return match.group(0)
         cue = match.group("cue") or ""
+        if cue in _ORGANISATION_CUES and _organisation(words):
+            return match.group(0)  # "my landlord Peabody", "a contractor called Glendale"
         if cue in ("called", "named") and _CALLING_VERB_BEFORE.search(text[:match.start()]):
             return match.group(0)
         if NAME_THEN_PLACE.match(text[match.end("who"):match.end("who") + 30]):

@@ -1,4 +1,4 @@
-"""The two word lists the redactor ships as data: first names, and common English words.
+"""The word lists the redactor ships as data: first names, common words, organisations.
 
 They live apart from the rules (redact.py, redact_names.py) so that both can read them
 without importing each other.
@@ -12,6 +12,7 @@ from pathlib import Path
 NAMES_FILE = Path(__file__).with_name("data") / "first_names.txt"
 CENSUS_NAMES_FILE = Path(__file__).with_name("data") / "first_names_census.txt"
 WORDS_FILE = Path(__file__).with_name("data") / "common_words.txt"
+ORGANISATIONS_FILE = Path(__file__).with_name("data") / "organisations.txt"
 
 
 @dataclass(frozen=True)
@@ -39,17 +40,41 @@ def census_first_names(path: Path = CENSUS_NAMES_FILE) -> NameList:
     return _read_names(path)
 
 
+@dataclass(frozen=True)
+class OrganisationWords:
+    """Words that name an organisation or service, in lower case.
+
+    ``alone`` name one on their own or first ("Veolia", "Highways", "Lewisham Homes");
+    ``after`` make the word before them one ("Thames Water", "Parks Team").
+    """
+
+    alone: frozenset[str]
+    after: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def organisation_words(path: Path = ORGANISATIONS_FILE) -> OrganisationWords:
+    """Read the shipped list of organisation words (cached)."""
+    alone, after = _read_sections(path, "## AFTER A WORD")
+    return OrganisationWords(frozenset(w.lower() for w in alone),
+                             frozenset(w.lower() for w in after))
+
+
 def _read_names(path: Path) -> NameList:
-    names: set[str] = set()
-    ambiguous: set[str] = set()
-    target = names
+    return NameList(*_read_sections(path, "## AMBIGUOUS"))
+
+
+def _read_sections(path: Path, marker: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The words of a list file before and after its marker line (comments skipped)."""
+    sections: tuple[set[str], set[str]] = (set(), set())
+    target = sections[0]
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
-        if line == "## AMBIGUOUS":
-            target = ambiguous
+        if line == marker:
+            target = sections[1]
         elif line and not line.startswith("#"):
             target.add(line)
-    return NameList(frozenset(names), frozenset(ambiguous))
+    return frozenset(sections[0]), frozenset(sections[1])
 
 
 @lru_cache(maxsize=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from analysis.text.redact import common_words, first_names, redact
-from analysis.text.redact_words import census_first_names
+from analysis.text.redact_words import census_first_names, organisation_words
 
 
 @pytest.mark.parametrize(
@@ -224,6 +224,68 @@ def test_the_name_a_comment_is_signed_with_is_redacted(text, expected):
 )
 def test_sign_offs_that_name_no_one_are_left_alone(text):
     assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks Veolia",
+        "Thanks Lewisham Homes",
+        "Cheers TfL",
+        "Cheers TFL",
+        "Thank you Thames Water",
+        "Thanks Idverde",
+        "Thanks Glendale",
+        "thanks Biffa",
+        "Thanks Serco",
+        "Thanks Council",
+        "Thanks FixMyStreet",
+        "It is still there. Many thanks, Environmental Health.",
+        "Thanks National Grid",
+        "Thanks Veolia team",
+        # A word after one that is not a listed name: Hyde and Phoenix alone are people.
+        "Thanks Hyde Housing",
+        "Thanks Phoenix Housing",
+        # After a cue other than a title.
+        "my landlord Clarion Housing never replies",
+        "My landlord Peabody has not fixed it",
+        "the bins are emptied by a contractor called Glendale",
+    ],
+)
+def test_organisations_after_a_sign_off_or_a_cue_are_kept(text):
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Names that are organisations' names too (Morgan Sindall, Phoenix Community Housing,
+        # the Parks team, Peabody): a person unless the words around say otherwise.
+        ("Thanks Morgan", "Thanks [name]"),
+        ("Thanks Phoenix", "Thanks [name]"),
+        ("Best wishes, Ann Hyde", "Best wishes, [name]"),
+        ("Thanks, Rosa Parks", "Thanks, [name]"),
+        ("Thanks, Zofia Parks", "Thanks, [name]"),
+        ("Thanks Tracy Water", "Thanks [name]"),
+        ("thanks tracy water", "thanks [name]"),
+        ("Mr Peabody was rude", "Mr [name] was rude"),
+        ("my neighbour Peabody is loud", "my neighbour [name] is loud"),
+        ("my neighbour Morgan parks there", "my neighbour [name] parks there"),
+        # Mixed capitals are a name's shape as well as an acronym's: only TfL is listed.
+        ("Thanks, JoJo", "Thanks, [name]"),
+        ("Kind regards, LeAnn", "Kind regards, [name]"),
+    ],
+)
+def test_names_that_are_also_organisation_words_are_still_redacted(text, expected):
+    assert redact(text) == expected
+
+
+def test_no_organisation_word_is_a_listed_first_name():
+    listed = organisation_words()
+    names = {name.lower() for names in (first_names(), census_first_names())
+             for name in names.names | names.ambiguous}
+    assert listed.alone and listed.after
+    assert not (listed.alone | listed.after) & names
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,70 @@
+"""Check analysis/text/data/organisations.txt against the first-name and surname tables.
+
+    pip download --no-deps names==0.3.0 && tar xzf names-0.3.0.tar.gz
+    python scripts/check_organisation_words.py names-0.3.0/names
+
+A word the redactor reads as an organisation keeps a sign-off or a cue from being redacted,
+so a word that is also a person's name would let that person's name through ("Thanks
+Morgan"). The tables are those of the 1990 United States Census (public domain) as shipped in
+the ``names`` package 0.3.0 on PyPI, the same source as first_names_census.txt
+(scripts/make_census_names.py). Prints each word that breaks the file's rules and exits 1 if
+there is one:
+
+- no word is a first name in the redactor's lists or in the census first-name tables;
+- no word on its own is a surname given to 0.005% or more of people;
+- no word below AFTER A WORD (read after any word that is not a listed first name: "Thames
+  Water") is a surname given to 0.001% or more, so "Zofia Parks" can never be read as one.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from analysis.text.redact_words import (  # noqa: E402
+    ORGANISATIONS_FILE, census_first_names, first_names)
+
+ALONE_SURNAME_LIMIT = 0.005   # per cent of people with the surname
+AFTER_SURNAME_LIMIT = 0.001
+
+
+def table(path: Path) -> dict[str, float]:
+    """Each name of a census table, lower case, with its share in per cent."""
+    shares: dict[str, float] = {}
+    for line in path.read_text().splitlines():
+        name, share, _cumulative, _rank = line.split()
+        shares[name.lower()] = max(float(share), shares.get(name.lower(), 0.0))
+    return shares
+
+
+def main(folder: str) -> int:
+    census = Path(folder)
+    given = table(census / "dist.female.first") | table(census / "dist.male.first")
+    surnames = table(census / "dist.all.last")
+    for listed in (first_names(), census_first_names()):
+        given.update({name.lower(): 0.0 for name in listed.names | listed.ambiguous})
+    problems = 0
+    limit = ALONE_SURNAME_LIMIT
+    for line in ORGANISATIONS_FILE.read_text(encoding="utf-8").splitlines():
+        word = line.strip()
+        if word == "## AFTER A WORD":
+            limit = AFTER_SURNAME_LIMIT
+            continue
+        if not word or word.startswith("#"):
+            continue
+        if word.lower() in given:
+            print(f"{word}: a first name")
+            problems += 1
+        if surnames.get(word.lower(), 0.0) >= limit:
+            print(f"{word}: a surname of {surnames[word.lower()]}% of people")
+            problems += 1
+    print(f"{ORGANISATIONS_FILE.relative_to(ROOT)}: {problems} problem(s)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    sys.exit(main(sys.argv[1]))
