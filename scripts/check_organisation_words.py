@@ -14,6 +14,11 @@ there is one:
 - no word on its own is a surname given to 0.005% or more of people;
 - no word below AFTER A WORD (read after any word that is not a listed first name: "Thames
   Water") is a surname given to 0.001% or more, so "Zofia Parks" can never be read as one.
+
+Then it signs comments with every first name of the tables and the 20,000 most common
+surnames ("Thanks Ola", "Best wishes, Ann Gaze", "my neighbour Gaze is loud") and prints those
+the redactor keeps although the name is an organisation word: rare surnames signed alone
+("Thanks Peabody"), and Council and Homes, which it kept before the list too.
 """
 from __future__ import annotations
 
@@ -23,11 +28,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from analysis.text.redact import redact  # noqa: E402
 from analysis.text.redact_words import (  # noqa: E402
-    ORGANISATIONS_FILE, census_first_names, first_names)
+    ORGANISATIONS_FILE, census_first_names, first_names, organisation_words)
 
 ALONE_SURNAME_LIMIT = 0.005   # per cent of people with the surname
 AFTER_SURNAME_LIMIT = 0.001
+SIGNED_SURNAMES = 20_000
 
 
 def table(path: Path) -> dict[str, float]:
@@ -61,7 +68,25 @@ def main(folder: str) -> int:
             print(f"{word}: a surname of {surnames[word.lower()]}% of people")
             problems += 1
     print(f"{ORGANISATIONS_FILE.relative_to(ROOT)}: {problems} problem(s)")
+    signed_by_people(sorted(given), list(surnames)[:SIGNED_SURNAMES])
     return 1 if problems else 0
+
+
+def signed_by_people(given: list[str], surnames: list[str]) -> None:
+    """Print the people's names that a sign-off or a cue keeps as an organisation."""
+    listed = organisation_words()
+    signed = [(f"Thanks {name.capitalize()}", name) for name in given]
+    signed += [(f"thanks {name}", name) for name in given]
+    for surname in surnames:
+        name = surname.capitalize()
+        signed += [(f"Thanks {name}", surname), (f"Best wishes, Ann {name}", surname),
+                   (f"my neighbour {name} is loud", surname), (f"Mr {name} is loud", surname)]
+    organisation = listed.alone | listed.after
+    kept = [text for text, name in signed if name in organisation and redact(text) == text]
+    print(f"{len(signed):,} comments signed by a person, {len(kept)} kept for an "
+          "organisation word:")
+    for text in kept:
+        print(f"  {text}")
 
 
 if __name__ == "__main__":
