@@ -2,7 +2,9 @@
 
 The name rules of the redactor (redact.py runs them last, on text whose other personal data
 is already a token). In capitals any name after a cue goes; in lower case only a listed first
-name (and the surname after it), or a surname after "mr", "mrs", "ms".
+name (and the surname after it), or a surname after "mr", "mrs", "ms". An organisation
+thanked at the end or named after "landlord"/"called" ("Thanks Veolia", "my landlord Clarion
+Housing") is not a name: its words are in data/organisations.txt.
 """
 from __future__ import annotations
 
