@@ -3,7 +3,8 @@
 The forms are found, not named: every staff GET page (the blueprints in STAFF_BLUEPRINTS,
 URL parameters filled from the seeded data of tests/pulse/test_staff_outputs_privacy.py) is
 fetched as the admin, an officer and someone signed out, and each ``<form method="post">`` is
-read for its action and its fields' default values, as a browser would send them. For each
+read for its action and its fields' default values, as a browser would send them
+(tests/pulse/staff_forms.py; the local editor's with its Publish button, ``PRESSED``). For each
 staff POST route one such form is taken; then, field by field, it is posted with its defaults
 (and a fresh CSRF token) but that one field replaced by each of ``HOSTILE``, or sent twice with
 two different values.
@@ -23,7 +24,6 @@ are the spare account's, never a signed-in one's.
 from __future__ import annotations
 
 import json
-from html.parser import HTMLParser
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -33,6 +33,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from pulse.database import STAFF_BLUEPRINTS
+from tests.pulse.staff_forms import post_forms
 from tests.pulse.test_staff_outputs_privacy import (  # noqa: F401  (seeded is a fixture)
     FILL, QUERY, get_routes, seeded, signed_in)
 from tests.pulse.test_staff_posts_privacy import LAST, POST_FILL, _prepare, staff_post_routes
@@ -72,102 +73,15 @@ LATER = {
 SKIPPED = {
     "auth.logout": "signs the admin out: every POST after it would meet the sign-in page",
 }
+#: Forms whose first button only rearranges the form (the local questions editor's "Add a
+#: question"), sent with the button that writes instead, so that what is sent is validated,
+#: and published when valid.
+PRESSED = {"admin.local_new": ("action", "publish")}
 #: GET pages fetched for forms, with parameters where FILL's would do harm: the user edited is
 #: the spare account, so its disable and reset forms never touch a signed-in user.
 PAGE_FILL = {**FILL, "admin_users.edit": lambda s, role: {"user_id": s.spare_id}}
 #: GET routes not fetched for forms: downloads and runs of exports the seed does not make.
 NO_FORMS = {"exports.run", "exports.download", "packs.download", "static"}
-
-
-class Forms(HTMLParser):
-    """Every ``<form method="post">`` of a page: its action, body type and what a browser
-    would send for it untouched (checked boxes, selected options, the first submit button)."""
-
-    def __init__(self, page: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.page = page
-        self.forms: list[SimpleNamespace] = []
-        self._form: SimpleNamespace | None = None
-        self._select: SimpleNamespace | None = None
-        # An open textarea or option: [kind, its name or value, selected, its text so far].
-        self._text: list | None = None
-
-    def handle_starttag(self, tag, attrs):
-        a = {key: value or "" for key, value in attrs}
-        if tag == "form":
-            if a.get("method", "get").lower() == "post":
-                self._form = SimpleNamespace(
-                    action=a.get("action") or self.page, page=self.page, fields=[], names=[],
-                    multipart="multipart" in a.get("enctype", ""))
-                self.forms.append(self._form)
-            return
-        form = self._form
-        if form is None:
-            return
-        if tag == "option" and self._select is not None:
-            self._end_option()  # </option> may be left out
-            self._text = ["option", a.get("value"), "selected" in a, ""]
-            return
-        name = a.get("name")
-        if not name:
-            return
-        if name not in form.names:
-            form.names.append(name)
-        kind = a.get("type", "text").lower()
-        sent = {n for n, _v in form.fields}
-        if tag == "input":
-            if kind in ("checkbox", "radio") and "checked" not in a:
-                return
-            if kind in ("file", "image", "reset", "button") or (kind == "submit" and name in sent):
-                return
-            form.fields.append((name, a.get("value", "on" if kind == "checkbox" else "")))
-        elif tag == "button" and kind == "submit" and name not in sent:
-            form.fields.append((name, a.get("value", "")))
-        elif tag == "select":
-            self._select = SimpleNamespace(name=name, multiple="multiple" in a, options=[],
-                                           selected=[])
-        elif tag == "textarea":
-            self._text = ["textarea", name, False, ""]
-
-    def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
-
-    def handle_data(self, data):
-        if self._text is not None:
-            self._text[3] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._form = None
-        elif tag == "option":
-            self._end_option()
-        elif tag == "textarea" and self._text and self._form is not None:
-            # A browser drops the one line break that follows <textarea>.
-            text = self._text[3]
-            self._form.fields.append((self._text[1], text[1:] if text[:1] == "\n" else text))
-            self._text = None
-        elif tag == "select" and self._select is not None and self._form is not None:
-            self._end_option()
-            chosen = self._select.selected or self._select.options[:1]
-            chosen = chosen if self._select.multiple else chosen[-1:]
-            self._form.fields += [(self._select.name, value) for value in chosen]
-            self._select = None
-
-    def _end_option(self) -> None:
-        if self._text and self._text[0] == "option" and self._select is not None:
-            _kind, value, selected, text = self._text
-            value = text.strip() if value is None else value
-            self._select.options.append(value)
-            if selected:
-                self._select.selected.append(value)
-            self._text = None
-
-
-def post_forms(html: str, page: str) -> list[SimpleNamespace]:
-    parser = Forms(page)
-    parser.feed(html)
-    parser.close()
-    return parser.forms
 
 
 def page_paths(app, s) -> list[str]:
@@ -329,6 +243,9 @@ def test_hostile_values_in_every_field_of_every_staff_form(app, seeded):
             assert endpoint in again, f"{endpoint}'s form is gone"
             found[endpoint] = again[endpoint]
         who, form = found[endpoint]
+        if endpoint in PRESSED:
+            button, value = PRESSED[endpoint]
+            form.fields = [(n, value if n == button else v) for n, v in form.fields]
         client = who_is[who]
         for field in form.names:
             for label, data in bodies(form, field, tokens[who]):
