@@ -1,7 +1,8 @@
 """The catch-all for hostile values: every field of every staff form, one at a time.
 
 The forms are found, not named: every staff GET page (the blueprints in STAFF_BLUEPRINTS,
-URL parameters filled from the seeded data of tests/pulse/test_staff_outputs_privacy.py) is
+URL parameters filled from the seeded data of tests/pulse/test_staff_outputs_privacy.py and
+what test_staff_posts_privacy.py's ``_prepare`` adds, such as a local instrument variant) is
 fetched as the admin, an officer and someone signed out, and each ``<form method="post">`` is
 read for its action and its fields' default values, as a browser would send them
 (tests/pulse/staff_forms.py; the local editor's with its Publish button, ``PRESSED``). For each
@@ -52,8 +53,6 @@ HOSTILE = {
 #: Staff POST routes whose form is on no page a staff member (or someone signed out) is shown
 #: with the seeded data, and why.
 NOT_FOUND = {
-    "admin.local_edit": "needs a local instrument variant, and the seeded survey is the core "
-                        "instrument's (test_staff_posts_privacy.py's NOT_POSTED says the same)",
     "admin.boundaries_confirm": "shown only after a boundary file has been uploaded and checked",
     "admin.margins_confirm": "shown only after a margins file has been uploaded and checked",
     "auth.code": "the second step of signing in, shown only to someone half signed in",
@@ -76,10 +75,11 @@ SKIPPED = {
 #: Forms whose first button only rearranges the form (the local questions editor's "Add a
 #: question"), sent with the button that writes instead, so that what is sent is validated,
 #: and published when valid.
-PRESSED = {"admin.local_new": ("action", "publish")}
+PRESSED = {"admin.local_new": ("action", "publish"), "admin.local_edit": ("action", "publish")}
 #: GET pages fetched for forms, with parameters where FILL's would do harm: the user edited is
 #: the spare account, so its disable and reset forms never touch a signed-in user.
-PAGE_FILL = {**FILL, "admin_users.edit": lambda s, role: {"user_id": s.spare_id}}
+PAGE_FILL = {**FILL, "admin_users.edit": lambda s, role: {"user_id": s.spare_id},
+             "admin.local_edit": lambda s, role: {"name": s.local}}
 #: GET routes not fetched for forms: downloads and runs of exports the seed does not make.
 NO_FORMS = {"exports.run", "exports.download", "packs.download", "static"}
 
