@@ -21,6 +21,7 @@ from ..distribution.material import NotForThisArea, check_languages, material_fo
 from ..extensions import db
 from ..models import Area, Wave
 from ..models.wave import ACCESS_MODES
+from .database_errors import refused
 
 
 def _area(code: str) -> Area:
@@ -188,8 +189,8 @@ def generate(area_code, count, out, csv_out, lang, base_url) -> None:
             path.unlink(missing_ok=True)
         if isinstance(err, click.ClickException):
             raise
-        raise click.ClickException(f"the database refused the codes ({type(err).__name__}); "
-                                   "none were issued") from None
+        raise refused(err, f"the database refused the codes ({type(err).__name__}); "
+                           "none were issued") from None
     status = code_queries.status(area)
     click.echo(f"{count} codes issued for {area.code} -> {', '.join(map(str, written))} "
                f"(area now has {status.issued} issued, {status.used} used)")

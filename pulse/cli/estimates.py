@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
+from .database_errors import refused
 
 
 @click.command("aggregate")
@@ -26,9 +27,8 @@ def aggregate(full: bool) -> None:
         db.session.commit()
     except SQLAlchemyError as err:
         db.session.rollback()
-        raise click.ClickException(
-            f"the database refused the aggregation ({type(err).__name__}); "
-            "the previous estimates are unchanged") from None
+        raise refused(err, f"the database refused the aggregation ({type(err).__name__}); "
+                      "the previous estimates are unchanged") from None
     if outcome.mode == "nothing":
         click.echo("estimates are up to date")
         return

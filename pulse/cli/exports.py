@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
+from .database_errors import refused
 
 
 def run_export(kind: str, out: Path, fmt: str | None, area_code: str | None,
@@ -47,8 +48,7 @@ def run_export(kind: str, out: Path, fmt: str | None, area_code: str | None,
         raise click.ClickException(f"cannot write {out}: {err}") from None
     except SQLAlchemyError as err:
         db.session.rollback()
-        raise click.ClickException(
-            f"the database refused the export ({type(err).__name__})") from None
+        raise refused(err, f"the database refused the export ({type(err).__name__})") from None
     click.echo(f"{rows} rows written to {out}")
 
 

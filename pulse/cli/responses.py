@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..extensions import db
 from ..responses.importing import FileProblem, import_csv
 from ..responses.queries import CHANNEL_LABELS, channel_counts
+from .database_errors import refused
 
 
 @click.group(help="Responses collected elsewhere: imports.")
@@ -42,8 +43,8 @@ def import_(file: Path, dry_run: bool, strict: bool) -> None:
     except SQLAlchemyError as err:
         # The statement's parameters hold residents' free text: name the error, not them.
         db.session.rollback()
-        raise click.ClickException(
-            f"the database refused the import ({type(err).__name__}); nothing imported"
+        raise refused(
+            err, f"the database refused the import ({type(err).__name__}); nothing imported"
         ) from None
     rejected = outcome.rejected
     would = len(outcome.parsed.good) - len(outcome.already)

@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
+from .database_errors import refused
 
 OUT_COLUMNS = ("topic", "confidence", "secondary_topics", "needs_review")
 
@@ -95,8 +96,8 @@ def train(labels_file: Path | None, labelled_by: str, base: str, folds: int,
         db.session.commit()
     except SQLAlchemyError as err:
         db.session.rollback()
-        raise click.ClickException(f"the database refused the change ({type(err).__name__}); "
-                                   "nothing was stored") from None
+        raise refused(err, f"the database refused the change ({type(err).__name__}); "
+                           "nothing was stored") from None
     cv = trained.metadata["cv"]
     _print_metrics(cv)
     click.echo(f"macro-F1 {cv['macro_f1']:.3f} ± {cv['macro_f1_sd']:.3f} "

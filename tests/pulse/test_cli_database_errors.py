@@ -73,3 +73,38 @@ def test_other_database_errors_keep_their_traceback():
     result = CliRunner().invoke(refused)
     assert isinstance(result.exception, IntegrityError)
     assert refused.callback.__wrapped__.__name__ == "refused"
+
+
+HEADER = ("area_code,submitted_at,safe_day,safe_night,respect,listen,fair,relied_on,"
+          "things_that_matter,informed,good_job")
+
+
+@pytest.mark.parametrize("table, column, args", [
+    ("estimate_dirty", "response_id", ["aggregate"]),
+    ("estimate_dirty", "response_id", ["responses", "import", "{dir}/old.csv"]),
+    ("estimate", "measure", ["export", "estimates", "--out", "{dir}/estimates.csv"]),
+    ("access_code", "issued_at", ["codes", "generate", "--area", "E05000437", "--count", "1",
+                                "--csv", "{dir}/codes.csv"]),
+], ids=lambda v: " ".join(v) if isinstance(v, list) else v)
+def test_commands_that_catch_database_errors_still_say_to_upgrade(
+        app, runner, survey_area, tmp_path, table, column, args):
+    """These commands roll back and word the error themselves; an older schema must still
+    read as "run db upgrade", not as a refusal the operator cannot act on."""
+    from sqlalchemy import text
+
+    from pulse.extensions import db
+
+    (tmp_path / "old.csv").write_text(f"{HEADER}\nE05000437,2025-03-05T18:30:00Z,8,5,7,6,6,4,3,dk,4\n")
+    with app.app_context():
+        db.session.execute(text(f"ALTER TABLE {table} RENAME COLUMN {column} TO old_{column}"))
+        db.session.commit()
+    try:
+        result = runner.invoke(args=[a.format(dir=tmp_path) for a in args])
+        assert result.exit_code == 1, result.output
+        assert "flask --app pulse db upgrade" in result.output, result.output
+        assert "Traceback" not in result.output
+    finally:
+        with app.app_context():
+            db.session.rollback()
+            db.session.execute(text(f"ALTER TABLE {table} RENAME COLUMN old_{column} TO {column}"))
+            db.session.commit()
