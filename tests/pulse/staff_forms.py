@@ -1,9 +1,13 @@
 """Staff forms read from a page as a browser would send them untouched (for
-tests/pulse/test_staff_form_values.py)."""
+tests/pulse/test_staff_form_values.py and tests/pulse/staff_states.py)."""
 from __future__ import annotations
 
 from html.parser import HTMLParser
 from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+
 
 class Forms(HTMLParser):
     """Every ``<form method="post">`` of a page: its action, body type and what a browser
@@ -97,3 +101,16 @@ def post_forms(html: str, page: str) -> list[SimpleNamespace]:
     parser.feed(html)
     parser.close()
     return parser.forms
+
+
+def forms_to(app, html: str, page: str) -> dict[str, SimpleNamespace]:
+    """The page's POST forms by the route they post to (the first of each)."""
+    adapter = app.url_map.bind("localhost")
+    found: dict[str, SimpleNamespace] = {}
+    for form in post_forms(html, page):
+        try:
+            endpoint, _args = adapter.match(urlsplit(form.action).path, method="POST")
+        except (NotFound, MethodNotAllowed):
+            continue
+        found.setdefault(endpoint, form)
+    return found

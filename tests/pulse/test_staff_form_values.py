@@ -15,12 +15,16 @@ file, or a 4xx page that says why; no reply sets a header from a field's text. A
 route no stored row holds a NUL byte, or text longer than its column allows (SQLite keeps
 both silently, where PostgreSQL raises), and the database still answers.
 
-A staff POST route whose form is on no page fails here until it is found or given a reason in
-``NOT_FOUND``. Forms that show only once another has acted (``LATER``) and the routes that
-change what later requests see (test_staff_posts_privacy.py's ``LAST``: retiring and restoring
-the ward, closing its wave) are sent after the rest, each form found again at its turn; the
-route that would end the run (signing out) is in ``SKIPPED``. Forms that act on an account
-are the spare account's, never a signed-in one's.
+A staff POST route whose form is on no page fails here until it is found, reached or given a
+reason in ``NOT_FOUND`` (none has one now). Forms that show only once another has acted
+(``LATER``) and the routes that change what later requests see (test_staff_posts_privacy.py's
+``LAST``: retiring and restoring the ward, closing its wave) are sent after the rest, each form
+found again at its turn; between them go the forms shown only in a state the test reaches as a
+person would (tests/pulse/staff_states.py's ``REACHED``): a reset link opened signed out, TOTP
+enrolment begun, then finished, half signed in owing a code, a boundary file and a margins
+file checked through the real upload forms. The route that would end the run (signing out)
+is in ``SKIPPED``. Forms that act on an account are the spare account's, never a signed-in
+one's: the spare account signs in itself for its own second factor.
 """
 from __future__ import annotations
 
@@ -35,6 +39,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from pulse.database import STAFF_BLUEPRINTS
 from tests.pulse.staff_forms import post_forms
+from tests.pulse.staff_states import HOME, REACHED, reach
 from tests.pulse.test_staff_outputs_privacy import (  # noqa: F401  (seeded is a fixture)
     FILL, QUERY, get_routes, seeded, signed_in)
 from tests.pulse.test_staff_posts_privacy import LAST, POST_FILL, _prepare, staff_post_routes
@@ -51,15 +56,8 @@ HOSTILE = {
     "huge": str(10**30),
 }
 #: Staff POST routes whose form is on no page a staff member (or someone signed out) is shown
-#: with the seeded data, and why.
-NOT_FOUND = {
-    "admin.boundaries_confirm": "shown only after a boundary file has been uploaded and checked",
-    "admin.margins_confirm": "shown only after a margins file has been uploaded and checked",
-    "auth.code": "the second step of signing in, shown only to someone half signed in",
-    "auth.reset": "shown only with a reset link's token",
-    "auth.totp_confirm": "shown only after auth.totp_start has begun enrolment",
-    "auth.totp_remove": "shown only to an account enrolled in TOTP",
-}
+#: with the seeded data, and why: none now (REACHED's forms are found in the states they need).
+NOT_FOUND: dict[str, str] = {}
 #: Staff POST routes whose form shows only once a route sent before it has acted, and how: they
 #: are sent after the rest, in this order, each form found again at its turn (as LAST's are).
 LATER = {
@@ -203,6 +201,8 @@ def test_the_routes_listed_are_staff_post_routes(app):
     assert not (set(NOT_FOUND) | set(SKIPPED)) - routes, "no such routes (any more)"
     assert not set(NOT_FOUND) & set(SKIPPED)
     assert not set(LATER) - routes and not set(LATER) & (set(NOT_FOUND) | set(LAST))
+    assert not set(REACHED) - routes
+    assert not set(REACHED) & (set(NOT_FOUND) | set(LATER) | set(LAST) | set(SKIPPED))
 
 
 def clients(app, s) -> dict:
@@ -221,27 +221,35 @@ def test_hostile_values_in_every_field_of_every_staff_form(app, seeded):
     who_is = clients(app, seeded)
     _prepare(app, seeded)
     found = find_forms(app, seeded, who_is)
+    first = dict(who_is)  # REACHED's states add clients: the spare account, half signed in
     routes = {r.endpoint for r in staff_post_routes(app)}
-    missing = routes - set(found) - set(NOT_FOUND) - set(LATER) - set(LAST)
+    missing = routes - set(found) - set(NOT_FOUND) - set(LATER) - set(LAST) - set(REACHED)
     assert not missing, ("no form on any page posts to these routes: find it, or give a "
                          f"reason in NOT_FOUND: {sorted(missing)}")
     assert not set(found) & set(NOT_FOUND), (
         f"found after all, take them out of NOT_FOUND: {sorted(set(found) & set(NOT_FOUND))}")
+    assert not set(found) & set(REACHED), (
+        f"found with the seed alone, take them out of REACHED: {sorted(set(found) & set(REACHED))}")
     tokens = {who: csrf_from(client, "/login" if who == "visitor" else "/account")
               for who, client in who_is.items()}
     titles = error_titles(app)
     problems: list[str] = []
     # The routes that change what later requests see go last, their forms found again then.
-    order = sorted(set(found) - set(LATER) - set(LAST)) + [*LATER, *LAST]
+    order = sorted(set(found) - set(LATER) - set(LAST)) + [*LATER, *REACHED, *LAST]
     assert stored_problems(app) == []  # the seed itself holds none
     sent = 0
     for endpoint in order:
         if endpoint in SKIPPED:
             continue
         if endpoint in LAST or endpoint in LATER:
-            again = find_forms(app, seeded, who_is, {endpoint})
+            again = find_forms(app, seeded, first, {endpoint})
             assert endpoint in again, f"{endpoint}'s form is gone"
             found[endpoint] = again[endpoint]
+        if endpoint in REACHED:
+            found[endpoint] = reach(app, seeded, who_is, endpoint)
+            who = found[endpoint][0]
+            if who not in tokens:
+                tokens[who] = csrf_from(who_is[who], HOME.get(who, "/account"))
         who, form = found[endpoint]
         if endpoint in PRESSED:
             button, value = PRESSED[endpoint]
@@ -258,6 +266,7 @@ def test_hostile_values_in_every_field_of_every_staff_form(app, seeded):
         problems += [f"after {endpoint}: {p}" for p in stored_problems(app)
                      if f"{p}" not in "\n".join(problems)]
         if who != "visitor" and endpoint not in LAST:
-            assert who_is[who].get("/account").status_code == 200, (endpoint, "signed out")
+            home = HOME.get(who, "/account")
+            assert who_is[who].get(home).status_code == 200, (endpoint, f"not at {home}")
     assert sent > 500
     assert not problems, "\n".join(problems)
