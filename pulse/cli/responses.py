@@ -14,7 +14,7 @@ from ..responses.queries import CHANNEL_LABELS, channel_counts
 from .database_errors import refused
 
 
-@click.group(help="Responses collected elsewhere: imports.")
+@click.group(help="Responses: import from a CSV file, count by channel, exclude or restore one.")
 def responses() -> None:
     pass
 

@@ -33,7 +33,7 @@ def _fail(err: ops.AccountError):
     raise click.ClickException(where + str(err))
 
 
-@click.group(help="Staff accounts: create, list, reset, disable.")
+@click.group(help="Staff accounts: create, list, reset, disable, enable, prune; API tokens.")
 def users() -> None:
     pass
 
