@@ -35,7 +35,6 @@ def local(file: str) -> None:
     """
     import json
     from pathlib import Path
-    from datetime import UTC, datetime
 
     from sqlalchemy import select
 
@@ -53,8 +52,7 @@ def local(file: str) -> None:
                 raise LocalError(f"no area with code {code}")
             areas.append(area)
         if areas:
-            starts = datetime.fromisoformat(spec["starts"]).replace(tzinfo=UTC)
-            ends = datetime.fromisoformat(spec["ends"]).replace(tzinfo=UTC)
+            starts, ends = _utc(spec["starts"]), _utc(spec["ends"])
             schedule(version, areas, starts=starts, ends=ends, label=f"Local: {spec['name']}")
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError,
             ValueError) as err:
@@ -63,3 +61,12 @@ def local(file: str) -> None:
     db.session.commit()
     click.echo(f"{version.instrument.code} at version {version.version}; "
                f"collecting in {len(areas)} areas")
+
+
+def _utc(value: str):
+    """A day or time from the file in UTC: a bare day or time is UTC, an offset is honoured."""
+    from datetime import UTC, datetime
+
+    moment = datetime.fromisoformat(value)
+    # Replacing the zone of "09:00+01:00" would move collection an hour later than written.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -134,3 +134,21 @@ def test_cli_publishes_from_a_file_and_refuses_bad_ones(app, runner, survey_area
     broken.write_text("{nope", encoding="utf-8")
     bad = runner.invoke(args=["instruments", "local", str(broken)])
     assert bad.exit_code != 0 and "nothing published" in bad.output
+
+
+def test_cli_honours_an_offset_in_the_file_and_reads_a_bare_day_as_utc(app, runner, survey_area,
+                                                                        tmp_path):
+    from pulse.extensions import db
+    from pulse.models import Wave
+
+    spec = tmp_path / "local.json"
+    spec.write_text(json.dumps({"name": "ladywell", "areas": [survey_area.ward],
+                                "starts": "2026-12-01T09:00:00+01:00", "ends": "2027-02-01",
+                                "questions": [DARK]}), encoding="utf-8")
+    result = runner.invoke(args=["instruments", "local", str(spec)])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        wave = db.session.scalar(select(Wave).where(Wave.name == "Local: ladywell"))
+        opens, closes = wave.opens_at.astimezone(UTC), wave.closes_at.astimezone(UTC)
+    assert opens == datetime(2026, 12, 1, 8, tzinfo=UTC)
+    assert closes == datetime(2027, 2, 1, tzinfo=UTC)
