@@ -5,8 +5,10 @@ n, sum(w), sum(w^2), sum(w*y), sum(w*y^2) and sum(w*positive). Sums add up acros
 months and areas, which is what lets the aggregation work on counts instead of people.
 
 - Effective sample size (Kish): n_eff = (sum w)^2 / sum w^2.
-- 0-10 questions and composites: score = 10 x weighted mean; weighted variance
-  sum w (y - mean)^2 / sum w; CI = score +- 1.96 x 10 x sqrt(variance / n_eff).
+- 0-10 questions and composites: score = 10 x weighted mean; per-respondent variance
+  s2 = [sum w (y - mean)^2 / sum w] x n_eff / (n_eff - 1) (the unbiased weighted variance,
+  which with equal weights is the usual variance on n - 1); CI = score +- 1.96 x 10 x
+  sqrt(s2 / n_eff). Without the n_eff / (n_eff - 1) the interval is too narrow: 5% at n = 10.
 - Agree/rating questions: weighted % positive; Wilson interval with n_eff in place of n.
 """
 from __future__ import annotations
@@ -54,7 +56,9 @@ def effective_n(sw, sw2):
 def score(s: Sums) -> Estimate:
     n_eff = effective_n(s.sw, s.sw2)
     mean = _div(s.swy, s.sw)
-    variance = np.maximum(_div(s.swy2, s.sw) - np.square(mean), 0.0)
+    spread = np.maximum(_div(s.swy2, s.sw) - np.square(mean), 0.0)
+    # The spread about the sample's own mean understates the population's by (n_eff-1)/n_eff.
+    variance = spread * _div(n_eff, n_eff - 1)
     se = np.sqrt(_div(variance, n_eff))
     return Estimate(np.asarray(s.n), n_eff, 10 * mean, 10 * se, 10 * (mean - Z * se),
                     10 * (mean + Z * se), 100 * variance)

@@ -80,7 +80,8 @@ def score_reference(values: np.ndarray, weights: np.ndarray) -> tuple[float, flo
     ok = ~np.isnan(values)
     d = DescrStatsW(values[ok], weights=weights[ok], ddof=0)
     n_eff = d.sum_weights ** 2 / float(np.sum(weights[ok] ** 2))
-    half = 1.96 * math.sqrt(d.var / n_eff)
+    # Unbiased weighted variance (reliability weights): var x n_eff / (n_eff - 1), over n_eff.
+    half = 1.96 * math.sqrt(d.var / (n_eff - 1))
     return 10 * d.mean, 10 * (d.mean - half), 10 * (d.mean + half), n_eff
 
 
