@@ -61,12 +61,24 @@ def change_sentence(area_name: str, cell: q.Cell, kind: str) -> str:
             f"{abs(cell.change):.0f} {unit} {SINCE[kind]} — significant")
 
 
+def _kind_of(label: str) -> str | None:
+    """The kind of a period label, or None when it is not one (the caller reports that)."""
+    try:
+        return parse(label).kind
+    except ValueError:
+        return None
+
+
 def _period(kind: str, areas: list[q.AreaRow], wanted: str | None):
     """(label, end month, choices): the period asked for if offered, else the newest."""
     in_view = {a.id for a in areas}
     roots = [a.id for a in areas if a.parent_id not in in_view]
     latest = q.latest_period(kind, roots)
     choices = q.periods_of_kind(kind, latest[1] if latest else None)
+    if wanted and _kind_of(wanted) not in (None, kind):
+        # The form sends both selects: changing "Period type" alone still sends the period of
+        # the old type, which the user meant to leave behind, so show the new type's newest.
+        wanted = None
     if wanted:
         if wanted not in choices:
             raise BadRequest(f"There are no figures for the period {wanted!r}.")

@@ -31,6 +31,17 @@ def test_overview_period_and_filters(auth, client, workspace):
     assert "Figures for 2026-12" in month
 
 
+def test_overview_switching_period_type_keeps_working(auth, client, workspace):
+    """Changing only "Period type" sends the old type's period too: show the new type's newest."""
+    auth.login("analyst", areas=[workspace.borough])
+    switched = client.get("/officer/?kind=month&period=2026-Q3")
+    assert switched.status_code == 200
+    assert "Figures for 2026-12" in switched.get_data(as_text=True)
+    back = client.get("/officer/?kind=quarter&period=R12-2026-12").get_data(as_text=True)
+    assert "Figures for 2026-Q4" in back
+    assert client.get("/officer/?kind=quarter&period=garbage").status_code == 400
+
+
 def test_area_page_charts_tables_and_subgroups(auth, client, comments):
     auth.login("viewer", areas=[comments.ward_a])
     page = client.get(f"/officer/area/{comments.ward_a}").get_data(as_text=True)
