@@ -7,7 +7,7 @@ counts, for many areas at once, never on a loop over people or areas.
 
 Rules (docs/METHODOLOGY.md explains why):
 - each dimension's step adjusts only respondents who stated a category that the margins
-  cover; the others keep their weight for that step;
+  cover with a population above 0; the others keep their weight for that step;
 - a dimension's population shares are taken over the categories that have respondents in the
   area, so that an empty category cannot make the fit impossible;
 - iterate until no weight changes by more than 1e-6 (relative) or 100 iterations;
@@ -57,7 +57,10 @@ def rake_pairs(area: np.ndarray, counts: np.ndarray, categories: list[np.ndarray
         has = (np.nan_to_num(target) > 0).any(axis=1)
         cats = np.asarray(cats, dtype=np.int64)
         ok = (cats >= 0) & (cats < k) & (counts > 0)
-        ok[ok] &= np.isfinite(target[area[ok], cats[ok]]) & has[area[ok]]
+        # A category given as 0 residents is treated as not given: a zero share would weight
+        # its respondents to 0, still counted in n but adding nothing, and the fit never
+        # converges (a 0 -> 0 change is NaN).
+        ok[ok] &= (np.nan_to_num(target[area[ok], cats[ok]]) > 0) & has[area[ok]]
         if not ok.any():
             continue
         slot = area * k + np.where(ok, cats, 0)

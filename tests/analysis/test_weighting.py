@@ -73,3 +73,15 @@ def test_a_margin_category_without_respondents_does_not_break_the_fit():
     # Shares over the categories that have respondents: 50/50.
     assert weights[ages == 0].sum() == pytest.approx(20, rel=1e-9)
     assert weights[ages == 1].sum() == pytest.approx(20, rel=1e-9)
+
+
+def test_respondents_in_a_category_the_margins_give_as_zero_keep_their_weight():
+    # Ten respondents in categories with residents, three in one the margins put at 0. A zero
+    # share would give those three weight 0: still counted in n (and in suppression's count)
+    # but contributing nothing, and the fit never converging (0 -> 0 is a NaN change).
+    pairs = rake_pairs(np.zeros(3, dtype=np.int64), np.array([5., 5, 3]), [np.array([0, 1, 2])],
+                       [np.array([[100., 300, 0]])], 1)
+    assert pairs.converged.all()
+    assert (pairs.weights > 0).all()
+    assert pairs.weights[2] == 1.0                       # treated as not covered by the margins
+    np.testing.assert_allclose(pairs.weights[:2] * 5, [2.5, 7.5])
