@@ -25,18 +25,22 @@ def _period(kind: str, area_ids: list[int]) -> Period | None:
     return Period(kind, latest[1]) if latest else None
 
 
-@bp.get("/area/<code>/priorities")
-@login_required
-def priorities(code: str):
-    area = scoped_area_or_404(code)
-    kind = q.parse_kind(request.args.get("kind") or "quarter")
+def _page(area: Area, kind: str, kept: dict | None = None):
+    """The priorities page; ``kept`` holds a refused decision's typed values to show again."""
     ids = area_and_below(area)
     period = _period(kind, ids)
     return render_template(
         "officer/priorities.html", area=area, kind=kind, kinds=q.KIND_LABELS, period=period,
         suggestions=pq.suggestions(ids, period) if period else [],
         decisions=pq.decisions(ids), actions=pq.actions(ids), statuses=ACTION_STATUSES,
-        can_edit=current_user.role in EDITORS)
+        can_edit=current_user.role in EDITORS, kept=kept)
+
+
+@bp.get("/area/<code>/priorities")
+@login_required
+def priorities(code: str):
+    area = scoped_area_or_404(code)
+    return _page(area, q.parse_kind(request.args.get("kind") or "quarter"))
 
 
 @bp.post("/area/<code>/priorities")
@@ -55,7 +59,6 @@ def decide(code: str):
              if s.area_code == target.code and s.topic_code == topic.code]
     if not match:
         abort(409, description="This suggestion has already been decided or is no longer made.")
-    back = url_for("officer.priorities", code=code, kind=kind)
     try:
         if request.form.get("decision") == "accept":
             ops.accept(current_user, target, topic, period.label, match[0],
@@ -73,10 +76,14 @@ def decide(code: str):
     except ops.ActionError as error:
         db.session.rollback()
         flash(str(error), "error")
-        return redirect(back, 303)
+        # Shown again rather than redirected: a redirect would drop the owner, notes and words
+        # for residents the officer had typed, for one missing field.
+        kept = {"area": target.code, "topic": topic.code,
+                "decision": request.form.get("decision"), "form": request.form}
+        return _page(area, kind, kept), 422
     db.session.commit()
     flash(message, "success")
-    return redirect(back, 303)
+    return redirect(url_for("officer.priorities", code=code, kind=kind), 303)
 
 
 @bp.post("/actions/<int:action_id>")

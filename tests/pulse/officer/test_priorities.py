@@ -43,8 +43,8 @@ def test_accept_then_public_you_said_we_did(app, auth, client, comments):
     auth.login("officer", areas=[comments.borough])
     bad = _post(client, {"area": comments.ward_a, "topic": "asb", "decision": "accept",
                          "owner": "Sgt Patel", "due": "next week"})
-    assert bad.status_code == 303
-    assert "YYYY-MM-DD" in client.get(PAGE).get_data(as_text=True)
+    assert bad.status_code == 422
+    assert "YYYY-MM-DD" in bad.get_data(as_text=True)
     assert _count(app, Action) == 0 and _count(app, PriorityDecision) == 0
     ok = _post(client, {"area": comments.ward_a, "topic": "asb", "decision": "accept",
                         "owner": "Sgt Patel", "due": "2027-01-31", "notes": "evening patrols",
@@ -79,6 +79,28 @@ def test_accept_then_public_you_said_we_did(app, auth, client, comments):
         "csrf_token": token, "status": "done", "notes": "done", "public_text": ""})
     assert "Extra evening patrols" not in client.get(
         f"/s/{comments.ward_a}/you-said-we-did").get_data(as_text=True)
+
+
+def test_refused_decision_keeps_what_was_typed(app, auth, client, comments):
+    """A public action without words for residents is refused, and the form comes back filled."""
+    from pulse.models import Action
+
+    auth.login("officer", areas=[comments.borough])
+    bad = _post(client, {"area": comments.ward_a, "topic": "asb", "decision": "accept",
+                         "owner": "Sgt Patel", "due": "2027-01-31", "notes": "evening patrols",
+                         "public": "1", "public_text": " "})
+    assert bad.status_code == 422 and _count(app, Action) == 0
+    page = bad.get_data(as_text=True)
+    assert "A public action needs words for residents." in page
+    assert 'value="Sgt Patel"' in page and 'value="2027-01-31"' in page
+    assert ">evening patrols</textarea>" in page and "checked" in page
+    assert "<details open><summary>Accept as an action" in page
+    # Only the suggestion that was refused is filled in.
+    assert page.count('value="Sgt Patel"') == 1
+    dismissed = _post(client, {"area": comments.ward_a, "topic": "asb", "decision": "dismiss",
+                               "reason": " "})
+    assert dismissed.status_code == 422
+    assert "<details open><summary>Dismiss" in dismissed.get_data(as_text=True)
 
 
 def test_dismiss_needs_a_reason_and_is_recorded(app, auth, client, comments):
