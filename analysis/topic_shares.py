@@ -5,6 +5,12 @@ this module rolls them up to every level (an area's comments include those of th
 below it), sums them over every month, quarter and rolling year in range, and gives each
 topic's share with a 95% Wilson interval. As for every published figure, a share from fewer
 than ``minimum`` comments is suppressed: no share, no interval, no counts.
+
+As for estimates, the areas under one parent are a partition of the parent's comments: when
+exactly one part of it is hidden (one suppressed area, or comments given at the parent
+itself), the parent minus the published siblings would give it, so the smallest published
+sibling is withheld as well. A withheld area publishes nothing: its shares with their
+precision would give its total, and from it its counts.
 """
 from __future__ import annotations
 
@@ -15,9 +21,10 @@ import numpy as np
 
 from .estimates import Z, wilson
 from .periods import Period, all_periods
-from .suppression import FLOOR, check_minimum
+from .suppression import FLOOR, check_minimum, complementary
 
 SUPPRESSED_REASON = "fewer than 10 comments"
+WITHHELD_REASON = "withheld: it could be derived from the published counts"
 
 
 class TopicShare(NamedTuple):
@@ -87,6 +94,7 @@ def shares(counts: Iterable[tuple[int, int, str, int]], parents: Mapping[int, in
     running = np.concatenate([np.zeros_like(grid[:, :1]), np.cumsum(grid, axis=1)], axis=1)
     out: list[TopicShare] = []
     shown = len(reported)
+    siblings = _siblings(areas, parents, row)
     for period in all_periods(first, last):
         start, end = max(period.start, first) - first, min(period.end, last) - first
         summed = running[:, end + 1] - running[:, start]            # areas x topics
@@ -95,11 +103,15 @@ def shares(counts: Iterable[tuple[int, int, str, int]], parents: Mapping[int, in
         low, high = wilson(summed / safe, np.broadcast_to(safe, summed.shape), Z)
         # Plain lists from here: indexing numpy element by element costs more than the maths.
         summed_, low_, high_ = summed.tolist(), (100 * low).tolist(), (100 * high).tolist()
+        small = (totals > 0) & (totals < minimum)
+        withheld = np.zeros(len(areas), dtype=bool)
+        for parent, kids in siblings:
+            withheld[kids] |= complementary(totals[kids], small[kids], totals[parent])
         for i in np.flatnonzero(totals).tolist():
             area, total, got = areas[i], int(totals[i]), summed_[i]
-            if total < minimum:
+            if small[i] or withheld[i]:
                 out += [TopicShare(area, period, columns[j], None, None, None, None, None,
-                                   True, SUPPRESSED_REASON)
+                                   True, SUPPRESSED_REASON if small[i] else WITHHELD_REASON)
                         for j in sorted((j for j, n in enumerate(got) if n),
                                         key=lambda j: columns[j])]
                 continue
@@ -107,3 +119,14 @@ def shares(counts: Iterable[tuple[int, int, str, int]], parents: Mapping[int, in
                                low_[i][j], high_[i][j], False, None)
                     for j in range(len(columns)) if j < shown or got[j]]
     return out
+
+
+def _siblings(areas: list[int], parents: Mapping[int, int | None], row: Mapping[int, int]
+              ) -> list[tuple[int, np.ndarray]]:
+    """(parent row, its children's rows) for every area with children among ``areas``."""
+    kids: dict[int, list[int]] = {}
+    for area in areas:
+        parent = parents.get(area)
+        if parent is not None and parent in row and parent != area:
+            kids.setdefault(row[parent], []).append(row[area])
+    return [(p, np.array(k)) for p, k in kids.items()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from analysis.periods import MONTH, QUARTER, ROLLING12
-from analysis.topic_shares import SUPPRESSED_REASON, shares
+from analysis.topic_shares import SUPPRESSED_REASON, WITHHELD_REASON, shares
 
 NOV, OCT = 2026 * 12 + 10, 2026 * 12 + 9
 PARENTS = {1: None, 2: 1, 3: 1}          # a borough (1) and two wards
@@ -57,3 +57,24 @@ def test_no_comments_no_rows_and_a_cycle_does_not_hang():
     assert shares([], PARENTS, TOPICS) == []
     rows = shares([(5, NOV, "asb", 10)], {5: 6, 6: 5}, TOPICS)
     assert {r.area_id for r in rows} == {5, 6}
+
+
+def test_a_suppressed_ward_cannot_be_worked_out_from_its_borough_and_siblings():
+    parents = {1: None, 2: 1, 3: 1, 4: 1}
+    rows = shares([(2, NOV, "asb", 5), (3, NOV, "asb", 4), (3, NOV, "litter", 8),
+                   (4, NOV, "drugs", 15)], parents, TOPICS)
+    borough = _by(rows, 1, "2026-11")
+    assert borough["asb"].count == 9 and borough["asb"].total == 32
+    assert all(r.suppressed for r in _by(rows, 2, "2026-11").values())
+    # Borough minus ward 4 would give ward 2's 5 asb comments if ward 3 were published: the
+    # smallest published sibling is withheld too, counts, shares and intervals.
+    ward3 = _by(rows, 3, "2026-11")
+    assert set(ward3) == {"asb", "litter"}
+    for row in ward3.values():
+        assert row.suppressed and row.suppressed_reason == WITHHELD_REASON
+        assert (row.count, row.total, row.share, row.ci_low, row.ci_high) == (None,) * 5
+    assert not _by(rows, 4, "2026-11")["drugs"].suppressed
+    # Two hidden wards cannot be told apart: nothing more is withheld.
+    rows = shares([(2, NOV, "asb", 5), (3, NOV, "asb", 4), (4, NOV, "drugs", 15)],
+                  parents, TOPICS)
+    assert not _by(rows, 4, "2026-11")["drugs"].suppressed
