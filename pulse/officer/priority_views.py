@@ -92,6 +92,12 @@ def update_action(action_id: int):
     action = db.session.get(Action, action_id)
     if action is None or not area_in_scope(action.area_id):
         abort(404)
+    # Back to the page the form was on (a borough's page lists its wards' actions too), with
+    # its period type; the action's own area when that page is not named or not in scope.
+    page = db.session.scalar(select(Area).where(Area.code == request.form.get("page", "")))
+    if page is None or not area_in_scope(page.id):
+        page = action.area
+    kind = q.parse_kind(request.form.get("kind") or "quarter")
     try:
         ops.update_action(action, status=request.form.get("status", ""),
                           notes=request.form.get("notes", ""),
@@ -100,7 +106,8 @@ def update_action(action_id: int):
     except ops.ActionError as error:
         db.session.rollback()
         flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash("Action updated.", "success")
-    return redirect(url_for("officer.priorities", code=action.area.code), 303)
+        # Shown again with what was typed, which a redirect would replace by the stored values.
+        return _page(page, kind, {"action": action.id, "form": request.form}), 422
+    db.session.commit()
+    flash("Action updated.", "success")
+    return redirect(url_for("officer.priorities", code=page.code, kind=kind), 303)

@@ -103,6 +103,31 @@ def test_refused_decision_keeps_what_was_typed(app, auth, client, comments):
     assert "<details open><summary>Dismiss" in dismissed.get_data(as_text=True)
 
 
+def test_action_update_returns_to_its_page_and_keeps_typing(app, auth, client, comments):
+    """Updating an action from the borough's page goes back there; a refusal keeps the notes."""
+    from pulse.extensions import db
+    from pulse.models import Action
+
+    auth.login("officer", areas=[comments.borough])
+    assert _post(client, {"area": comments.ward_a, "topic": "asb", "decision": "accept",
+                          "owner": "Sgt Patel"}).status_code == 303
+    with app.app_context():
+        action_id = db.session.scalar(select(Action.id))
+    token = csrf_from(client, PAGE)
+    form = {"csrf_token": token, "page": "E09000023", "kind": "r12", "status": "in progress",
+            "notes": "patrols from Monday", "public": "1", "public_text": ""}
+    refused = client.post(f"/officer/actions/{action_id}", data=form)
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "A public action needs words for residents." in page
+    assert ">patrols from Monday</textarea>" in page
+    assert '<option value="in progress" selected>' in page
+    saved = client.post(f"/officer/actions/{action_id}",
+                        data={**form, "public_text": "Patrols by the shops"})
+    assert saved.status_code == 303
+    assert saved.headers["Location"].endswith("/officer/area/E09000023/priorities?kind=r12")
+
+
 def test_dismiss_needs_a_reason_and_is_recorded(app, auth, client, comments):
     from pulse.models import PriorityDecision
 
