@@ -1,5 +1,6 @@
 """Suppression: no figure from fewer than ``minimum`` responses, and no count that could be
-worked out from the published ones.
+worked out from the published ones of the same period (partitions over areas and breakdowns;
+docs/METHODOLOGY.md says why months inside quarters and rolling years are not covered).
 
 Primary: a cell with 1..minimum-1 valid answers publishes no estimate and no count ("fewer
 than 10 responses"). ``minimum`` may be raised but never below 10.
