@@ -135,6 +135,10 @@ def schedule(version: InstrumentVersion, areas: list[Area], *, starts: datetime,
     if ends <= starts:
         raise LocalError("The end date must come after the start date.", field="ends")
     now = now or datetime.now(UTC)
+    if ends <= now:
+        # Such a wave is over before it is made: nothing would be collected, and the set would
+        # not even show as scheduled when opened again.
+        raise LocalError("The last day of collection has already passed.", field="ends")
     current = {w.area_id: w for w in scheduled(version, now)}
     chosen = {a.id for a in areas}
     for area in managed or []:

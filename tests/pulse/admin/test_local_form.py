@@ -182,6 +182,10 @@ def test_every_bad_input_gets_a_message_by_its_field_and_keeps_what_was_typed(
         ({"name": "ladywell"}, _question(0, "ladywell_dark", "s10", DARK_EN, DARK_CY),
          {"areas": survey_area.ward, "starts": today.isoformat(),
           "ends": (today - timedelta(days=3)).isoformat()}, "ends", "cannot come before"),
+        # A window wholly in the past would be published as "collecting" and collect nothing.
+        ({"name": "ladywell"}, _question(0, "ladywell_dark", "s10", DARK_EN, DARK_CY),
+         {"areas": survey_area.ward, "starts": (today - timedelta(days=30)).isoformat(),
+          "ends": (today - timedelta(days=2)).isoformat()}, "ends", "already passed"),
         ({"name": "ladywell"}, _question(0, "ladywell_dark", "s10", DARK_EN, DARK_CY),
          {"areas": survey_area.ward, "starts": "31/31/2026", "ends": today.isoformat()},
          "starts", "Not a valid date"),
