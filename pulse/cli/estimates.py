@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from pathlib import Path
 
 import click
@@ -71,8 +72,25 @@ def scheduler(aggregate_seconds: int, max_runtime: float | None) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     sched = schedule(app, aggregate_seconds=aggregate_seconds)
 
+    stopping = threading.Event()
+
+    def shut_down() -> None:
+        for _ in range(100):  # a signal may come a moment before the scheduler runs
+            if sched.running:
+                sched.shutdown(wait=True)
+                return
+            time.sleep(0.05)
+
     def stop(*_args) -> None:
-        sched.shutdown(wait=True)
+        # Once only: a service manager and the demo script's trap may both send SIGTERM, and a
+        # second shutdown raised SchedulerNotRunningError. Not in the handler itself either: it
+        # runs on the main thread, perhaps inside the scheduler's loop holding its locks, where
+        # a shutdown let the loop hand the next job to a closed executor; from another thread
+        # shutdown waits for the loop.
+        if stopping.is_set():
+            return
+        stopping.set()
+        threading.Thread(target=shut_down, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
     if max_runtime:
@@ -80,7 +98,8 @@ def scheduler(aggregate_seconds: int, max_runtime: float | None) -> None:
         timer.daemon = True
         timer.start()
     click.echo("scheduler started: " + ", ".join(job.name for job in sched.get_jobs()))
-    sched.start()
+    if not stopping.is_set():
+        sched.start()
 
 
 @click.group(help="Scheduled jobs.")
