@@ -47,7 +47,8 @@ def add_security_headers(response: Response) -> Response:
         if name in VIEW_MAY_TIGHTEN and name in response.headers:
             continue
         response.headers[name] = value
-    # request.is_secure follows X-Forwarded-Proto only when PULSE_PROXY_HOPS trusts the proxy.
+    # request.is_secure follows X-Forwarded-Proto only from a trusted proxy: one gunicorn
+    # believes (PULSE_FORWARDED_ALLOW_IPS, default 127.0.0.1) or one PULSE_PROXY_HOPS counts.
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = HSTS
     return response
