@@ -257,10 +257,14 @@ def _suppress(n: np.ndarray, tree: Tree, minimum: int) -> np.ndarray:
     """groups x areas x measures of suppression.NONE / PRIMARY / SECONDARY."""
     primary = suppression.primary(n, minimum)
     withheld = np.zeros_like(primary)
-    # Neighbourhoods under their parent, for every group and measure.
-    for p, kids in tree.children().items():
+    # Neighbourhoods under their parent, for every group and measure. Parents from the top
+    # down: a count withheld at one level is a hidden total at the next, which must not be
+    # the sum of its children's published counts (force > borough > ward).
+    depth = (tree.lineage() >= 0).sum(axis=1)
+    for p, kids in sorted(tree.children().items(), key=lambda item: (depth[item[0]], item[0])):
         extra = suppression.complementary(np.moveaxis(n[:, kids, :], 1, 0),
-                                          np.moveaxis(primary[:, kids, :], 1, 0), n[:, p, :])
+                                          np.moveaxis(primary[:, kids, :], 1, 0), n[:, p, :],
+                                          withheld[:, p, :])
         withheld[:, kids, :] |= np.moveaxis(extra, 0, 1)
     # An area whose overall count is withheld cannot publish counts that add up to it.
     withheld |= withheld[0:1] & (n > 0) & ~primary

@@ -10,7 +10,9 @@ published total - the neighbourhoods under a borough, or the categories of one b
 under the area's "all" figure. Whatever the total holds that no member publishes (primary
 suppressed members, plus responses not in any member: answered at the parent itself, or
 "not stated") is a hidden part. When exactly one hidden part is non-empty it can be derived
-by subtraction, so the count of the smallest published member is withheld too.
+by subtraction, so the count of the smallest published member is withheld too. A withheld
+total is a hidden part of its own partition: an area whose count is withheld and whose
+children are all published would otherwise be their sum.
 """
 from __future__ import annotations
 
@@ -34,15 +36,18 @@ def primary(n: np.ndarray, minimum: int) -> np.ndarray:
     return (n > 0) & (n < check_minimum(minimum))
 
 
-def complementary(n: np.ndarray, hidden: np.ndarray, total: np.ndarray) -> np.ndarray:
+def complementary(n: np.ndarray, hidden: np.ndarray, total: np.ndarray,
+                  total_hidden: np.ndarray | bool = False) -> np.ndarray:
     """Members (axis 0) whose counts must be withheld so no hidden part is derivable alone.
 
-    ``n`` and ``hidden`` are members x ..., ``total`` is the partition's published total.
+    ``n`` and ``hidden`` are members x ..., ``total`` is the partition's total. When the total
+    is itself withheld (``total_hidden``) it is one more hidden part: with every member
+    published and nothing else in it, the total would be their sum.
     """
     n = np.asarray(n, dtype=float)
     hidden = np.asarray(hidden, dtype=bool) & (n > 0)
     residual = np.asarray(total, dtype=float) - n.sum(axis=0)
-    parts = hidden.sum(axis=0) + (residual > 0.5)
+    parts = hidden.sum(axis=0) + (residual > 0.5) + np.asarray(total_hidden, dtype=bool)
     candidates = ~hidden & (n > 0)
     ranked = np.where(candidates, n, np.inf)
     pick = ranked.argmin(axis=0)

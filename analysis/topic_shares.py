@@ -94,7 +94,7 @@ def shares(counts: Iterable[tuple[int, int, str, int]], parents: Mapping[int, in
     running = np.concatenate([np.zeros_like(grid[:, :1]), np.cumsum(grid, axis=1)], axis=1)
     out: list[TopicShare] = []
     shown = len(reported)
-    siblings = _siblings(areas, parents, row)
+    siblings = _siblings(areas, parents, row, up)
     for period in all_periods(first, last):
         start, end = max(period.start, first) - first, min(period.end, last) - first
         summed = running[:, end + 1] - running[:, start]            # areas x topics
@@ -106,7 +106,8 @@ def shares(counts: Iterable[tuple[int, int, str, int]], parents: Mapping[int, in
         small = (totals > 0) & (totals < minimum)
         withheld = np.zeros(len(areas), dtype=bool)
         for parent, kids in siblings:
-            withheld[kids] |= complementary(totals[kids], small[kids], totals[parent])
+            withheld[kids] |= complementary(totals[kids], small[kids], totals[parent],
+                                            withheld[parent])
         for i in np.flatnonzero(totals).tolist():
             area, total, got = areas[i], int(totals[i]), summed_[i]
             if small[i] or withheld[i]:
@@ -121,12 +122,14 @@ def shares(counts: Iterable[tuple[int, int, str, int]], parents: Mapping[int, in
     return out
 
 
-def _siblings(areas: list[int], parents: Mapping[int, int | None], row: Mapping[int, int]
-              ) -> list[tuple[int, np.ndarray]]:
-    """(parent row, its children's rows) for every area with children among ``areas``."""
+def _siblings(areas: list[int], parents: Mapping[int, int | None], row: Mapping[int, int],
+              up: Mapping[int, list[int]]) -> list[tuple[int, np.ndarray]]:
+    """(parent row, its children's rows) for every area with children among ``areas``, top
+    level first: an area withheld under its parent is a hidden total over its own children."""
     kids: dict[int, list[int]] = {}
     for area in areas:
         parent = parents.get(area)
         if parent is not None and parent in row and parent != area:
-            kids.setdefault(row[parent], []).append(row[area])
-    return [(p, np.array(k)) for p, k in kids.items()]
+            kids.setdefault(parent, []).append(row[area])
+    order = sorted(kids, key=lambda p: (len(up.get(p, [p])), p))
+    return [(row[p], np.array(kids[p])) for p in order]

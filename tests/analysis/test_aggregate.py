@@ -131,3 +131,23 @@ def test_a_rolling_year_slid_on_a_month_equals_its_twelve_months_added_up():
                      "ci_low", "ci_high", "reason", "weighted", "modelled"):
             assert np.array_equal(getattr(alone, name), getattr(table, name), equal_nan=True), \
                 (table.period.label, name)
+
+
+def test_a_withheld_borough_count_cannot_be_rebuilt_from_its_own_wards():
+    # Force 0; boroughs 1, 2, 3; wards 4, 5 under borough 1, 6, 7 under 2, 8 under 3. Borough
+    # 3 has 5 responses, so borough 1 (the smallest published) has its count withheld; were
+    # wards 4 and 5 both published, borough 1 = 12 + 11 and borough 3 = force - 1 - 2 again.
+    tree = Tree(np.array([-1, 0, 0, 0, 1, 1, 2, 2, 3]))
+    sizes = {4: 12, 5: 11, 6: 30, 7: 25, 8: 5}
+    area = np.concatenate([[a] * k for a, k in sizes.items()])
+    n = len(area)
+    values = np.random.default_rng(0).integers(1, 6, (n, 1)).astype(float)
+    responses = Responses(area, np.full(n, FIRST), np.full((n, 3), -1, dtype=np.int8), values)
+    prep = Prepared(responses, tree, measures_for([("good_job", "rate5")]))
+    table = compute_all(prep, [parse("2026-08")], [None, None, None], 10)[0]
+    count = {int(a): table.n[i] for i, a in enumerate(table.area) if table.group[i] == 0}
+    assert np.isnan(count[3]) and np.isnan(count[1])
+    assert count[0] == 83 and count[2] == 55
+    # One of borough 1's wards is withheld too, so its count is not the sum of published ones.
+    assert np.isnan(count[4]) or np.isnan(count[5])
+    assert not (np.isnan(count[4]) and np.isnan(count[5]))

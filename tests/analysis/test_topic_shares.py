@@ -78,3 +78,14 @@ def test_a_suppressed_ward_cannot_be_worked_out_from_its_borough_and_siblings():
     rows = shares([(2, NOV, "asb", 5), (3, NOV, "asb", 4), (4, NOV, "drugs", 15)],
                   parents, TOPICS)
     assert not _by(rows, 4, "2026-11")["drugs"].suppressed
+
+
+def test_a_withheld_area_is_not_the_sum_of_its_published_children():
+    # Force 1 > boroughs 2, 3, 4 > wards; borough 4 (5 comments) is suppressed, so borough 2
+    # is withheld, and one of its wards with it: else borough 2 = its wards' sum.
+    parents = {1: None, 2: 1, 3: 1, 4: 1, 5: 2, 6: 2, 7: 3, 8: 4}
+    rows = shares([(5, NOV, "asb", 12), (6, NOV, "asb", 11), (7, NOV, "asb", 30),
+                   (8, NOV, "asb", 5)], parents, TOPICS)
+    hidden = {a for a in range(1, 9) if _by(rows, a, "2026-11")["asb"].suppressed}
+    assert {2, 4, 8} <= hidden and {1, 3, 7}.isdisjoint(hidden)
+    assert len(hidden & {5, 6}) == 1
