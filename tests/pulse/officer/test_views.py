@@ -145,3 +145,15 @@ def test_area_names_are_escaped_in_the_python_built_table_and_map(app, auth, cli
     page = client.get("/officer/?kind=quarter").get_data(as_text=True)
     assert XSS not in page and "<script>" not in page and "X<b>1" not in page
     assert "&lt;script&gt;alert(" in page and 'href="/officer/area/X%3Cb%3E1"' in page
+
+
+def test_staff_error_pages_lead_back_to_the_workspace(auth, client, workspace):
+    """A refused staff request offers the way back to the workspace, not the residents' survey."""
+    auth.login("officer", areas=[workspace.ward_a])
+    for url in (f"/officer/area/{workspace.other_ward}", "/officer/?kind=quarter&period=1999-Q1",
+                "/admin/"):
+        page = client.get(url).get_data(as_text=True)
+        assert 'href="/officer/">Back to your areas</a>' in page, url
+        assert "Go to the start" not in page, url
+    resident = client.get("/s/NOPE").get_data(as_text=True)
+    assert "Go to the start" in resident and "Back to your areas" not in resident
