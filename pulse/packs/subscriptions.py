@@ -43,7 +43,15 @@ def subscribe(area_code: str, frequency: str, emails: str = "", *, user=None) ->
     if frequency not in PACK_FREQUENCIES:
         raise PackError(f"frequency must be {' or '.join(PACK_FREQUENCIES)}")
     addresses = parse_emails(emails)
-    row = PackSubscription(area_id=area.id, frequency=frequency, email_to=",".join(addresses),
+    email_to = ",".join(addresses)
+    # The same subscription twice (a double-clicked form, a command run again) would build and
+    # e-mail every pack twice: the active one already there is the answer.
+    same = db.session.scalar(select(PackSubscription).where(
+        PackSubscription.area_id == area.id, PackSubscription.frequency == frequency,
+        PackSubscription.email_to == email_to, PackSubscription.active.is_(True)))
+    if same is not None:
+        return same
+    row = PackSubscription(area_id=area.id, frequency=frequency, email_to=email_to,
                            active=True, created_by=getattr(user, "id", None))
     db.session.add(row)
     db.session.flush()

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from email import message_from_bytes, policy
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.pulse.packs.support import BIG, PERIOD, WARDS
 from tests.pulse.packs.test_build import pdf_text
@@ -138,6 +138,13 @@ def test_admin_page_adds_and_stops_subscriptions_in_scope(seeded, client):
                                                "frequency": "monthly",
                                                "email_to": "panel@example.org"})
     assert added.status_code == 303
+    # Sent twice (a double click): still one subscription, so one pack and one e-mail a month.
+    again = client.post("/admin/packs/", data={"csrf_token": token, "area": BIG,
+                                               "frequency": "monthly",
+                                               "email_to": "panel@example.org"})
+    assert again.status_code == 303
+    with seeded.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PackSubscription)) == 1
     page = client.get("/admin/packs/").get_data(as_text=True)
     assert "Ward 0" in page and "panel@example.org" in page and "monthly" in page
     for form, message in (({"area": BIG, "frequency": "daily"},
