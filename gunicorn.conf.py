@@ -37,6 +37,12 @@ forwarded_allow_ips = os.environ.get("PULSE_FORWARDED_ALLOW_IPS", "127.0.0.1")
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
 proc_name = "pulse"
+# gunicorn's control interface (gunicornc) is off: nothing here uses it, and its socket's
+# default path (~/.gunicorn/gunicorn.ctl) is one per user, so a second server of the same
+# user (the demo beside production, a test beside either) would take it over. Give it a path
+# of this server's own with PULSE_CONTROL_SOCKET to turn it on.
+control_socket = os.environ.get("PULSE_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
 
 # Access logs record method, path, status, size and time, never the client address, the
 # query string, the referrer or the user agent: a query may carry a location (?lat=) or a

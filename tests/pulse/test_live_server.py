@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import runpy
 import signal
 import socket
 import subprocess
@@ -183,3 +184,19 @@ def test_access_log_holds_no_address_and_no_query(survey_area, server):
     assert not any(secret in line for line in lines)
     assert not any("ip=127.0.0.1" in line for line in lines)
     assert any("Invalid request from ip=-" in line for line in lines)
+
+
+def test_gunicorn_opens_no_shared_control_socket(server, monkeypatch):
+    """gunicorn 27 opens a control socket at ~/.gunicorn/gunicorn.ctl unless told not to, one
+    path for every server of the user: the production settings turn it off unless
+    PULSE_CONTROL_SOCKET names a path of the server's own."""
+    monkeypatch.delenv("PULSE_CONTROL_SOCKET", raising=False)
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert settings["control_socket_disable"] is True
+    monkeypatch.setenv("PULSE_CONTROL_SOCKET", "/run/pulse/gunicorn.ctl")
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert settings["control_socket_disable"] is False
+    assert settings["control_socket"] == "/run/pulse/gunicorn.ctl"
+    # The server running these tests says nothing of one (the master logs it once it is up).
+    lines = server.wait_for_log("Booting worker")
+    assert not any("Control socket" in line for line in lines), lines
