@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from .. import audit
 from ..audit.operations import SCHEDULER
@@ -138,6 +138,14 @@ def queue_run(user, area: Area, period_label: str, kind: str) -> PackRun:
         period = parse_period(period_label).label
         check(area, parse_period(period))
         total = 1
+    # A double-clicked "Build" would build the same pack twice on a small machine: a run of
+    # the same pack for the same person that has not finished yet is the answer.
+    waiting = db.session.scalar(select(PackRun).where(
+        PackRun.area_id == area.id, PackRun.period == period, PackRun.kind == kind,
+        PackRun.requested_by == getattr(user, "id", None),
+        PackRun.status.in_((PACK_QUEUED, PACK_RUNNING))).order_by(PackRun.id).limit(1))
+    if waiting is not None:
+        return waiting
     run = PackRun(area_id=area.id, period=period, kind=kind, status=PACK_QUEUED,
                   requested_by=getattr(user, "id", None), total=total, done=0)
     db.session.add(run)

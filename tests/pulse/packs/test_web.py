@@ -129,6 +129,24 @@ def test_bad_period_is_refused_with_a_reason(seeded, client):
         assert db.session.scalars(select(PackRun)).all() == []
 
 
+def test_asking_twice_while_building_keeps_one_run(seeded):
+    """A double-clicked Build queues one run; once it has finished, asking again builds anew."""
+    from pulse.extensions import db
+    from pulse.models import Area, User
+    from pulse.packs.operations import queue_run
+
+    with seeded.app_context():
+        user = db.session.get(User, make_user("officer@example.org", "officer", [BOROUGH]))
+        area = db.session.scalar(select(Area).where(Area.code == BIG))
+        first = queue_run(user, area, PERIOD, "single")
+        db.session.commit()
+        assert queue_run(user, area, PERIOD, "single").id == first.id
+        assert queue_run(user, area, "R12-2026-10", "single").id != first.id
+        first.status = "done"
+        db.session.commit()
+        assert queue_run(user, area, PERIOD, "single").id != first.id
+
+
 def test_sweep_builds_runs_left_behind_and_fails_stuck_ones(seeded):
     from datetime import UTC, datetime, timedelta
     from pathlib import Path
