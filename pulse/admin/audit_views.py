@@ -45,5 +45,5 @@ def audit_csv():
     event.rows = audit_log.count(f)
     db.session.commit()
     chunks = csv_chunks(audit_log.COLUMNS, audit_log.csv_rows(f), Tally())
-    return Response(stream_with_context(chunks), mimetype="text/csv; charset=utf-8",
+    return Response(stream_with_context(chunks), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="pulse-audit-log.csv"'})

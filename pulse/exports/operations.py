@@ -35,7 +35,7 @@ from .writers import Tally, csv_chunks, write_chunks, write_xlsx
 log = logging.getLogger(__name__)
 
 MIMETYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",                  # Werkzeug adds "; charset=utf-8" to text types
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 

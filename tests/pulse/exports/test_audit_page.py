@@ -62,6 +62,7 @@ def test_csv_download_is_filtered_neutralised_and_itself_audited(app, client, au
     response = client.post("/admin/audit/export.csv",
                            data={"csrf_token": token, "area": "E05000437"})
     assert response.status_code == 200 and response.is_streamed
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True), newline="")))
     response.close()
     # 16 matching rows, and the row of this download itself (committed before the body), first.

@@ -21,6 +21,8 @@ def _post(client, kind, **fields):
 def _csv(response) -> list[dict]:
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     assert response.is_streamed
+    # One charset: "text/csv; charset=utf-8; charset=utf-8" was sent before.
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     body = response.get_data(as_text=True)
     response.close()
     return list(csv.DictReader(io.StringIO(body, newline="")))
