@@ -57,7 +57,11 @@ def local(file: str) -> None:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError,
             ValueError) as err:
         db.session.rollback()
-        raise click.ClickException(f"{err}; nothing published") from None
+        # A missing key's own message is just its name in quotes; a message's full stop would
+        # sit before the semicolon.
+        reason = (f"the file has no {err.args[0]!r}" if isinstance(err, KeyError)
+                  else str(err).rstrip("."))
+        raise click.ClickException(f"{reason}; nothing published") from None
     db.session.commit()
     click.echo(f"{version.instrument.code} at version {version.version}; "
                f"collecting in {len(areas)} areas")

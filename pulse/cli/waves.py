@@ -63,5 +63,8 @@ def close(wave_id: int) -> None:
 def list_() -> None:
     """List waves."""
     for wave in db.session.scalars(select(Wave).order_by(Wave.id)):
-        closes = wave.closes_at.isoformat() if wave.closes_at else "always on"
-        click.echo(f"{wave.id}\t{wave.area.code}\t{wave.name}\t{wave.opens_at:%Y-%m-%d} → {closes}")
+        # Both ends alike, to the minute (a wave opened from the console or the API opens at
+        # the moment it was asked, not at midnight).
+        closes = f"{wave.closes_at:%Y-%m-%d %H:%M} UTC" if wave.closes_at else "always on"
+        click.echo(f"{wave.id}\t{wave.area.code}\t{wave.name}\t"
+                   f"{wave.opens_at:%Y-%m-%d %H:%M} UTC → {closes}")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from sqlalchemy import select
 
@@ -71,12 +72,21 @@ def test_waves_open_list_close(runner, app, tmp_path, client):
     opened = runner.invoke(args=["waves", "open", "--area", "B1", "--name", "Autumn"])
     assert opened.exit_code == 0 and "open for B1" in opened.output
     assert client.get("/s/W1").status_code == 200  # a borough's wave covers its wards
-    assert "Autumn" in runner.invoke(args=["waves", "list"]).output
+    listed = runner.invoke(args=["waves", "list"]).output
+    assert re.search(r"Autumn\t\d{4}-\d\d-\d\d \d\d:\d\d UTC → always on$", listed, re.M)
     with app.app_context():
         wave_id = db.session.scalar(select(Wave.id))
     closed = runner.invoke(args=["waves", "close", str(wave_id)])
     assert closed.exit_code == 0
     assert client.get("/s/W1").status_code == 410
+    dated = runner.invoke(args=["waves", "open", "--area", "W1", "--name", "Winter",
+                                "--closes", "2030-01-31 18:00:00"])
+    assert dated.exit_code == 0, dated.output
+    listed = runner.invoke(args=["waves", "list"]).output
+    # Both ends to the minute, in UTC, alike.
+    assert re.search(r"Winter\t\d{4}-\d\d-\d\d \d\d:\d\d UTC → 2030-01-31 18:00 UTC$", listed, re.M)
+    assert re.search(r"Autumn\t\d{4}-\d\d-\d\d \d\d:\d\d UTC → \d{4}-\d\d-\d\d \d\d:\d\d UTC$",
+                     listed, re.M)                # closed just now
     missing = runner.invoke(args=["waves", "open", "--area", "NOPE"])
     assert missing.exit_code != 0 and "no area with code NOPE" in missing.output
 

@@ -134,6 +134,12 @@ def test_cli_publishes_from_a_file_and_refuses_bad_ones(app, runner, survey_area
     broken.write_text("{nope", encoding="utf-8")
     bad = runner.invoke(args=["instruments", "local", str(broken)])
     assert bad.exit_code != 0 and "nothing published" in bad.output
+    assert ".;" not in bad.output
+    missing = tmp_path / "missing.json"
+    missing.write_text(json.dumps({"name": "ladywell", "areas": [survey_area.ward],
+                                   "starts": starts, "questions": [DARK]}), encoding="utf-8")
+    result = runner.invoke(args=["instruments", "local", str(missing)])
+    assert result.exit_code != 0 and "the file has no 'ends'; nothing published" in result.output
 
 
 def test_cli_honours_an_offset_in_the_file_and_reads_a_bare_day_as_utc(app, runner, survey_area,
