@@ -227,7 +227,10 @@ def compute_period(prep: Prepared, period: Period, pairs: tuple[np.ndarray, np.n
         modelled[:, kids, :] = np.moveaxis(shrunk, 0, 1)
 
     pub_est = np.where(primary | (n == 0), np.nan, pick["estimate"])
-    pub_se = np.where(primary | (n == 0), np.nan, pick["std_error"])
+    # A withheld count's standard error is not stored (it gives n_eff back), so the next
+    # period cannot test a change against it, whether this table is at hand or read back.
+    pub_se = np.where(primary | (n == 0) | (reason == suppression.SECONDARY), np.nan,
+                      pick["std_error"])
     if previous is None:
         diff = np.full((G, A, M), np.nan)
         sig = np.zeros((G, A, M), dtype=bool)
@@ -242,14 +245,16 @@ def compute_period(prep: Prepared, period: Period, pairs: tuple[np.ndarray, np.n
     def col(a, hide):
         return np.where(hide, np.nan, a[gi, ai, mi])
 
+    # A withheld count keeps its estimate, but not what gives n_eff (= n unweighted) back by
+    # arithmetic: p(1-p)/se^2, the interval's width, the modelled estimate's shrinkage factor.
     return PeriodTable(
         period=period, area=ai, group=gi, measure=mi,
         n=col(n, hide_n), n_eff=col(pick["n_eff"], hide_n),
-        estimate=col(pick["estimate"], hide_all), std_error=col(pick["std_error"], hide_all),
-        ci_low=col(pick["ci_low"], hide_all), ci_high=col(pick["ci_high"], hide_all),
+        estimate=col(pick["estimate"], hide_all), std_error=col(pick["std_error"], hide_n),
+        ci_low=col(pick["ci_low"], hide_n), ci_high=col(pick["ci_high"], hide_n),
         reason=reason[gi, ai, mi], weighted=rake.weighted[ai],
         change=col(diff, hide_all), significant=sig[gi, ai, mi] & ~hide_all,
-        modelled=col(modelled, hide_all), published=(pub_est, pub_se),
+        modelled=col(modelled, hide_n), published=(pub_est, pub_se),
     )
 
 

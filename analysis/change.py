@@ -13,14 +13,15 @@ NO_SIGNIFICANT_CHANGE = "no significant change"
 
 
 def change(estimate, std_error, previous, previous_se):
-    """Return (difference, significant); NaN difference and False where either side is missing."""
+    """Return (difference, significant); NaN difference and False where either side's
+    estimate or standard error is missing (a change that cannot be tested is not given)."""
     e1, s1 = np.asarray(estimate, dtype=float), np.asarray(std_error, dtype=float)
     e0, s0 = np.asarray(previous, dtype=float), np.asarray(previous_se, dtype=float)
     diff = e1 - e0
     scale = np.sqrt(s1 * s1 + s0 * s0)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(scale > 0, diff / np.where(scale > 0, scale, 1), np.where(diff != 0, np.inf, 0))
-    known = np.isfinite(diff)
+    known = np.isfinite(diff) & np.isfinite(scale)
     significant = known & (np.abs(np.nan_to_num(z)) > CRITICAL)
     return np.where(known, diff, np.nan), significant
 

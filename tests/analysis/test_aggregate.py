@@ -69,10 +69,12 @@ def test_every_row_matches_a_respondent_level_reference():
             else:
                 est, low, high, n_eff = percent_reference(np.isin(y, measure.positive), valid, w)
             assert table.estimate[i] == pytest.approx(est, abs=1e-6)
-            assert table.ci_low[i] == pytest.approx(low, abs=1e-6)
-            assert table.ci_high[i] == pytest.approx(high, abs=1e-6)
             if table.reason[i] == suppression.NONE:
+                assert table.ci_low[i] == pytest.approx(low, abs=1e-6)
+                assert table.ci_high[i] == pytest.approx(high, abs=1e-6)
                 assert table.n_eff[i] == pytest.approx(n_eff, rel=1e-6)
+            else:                       # a withheld count: no interval to read it back from
+                assert np.isnan(table.ci_low[i]) and np.isnan(table.n_eff[i])
             checked += 1
     assert checked > 500
 
@@ -151,3 +153,26 @@ def test_a_withheld_borough_count_cannot_be_rebuilt_from_its_own_wards():
     # One of borough 1's wards is withheld too, so its count is not the sum of published ones.
     assert np.isnan(count[4]) or np.isnan(count[5])
     assert not (np.isnan(count[4]) and np.isnan(count[5]))
+
+
+def test_a_withheld_count_cannot_be_read_back_from_the_interval():
+    # Wards of 40, 5, 12 and 30 unweighted responses: ward 2 is suppressed, ward 3's count
+    # withheld. For a percentage p(1 - p) / se^2 is n_eff (= n unweighted) and the Wilson
+    # interval's width gives it too, as does the shrinkage factor of the modelled estimate;
+    # with n of ward 3 back, ward 2 = 87 - 40 - 12 - 30 again.
+    tree = Tree(np.array([-1, 0, 0, 0, 0]))
+    sizes = {1: 40, 2: 5, 3: 12, 4: 30}
+    area = np.concatenate([[a] * k for a, k in sizes.items()])
+    n = len(area)
+    values = np.random.default_rng(1).integers(1, 6, (n, 2)).astype(float)
+    responses = Responses(area, np.full(n, FIRST), np.full((n, 3), -1, dtype=np.int8), values)
+    prep = Prepared(responses, tree, measures_for([("good_job", "rate5"), ("safe_day", "s10")]))
+    table = compute_all(prep, [parse("2026-08")], [None, None, None], 10)[0]
+    withheld = table.reason == suppression.SECONDARY
+    assert set(table.area[withheld].tolist()) == {3}
+    assert np.isfinite(table.estimate[withheld]).all()          # the figure itself stands
+    for column in (table.n, table.n_eff, table.std_error, table.ci_low, table.ci_high,
+                   table.modelled):
+        assert np.isnan(column[withheld]).all()
+    shown = table.reason == suppression.NONE
+    assert np.isfinite(table.ci_low[shown]).all() and np.isfinite(table.std_error[shown]).all()

@@ -5,6 +5,7 @@ import numpy as np
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.weightstats import DescrStatsW
 
+from analysis.change import change
 from analysis.estimates import percent, score, sums_of
 from tests.analysis.independent import ALPHA_196
 
@@ -61,3 +62,10 @@ def test_dont_know_and_skipped_answers_leave_the_base():
     s = sums_of(y, np.ones(5), (4.0, 5.0))
     assert int(s.n) == 3
     assert math.isclose(float(percent(s).estimate), 200 / 3)
+
+
+def test_no_change_is_given_against_a_figure_without_a_standard_error():
+    # A withheld count's standard error is not kept; a change against it cannot be tested.
+    diff, sig = change([60.0, 60.0], [2.0, 2.0], [50.0, 50.0], [np.nan, 1.0])
+    assert np.isnan(diff[0]) and not sig[0]
+    assert diff[1] == 10.0 and sig[1]
