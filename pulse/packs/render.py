@@ -75,9 +75,14 @@ def _cover(pdf: FPDF, c: PackContent) -> None:
                    f"({top_concern.share:.0f}% of comments).", indent=2)
     if c.responses is not None:
         _para(pdf, f"• Based on {c.responses} responses (safety and trust questions).", indent=2)
+    elif any(h.estimate is not None for h in c.headlines):
+        # A withheld count leaves the estimates published (the table below prints them): saying
+        # "not published" here contradicted the table, the area page and the exports.
+        _para(pdf, "• The number of responses is withheld: it could be worked out from other "
+                   "published counts. The figures are published.", indent=2)
     else:
-        _para(pdf, f"• Fewer than {c.minimum} responses, or a withheld count: figures for "
-                   "this area and period are not published.", indent=2)
+        _para(pdf, f"• Fewer than {c.minimum} responses: figures for this area and period are "
+                   "not published.", indent=2)
 
 
 def _headlines(pdf: FPDF, c: PackContent) -> None:

@@ -84,6 +84,27 @@ def test_no_suppressed_figure_in_a_small_areas_pack(seeded, runner, tmp_path):
     assert "are not published" in text
 
 
+def test_a_withheld_count_leaves_the_figures_published(seeded, runner, tmp_path):
+    """Only the count is withheld: the key points must not say the figures are unpublished."""
+    from pulse.extensions import db
+    from pulse.models import Area, Estimate
+
+    with seeded.app_context():
+        area = db.session.scalar(select(Area).where(Area.code == BIG))
+        for e in db.session.scalars(select(Estimate).where(
+                Estimate.area_id == area.id, Estimate.period == PERIOD,
+                Estimate.group_label == "all")):
+            e.n = e.effective_n = None
+            e.suppressed_reason = "count withheld: it could be derived from the published counts"
+        db.session.commit()
+    result, out = build(runner, tmp_path, BIG)
+    assert result.exit_code == 0, result.output
+    text, _ = pdf_text(out.read_bytes())
+    assert "are not published" not in text and "Based on" not in text
+    assert "The number of responses is withheld" in text
+    assert "withheld" in text[text.index("Headline measures"):text.index("Methodology")]
+
+
 def test_only_approved_quotes_printed_literally(seeded, runner, tmp_path):
     from pulse.extensions import db
     from pulse.models import Area
