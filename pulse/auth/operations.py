@@ -246,3 +246,10 @@ def confirm_totp(user: User, code: str, now: datetime) -> None:
 def remove_totp(user: User) -> None:
     user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
     db.session.flush()
+
+
+def forget_old(now: datetime) -> tuple[int, int]:
+    """Forget sign-in failures nobody has added to for a day and sessions that ended or expired
+    more than a day ago: (failure records, sessions) deleted. The daily retention job and
+    ``flask users prune`` both call this."""
+    return throttle.prune(now), sessions.prune_all(now)

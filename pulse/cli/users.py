@@ -9,7 +9,6 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..auth import operations as ops
-from ..auth import sessions, throttle
 from ..auth import queries
 from ..auth.links import reset_link
 from ..extensions import db
@@ -136,8 +135,9 @@ def enable(email: str) -> None:
 @users.command("prune")
 @with_appcontext
 def prune() -> None:
-    """Forget old sign-in failures and long-ended sessions (safe to run daily)."""
+    """Forget old sign-in failures and long-ended sessions now (the daily retention job does
+    it too)."""
     now = _now()
-    failures, ended = throttle.prune(now), sessions.prune_all(now)
+    failures, ended = ops.forget_old(now)
     db.session.commit()
     click.echo(f"forgot {failures} sign-in failure record(s) and {ended} old session(s)")

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from sqlalchemy import update
 
+from ..auth.operations import forget_old
 from ..estimates.operations import aggregate
 from ..extensions import db
 from ..models import Response
@@ -25,14 +26,16 @@ def aggregate_job() -> int:
 
 
 def retention_job(now: datetime | None = None) -> int:
-    """Delete raw data past its retention period: device hashes and raw comment text."""
+    """Delete data past its retention period: device hashes, raw comment text, sign-in failures
+    nobody has added to for a day and sessions ended over a day ago (as ``users prune``)."""
     now = now or datetime.now(UTC)
     days = int(current_app.config.get("PULSE_DEVICE_HASH_DAYS", DEVICE_HASH_DAYS))
     cutoff = now - timedelta(days=days)
     result = db.session.execute(
         update(Response).where(Response.submitted_at < cutoff, Response.device_hash.is_not(None))
         .values(device_hash=None).execution_options(synchronize_session=False))
-    return (result.rowcount or 0) + purge_raw_text(now)
+    failures, sessions = forget_old(now)
+    return (result.rowcount or 0) + purge_raw_text(now) + failures + sessions
 
 
 def retrain_job() -> int:

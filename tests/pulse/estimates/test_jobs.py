@@ -217,3 +217,32 @@ def test_the_scheduler_stops_quietly_on_a_second_sigterm(app, database_url):
     # The second may also land while Python is exiting, when SIGTERM ends the process as usual.
     assert proc.returncode in (0, -signal.SIGTERM), err
     assert "Traceback" not in err and "Error" not in err, err
+
+
+def test_retention_forgets_old_sign_in_failures_and_sessions(app):
+    """The daily job does what ``users prune`` does: nobody has to remember to run it."""
+    from sqlalchemy import func
+
+    from pulse.auth import sessions, throttle
+    from pulse.extensions import db
+    from pulse.jobs.tasks import retention_job
+    from pulse.models import LoginSession, LoginThrottle, User
+    from tests.pulse.estimates.support import WARDS
+    from tests.support import make_user
+
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    with app.app_context():
+        make_tree()
+        old, recent = (db.session.get(User, make_user(f"{who}@example.org", "officer", [WARDS[0]]))
+                       for who in ("old", "recent"))
+        throttle.record_failure("old@example.org", now - timedelta(days=2))
+        throttle.record_failure("recent@example.org", now - timedelta(hours=2))
+        sessions.start(old, now - timedelta(days=40))
+        sessions.start(recent, now - timedelta(hours=1))
+        db.session.commit()
+        assert retention_job(now) == 2          # one failure record, one session
+        db.session.commit()
+        assert db.session.scalars(select(LoginThrottle.key)).all() == [
+            throttle.key_for("recent@example.org")]
+        assert db.session.scalar(select(func.count()).select_from(LoginSession)) == 1
+        assert db.session.scalar(select(LoginSession.user_id)) == recent.id
