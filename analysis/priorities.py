@@ -16,7 +16,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-MIN_COMMENTS = 10
+from .suppression import FLOOR, check_minimum
+
+MIN_COMMENTS = FLOOR
 CRITICAL = 1.96
 RISE_WEIGHT = 2.0
 LEVEL_WEIGHT = 0.2
@@ -71,14 +73,20 @@ def _said(value: float | None) -> str:
     return "not published" if value is None else f"{value:.0f}"
 
 
-def suggest(counts: list[TopicCount], *, period_word: str = "this period") -> list[Suggestion]:
-    """Ranked suggestions, highest score first; pairs with no comments or too few are left out."""
+def suggest(counts: list[TopicCount], *, period_word: str = "this period",
+            minimum: int = MIN_COMMENTS) -> list[Suggestion]:
+    """Ranked suggestions, highest score first; pairs with no comments or too few are left out.
+
+    ``minimum`` is the deployment's minimum number of responses: a raised one hides topic
+    shares below it everywhere else, so the counts in a reason must not show them here.
+    """
+    minimum = check_minimum(minimum)
     out = []
     for c in counts:
-        if c.total < MIN_COMMENTS or c.count == 0:
+        if c.total < minimum or c.count == 0:
             continue
         share = 100 * c.count / c.total
-        if c.previous_total >= MIN_COMMENTS:
+        if c.previous_total >= minimum:
             change = share - 100 * c.previous_count / c.previous_total
             significant = abs(two_proportion_z(c.count, c.total, c.previous_count,
                                                c.previous_total)) > CRITICAL

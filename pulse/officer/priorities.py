@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from analysis.periods import Period
@@ -70,7 +71,8 @@ def suggestions(area_ids: list[int], period: Period) -> list[Suggestion]:
                                totals[area_id], before.get((area_id, topic_id), 0),
                                previous_totals[area_id], levels.get((area_id, "safe_night")),
                                levels.get((area_id, "trust"))))
-    return suggest(rows, period_word=f"in {period.label}")
+    return suggest(rows, period_word=f"in {period.label}",
+                   minimum=current_app.config["PULSE_MIN_RESPONSES"])
 
 
 def decisions(area_ids: list[int]) -> list[PriorityDecision]:

@@ -48,3 +48,13 @@ def test_two_proportion_z():
     assert two_proportion_z(20, 40, 5, 40) > 1.96
     assert abs(two_proportion_z(20, 40, 18, 40)) < 1.96
     assert two_proportion_z(1, 0, 1, 10) == 0.0 and two_proportion_z(0, 10, 0, 10) == 0.0
+
+
+def test_a_raised_minimum_leaves_out_what_topic_shares_hide():
+    rows = [count("a", "asb", 0.8, 12, 15, 2, 15), count("b", "asb", 0.8, 12, 25, 2, 25)]
+    assert [s.area_code for s in suggest(rows)] == ["a", "b"]
+    kept = suggest(rows, minimum=20)
+    assert [s.area_code for s in kept] == ["b"]
+    assert suggest([count("c", "asb", 0.8, 12, 25, 2, 15)], minimum=20)[0].change is None
+    with pytest.raises(ValueError):
+        suggest(rows, minimum=5)
