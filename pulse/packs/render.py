@@ -67,8 +67,12 @@ def _cover(pdf: FPDF, c: PackContent) -> None:
     if significant:
         for h in significant:
             _para(pdf, f"• {h.label}: {h.words}.", indent=2)
-    elif any(h.estimate is not None for h in c.headlines):
+    elif any(h.change is not None for h in c.headlines):
         _para(pdf, "No measure changed significantly since the period before.")
+    elif any(h.estimate is not None for h in c.headlines):
+        # Nothing was compared (no earlier period with figures): "no significant change"
+        # would claim a test that was never made; the table says "no earlier period".
+        _para(pdf, "No earlier period has figures to compare with.")
     if c.concerns:
         top_concern = c.concerns[0]
         _para(pdf, f"• Most-mentioned concern: {top_concern.label} "

@@ -105,6 +105,25 @@ def test_a_withheld_count_leaves_the_figures_published(seeded, runner, tmp_path)
     assert "withheld" in text[text.index("Headline measures"):text.index("Methodology")]
 
 
+def test_no_change_claimed_without_an_earlier_period(seeded, runner, tmp_path):
+    """With nothing to compare, the key points do not say "no measure changed significantly"."""
+    from pulse.extensions import db
+    from pulse.models import Area, Estimate
+
+    with seeded.app_context():
+        area = db.session.scalar(select(Area).where(Area.code == BIG))
+        for e in db.session.scalars(select(Estimate).where(
+                Estimate.area_id == area.id, Estimate.period == PERIOD,
+                Estimate.group_label == "all")):
+            e.change = e.change_significant = None
+        db.session.commit()
+    result, out = build(runner, tmp_path, BIG)
+    assert result.exit_code == 0, result.output
+    text, _ = pdf_text(out.read_bytes())
+    assert "No measure changed significantly" not in text
+    assert "No earlier period has figures to compare with." in text
+
+
 def test_only_approved_quotes_printed_literally(seeded, runner, tmp_path):
     from pulse.extensions import db
     from pulse.models import Area
