@@ -147,14 +147,17 @@ def test_cli_honours_an_offset_in_the_file_and_reads_a_bare_day_as_utc(app, runn
     from pulse.extensions import db
     from pulse.models import Wave
 
+    # Dates a year ahead of whenever the suite runs: a window in the past is refused.
+    year = datetime.now(UTC).year + 1
     spec = tmp_path / "local.json"
     spec.write_text(json.dumps({"name": "ladywell", "areas": [survey_area.ward],
-                                "starts": "2026-12-01T09:00:00+01:00", "ends": "2027-02-01",
-                                "questions": [DARK]}), encoding="utf-8")
+                                "starts": f"{year}-12-01T09:00:00+01:00",
+                                "ends": f"{year + 1}-02-01", "questions": [DARK]}),
+                    encoding="utf-8")
     result = runner.invoke(args=["instruments", "local", str(spec)])
     assert result.exit_code == 0, result.output
     with app.app_context():
         wave = db.session.scalar(select(Wave).where(Wave.name == "Local: ladywell"))
         opens, closes = wave.opens_at.astimezone(UTC), wave.closes_at.astimezone(UTC)
-    assert opens == datetime(2026, 12, 1, 8, tzinfo=UTC)
-    assert closes == datetime(2027, 2, 1, tzinfo=UTC)
+    assert opens == datetime(year, 12, 1, 8, tzinfo=UTC)
+    assert closes == datetime(year + 1, 2, 1, tzinfo=UTC)
