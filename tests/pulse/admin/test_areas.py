@@ -236,3 +236,29 @@ def test_retire_and_restore_keep_history(app, client, auth, survey_area):
                        data={"csrf_token": token}).status_code == 302
     with app.app_context():
         assert db.session.scalar(select(Area.retired_at).where(Area.code == survey_area.ward)) is None
+
+
+def test_a_retired_areas_open_wave_is_not_shown_as_collecting(app, client, auth, survey_area):
+    """The wave stays open (restoring the area resumes it) but no one can answer there: the
+    waves list and the wave's page say so instead of "Open"."""
+    from pulse.extensions import db
+    from pulse.models import Area, Wave
+
+    with app.app_context():            # the fixture's always-on wave for the borough
+        wave_id, name = db.session.execute(select(Wave.id, Wave.name).join(Area).where(
+            Area.code == survey_area.borough)).one()
+    auth.login("admin")
+    token = csrf_from(client, f"/admin/areas/{survey_area.borough}")
+    assert client.post(f"/admin/areas/{survey_area.borough}/retire",
+                       data={"csrf_token": token}).status_code == 302
+    assert client.get(f"/s/{survey_area.borough}").status_code == 404
+    for path in ("/admin/waves/", f"/admin/waves/{wave_id}"):
+        page = client.get(path).get_data(as_text=True)
+        assert "Area retired: not collecting" in page, path
+    listed = client.get("/admin/waves/").get_data(as_text=True)
+    row = re.search(rf"{re.escape(name)}.*?</tr>", listed, re.S).group(0)
+    assert ">Open<" not in row
+    client.post(f"/admin/areas/{survey_area.borough}/restore", data={"csrf_token": token})
+    row = re.search(rf"{re.escape(name)}.*?</tr>",
+                    client.get("/admin/waves/").get_data(as_text=True), re.S).group(0)
+    assert ">Open<" in row
