@@ -87,3 +87,42 @@ def test_one_head():
     config.set_main_option("script_location", os.path.join(
         os.path.dirname(__file__), "..", "..", "migrations"))
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
+def test_0017_has_the_next_aggregation_rewrite_every_stored_estimate(migrating_app):
+    """Rows stored under the earlier method (here: every interval spoiled by hand) are rewritten
+    by the scheduler's ordinary incremental run once 0017 has marked every kept month, and
+    come out as a full rebuild makes them."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import delete, func, select, update
+
+    from pulse.estimates.operations import aggregate
+    from pulse.extensions import db
+    from pulse.models import Area, DirtyCell, Estimate, MonthStats
+    from tests.pulse.estimates.support import (add_margins, add_responses, make_tree,
+                                               table_snapshot)
+
+    upgrade()
+    make_tree()
+    add_margins()
+    add_responses(240, [(2026, 6), (2026, 7), (2026, 8)], seed=17)
+    aggregate(full=True)
+    db.session.commit()
+    rebuilt = table_snapshot()
+    db.session.execute(update(Estimate).where(Estimate.ci_low.is_not(None)).values(ci_low=-1.0))
+    db.session.execute(delete(DirtyCell))
+    db.session.commit()
+    aggregate()                                  # no marks: the spoiled rows stay
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).where(Estimate.ci_low == -1.0)) > 0
+
+    downgrade(revision="0016")
+    upgrade()
+    areas = db.session.scalar(select(func.count()).select_from(Area))
+    months = db.session.scalar(select(func.count()).select_from(MonthStats))
+    assert months >= 3                          # the span the kept sums cover
+    assert db.session.scalar(select(func.count()).select_from(DirtyCell)) == areas * months
+    aggregate()
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).where(Estimate.ci_low == -1.0)) == 0
+    assert table_snapshot() == rebuilt
