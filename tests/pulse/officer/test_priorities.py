@@ -148,3 +148,20 @@ def test_decisions_outside_scope_are_404(auth, client, comments):
         "csrf_token": token, "area": comments.ward_a, "topic": "asb", "decision": "accept",
         "owner": "x"})
     assert response.status_code == 404
+
+
+def test_a_raised_minimum_is_the_number_the_pages_give(app, auth, client, comments):
+    """With PULSE_MIN_RESPONSES at 20 the suggestions leave out Bellingham's 16 comments, and
+    the priorities page and the overview say 20, not 10."""
+    app.config["PULSE_MIN_RESPONSES"] = 20
+    auth.login("viewer", areas=[comments.borough])
+    page = client.get(PAGE).get_data(as_text=True)
+    assert "Neighbourhoods with fewer than 20 comments are left out." in page
+    assert "fewer than 10 comments" not in page
+    assert "Antisocial behaviour — Bellingham" not in page
+    overview = client.get("/officer/?kind=quarter").get_data(as_text=True)
+    assert "fewer than 10 in a neighbourhood" not in overview
+    assert "No suggestions" not in overview or "fewer than 20 in a neighbourhood" in overview
+    area = client.get(f"/officer/area/{comments.ward_a}").get_data(as_text=True)
+    assert "A period with fewer than 20 comments shows no figures." in area
+    assert "fewer than 10 comments" not in area
