@@ -80,6 +80,15 @@ def test_labelling_queue_least_confident_first_and_who_labelled(app, auth, clien
     assert bad.status_code == 303 and bad.location.endswith("/officer/comments")
 
 
+def test_a_viewer_reads_the_queue_without_instructions_to_label(auth, client, comments):
+    auth.login("viewer", areas=[comments.borough])
+    page = client.get("/officer/labelling").get_data(as_text=True)
+    assert "Noisy groups outside the shops 0" in page       # the queue is there to read
+    assert "press the number" not in page and "labelling.js" not in page
+    assert 'data-key="1"' not in page
+    assert "your role may read the queue" in page
+
+
 def test_approve_quote_one_click(app, auth, client, comments):
     from pulse.extensions import db
     from pulse.models import Comment
