@@ -84,8 +84,8 @@ def test_no_suppressed_figure_in_a_small_areas_pack(seeded, runner, tmp_path):
     assert "are not published" in text
 
 
-def test_a_withheld_count_leaves_the_figures_published(seeded, runner, tmp_path):
-    """Only the count is withheld: the key points must not say the figures are unpublished."""
+def _edit_headlines(seeded, edit) -> None:
+    """Apply ``edit`` to each stored headline row (group "all") of BIG in PERIOD."""
     from pulse.extensions import db
     from pulse.models import Area, Estimate
 
@@ -94,9 +94,17 @@ def test_a_withheld_count_leaves_the_figures_published(seeded, runner, tmp_path)
         for e in db.session.scalars(select(Estimate).where(
                 Estimate.area_id == area.id, Estimate.period == PERIOD,
                 Estimate.group_label == "all")):
-            e.n = e.effective_n = None
-            e.suppressed_reason = "count withheld: it could be derived from the published counts"
+            edit(e)
         db.session.commit()
+
+
+def test_a_withheld_count_leaves_the_figures_published(seeded, runner, tmp_path):
+    """Only the count is withheld: the key points must not say the figures are unpublished."""
+    def withhold(e):
+        e.n = e.effective_n = None
+        e.suppressed_reason = "count withheld: it could be derived from the published counts"
+
+    _edit_headlines(seeded, withhold)
     result, out = build(runner, tmp_path, BIG)
     assert result.exit_code == 0, result.output
     text, _ = pdf_text(out.read_bytes())
@@ -107,16 +115,10 @@ def test_a_withheld_count_leaves_the_figures_published(seeded, runner, tmp_path)
 
 def test_no_change_claimed_without_an_earlier_period(seeded, runner, tmp_path):
     """With nothing to compare, the key points do not say "no measure changed significantly"."""
-    from pulse.extensions import db
-    from pulse.models import Area, Estimate
+    def uncompared(e):
+        e.change = e.change_significant = None
 
-    with seeded.app_context():
-        area = db.session.scalar(select(Area).where(Area.code == BIG))
-        for e in db.session.scalars(select(Estimate).where(
-                Estimate.area_id == area.id, Estimate.period == PERIOD,
-                Estimate.group_label == "all")):
-            e.change = e.change_significant = None
-        db.session.commit()
+    _edit_headlines(seeded, uncompared)
     result, out = build(runner, tmp_path, BIG)
     assert result.exit_code == 0, result.output
     text, _ = pdf_text(out.read_bytes())
