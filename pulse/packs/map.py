@@ -15,25 +15,20 @@ from .labels import anchor, place, thin
 from .layout import GREY, INK, MARGIN, clean, para
 
 
-def _rings(geometry: dict) -> list[list[list[float]]]:
-    if geometry.get("type") == "Feature":
-        geometry = geometry.get("geometry") or {}
-    kind, coords = geometry.get("type"), geometry.get("coordinates") or []
-    if kind == "Polygon":
-        return [list(r) for r in coords]
-    if kind == "MultiPolygon":
-        return [list(r) for polygon in coords for r in polygon]
-    return []
-
-
 def _polygons(geometry: dict) -> list[list[list[list[float]]]]:
-    """Each polygon as its rings (outer, then holes), for placing the area's name."""
+    """Each polygon as its rings (outer, then holes) with at least three positions, for placing
+    the area's name."""
     if geometry.get("type") == "Feature":
         geometry = geometry.get("geometry") or {}
     kind, coords = geometry.get("type"), geometry.get("coordinates") or []
     polygons = [coords] if kind == "Polygon" else coords if kind == "MultiPolygon" else []
     return [[r for r in polygon if len(r) >= 3 and all(len(p) >= 2 for p in r)]
             for polygon in polygons if polygon]
+
+
+def _rings(geometry: dict) -> list[list[list[float]]]:
+    """Every ring of every polygon, for drawing."""
+    return [ring for polygon in _polygons(geometry) for ring in polygon]
 
 
 def draw_map(pdf: FPDF, shapes: list[Shape], x: float, y: float, w: float, h: float,
