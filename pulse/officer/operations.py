@@ -4,7 +4,10 @@ Each adds and flushes; the view commits once.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 
 from analysis.priorities import Suggestion
 
@@ -15,7 +18,14 @@ from ..models.types import utcnow
 
 
 class ActionError(ValueError):
-    """Bad input for an action, with a message for the person who typed it."""
+    """Bad input for an action, with a message for the person who typed it.
+
+    ``field`` names the form field at fault, so the page can put the message beside it.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def _decision(user: User, area: Area, topic: Topic, period: str, suggestion: Suggestion,
@@ -28,14 +38,33 @@ def _decision(user: User, area: Area, topic: Topic, period: str, suggestion: Sug
     return row
 
 
-def parse_due(text: str) -> date | None:
+def local_today(now: datetime | None = None, zone: str | None = None) -> date:
+    """Today's date where the council works (BABEL_DEFAULT_TIMEZONE), not on the server's clock.
+
+    Officers date actions by their own calendar: just after midnight in summer London is
+    already tomorrow while UTC is still on today.
+    """
+    zone = zone or current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/London")
+    return (now or datetime.now(UTC)).astimezone(ZoneInfo(zone)).date()
+
+
+def parse_due(text: str, *, stored: date | None = None) -> date | None:
+    """The due date typed, refused when it lies before today.
+
+    ``stored`` is the date the action already has: an action that has become overdue keeps
+    its date when saved for another change, but is not moved to another day already gone.
+    """
     text = (text or "").strip()
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        due = date.fromisoformat(text)
     except ValueError:
-        raise ActionError("Give the due date as YYYY-MM-DD.") from None
+        raise ActionError("Give the due date as YYYY-MM-DD.", field="due") from None
+    if due != stored and due < local_today():
+        raise ActionError(f"The due date {due.isoformat()} has passed: give today or a later "
+                          "date.", field="due")
+    return due
 
 
 def accept(user: User, area: Area, topic: Topic, period: str, suggestion: Suggestion, *,
@@ -43,11 +72,12 @@ def accept(user: User, area: Area, topic: Topic, period: str, suggestion: Sugges
            public_text: str = "") -> Action:
     owner = owner.strip()
     if not owner:
-        raise ActionError("Say who owns the action.")
+        raise ActionError("Say who owns the action.", field="owner")
     if len(owner) > 200:
-        raise ActionError("The owner's name is too long (200 characters at most).")
+        raise ActionError("The owner's name is too long (200 characters at most).",
+                          field="owner")
     if public and not public_text.strip():
-        raise ActionError("A public action needs words for residents.")
+        raise ActionError("A public action needs words for residents.", field="public_text")
     due_date = parse_due(due)
     decision = _decision(user, area, topic, period, suggestion, "accepted")
     action = Action(decision_id=decision.id, area_id=area.id, topic_id=topic.id,
@@ -62,16 +92,20 @@ def accept(user: User, area: Area, topic: Topic, period: str, suggestion: Sugges
 def dismiss(user: User, area: Area, topic: Topic, period: str, suggestion: Suggestion,
             reason: str) -> PriorityDecision:
     if not reason.strip():
-        raise ActionError("Give a reason for dismissing the suggestion.")
+        raise ActionError("Give a reason for dismissing the suggestion.", field="reason")
     return _decision(user, area, topic, period, suggestion, "dismissed", reason.strip())
 
 
 def update_action(action: Action, *, status: str, notes: str, public: bool,
-                  public_text: str) -> Action:
+                  public_text: str, due: str | None = None) -> Action:
+    """Change an action; ``due`` None leaves its due date as it is, blank clears it."""
     if status not in ACTION_STATUSES:
-        raise ActionError(f"Status must be one of: {', '.join(ACTION_STATUSES)}.")
+        raise ActionError(f"Status must be one of: {', '.join(ACTION_STATUSES)}.",
+                          field="status")
     if public and not public_text.strip():
-        raise ActionError("A public action needs words for residents.")
+        raise ActionError("A public action needs words for residents.", field="public_text")
+    if due is not None:
+        action.due_date = parse_due(due, stored=action.due_date)
     action.status, action.notes = status, notes.strip()
     action.public, action.public_text = public, public_text.strip()
     action.updated_at = utcnow()

@@ -79,7 +79,8 @@ def decide(code: str):
         # Shown again rather than redirected: a redirect would drop the owner, notes and words
         # for residents the officer had typed, for one missing field.
         kept = {"area": target.code, "topic": topic.code,
-                "decision": request.form.get("decision"), "form": request.form}
+                "decision": request.form.get("decision"), "form": request.form,
+                "field": error.field, "error": str(error)}
         return _page(area, kind, kept), 422
     db.session.commit()
     flash(message, "success")
@@ -102,12 +103,14 @@ def update_action(action_id: int):
         ops.update_action(action, status=request.form.get("status", ""),
                           notes=request.form.get("notes", ""),
                           public=request.form.get("public") == "1",
-                          public_text=request.form.get("public_text", ""))
+                          public_text=request.form.get("public_text", ""),
+                          due=request.form.get("due"))
     except ops.ActionError as error:
         db.session.rollback()
         flash(str(error), "error")
         # Shown again with what was typed, which a redirect would replace by the stored values.
-        return _page(page, kind, {"action": action.id, "form": request.form}), 422
+        return _page(page, kind, {"action": action.id, "form": request.form,
+                                  "field": error.field, "error": str(error)}), 422
     db.session.commit()
     flash("Action updated.", "success")
     return redirect(url_for("officer.priorities", code=page.code, kind=kind), 303)

@@ -8,7 +8,7 @@ residents' own pages too (the area list, the survey), so those are checked as we
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from markupsafe import escape
 from sqlalchemy import select
@@ -16,6 +16,9 @@ from sqlalchemy import select
 from tests.pulse.officer.conftest import comments, tree, workspace  # noqa: F401
 from tests.pulse.test_payload_corpora import CORPUS, FORMULA, SQL, XSS, assert_escaped
 from tests.support import csrf_from
+
+# A due date before today is refused, so the one given is always a year ahead of the run.
+AHEAD = (datetime.now(UTC) + timedelta(days=365)).date().isoformat()
 
 #: The resident corpus, plus what only a staff form could send: a NUL byte (PostgreSQL refuses
 #: it in text), a carriage return and line feed (header splitting) and more than any field holds.
@@ -168,7 +171,7 @@ def test_officer_actions_reasons_labels_and_search(app, client, auth, comments):
             "area": comments.ward_a, **data})
 
     owner = '"><img src=x onerror=alert(1)>'
-    accepted = decide(topic="asb", decision="accept", owner=owner, due="2027-01-31",
+    accepted = decide(topic="asb", decision="accept", owner=owner, due=AHEAD,
                       notes=CORPUS[0], public="1", public_text=CORPUS[1])
     assert accepted.status_code == 303
     safe(client.get(PRIORITIES), shown=owner)

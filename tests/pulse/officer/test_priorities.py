@@ -1,12 +1,17 @@
 """Suggested priorities in the app: ranked and explained, accepted or dismissed, told to residents."""
 from __future__ import annotations
 
+import re
+from datetime import UTC, date, datetime, timedelta
+
 from sqlalchemy import func, select
 
 from tests.pulse.officer.conftest import XSS
 from tests.support import csrf_from
 
 PAGE = "/officer/area/E09000023/priorities?kind=quarter"
+# A due date before today is refused, so the one given is always a year ahead of the run.
+AHEAD = (datetime.now(UTC) + timedelta(days=365)).date().isoformat()
 
 
 def _post(client, data):
@@ -47,7 +52,7 @@ def test_accept_then_public_you_said_we_did(app, auth, client, comments):
     assert "YYYY-MM-DD" in bad.get_data(as_text=True)
     assert _count(app, Action) == 0 and _count(app, PriorityDecision) == 0
     ok = _post(client, {"area": comments.ward_a, "topic": "asb", "decision": "accept",
-                        "owner": "Sgt Patel", "due": "2027-01-31", "notes": "evening patrols",
+                        "owner": "Sgt Patel", "due": AHEAD, "notes": "evening patrols",
                         "public": "1", "public_text": "Extra evening patrols by the shops. " + XSS})
     assert ok.status_code == 303
     page = client.get(PAGE).get_data(as_text=True)
@@ -69,7 +74,7 @@ def test_accept_then_public_you_said_we_did(app, auth, client, comments):
 
         action = db.session.scalar(select(Action))
         assert (action.owner, str(action.due_date), action.status) == (
-            "Sgt Patel", "2027-01-31", "planned")
+            "Sgt Patel", AHEAD, "planned")
         decision = db.session.scalar(select(PriorityDecision))
         assert decision.decision == "accepted" and decision.score == 77.8
         assert "12 of 16 comments" in decision.explanation
@@ -87,12 +92,12 @@ def test_refused_decision_keeps_what_was_typed(app, auth, client, comments):
 
     auth.login("officer", areas=[comments.borough])
     bad = _post(client, {"area": comments.ward_a, "topic": "asb", "decision": "accept",
-                         "owner": "Sgt Patel", "due": "2027-01-31", "notes": "evening patrols",
+                         "owner": "Sgt Patel", "due": AHEAD, "notes": "evening patrols",
                          "public": "1", "public_text": " "})
     assert bad.status_code == 422 and _count(app, Action) == 0
     page = bad.get_data(as_text=True)
     assert "A public action needs words for residents." in page
-    assert 'value="Sgt Patel"' in page and 'value="2027-01-31"' in page
+    assert 'value="Sgt Patel"' in page and f'value="{AHEAD}"' in page
     assert ">evening patrols</textarea>" in page and "checked" in page
     assert "<details open><summary>Accept as an action" in page
     # Only the suggestion that was refused is filled in.
@@ -165,3 +170,86 @@ def test_a_raised_minimum_is_the_number_the_pages_give(app, auth, client, commen
     area = client.get(f"/officer/area/{comments.ward_a}").get_data(as_text=True)
     assert "A period with fewer than 20 comments shows no figures." in area
     assert "fewer than 10 comments" not in area
+
+
+def _today(app):
+    """Today where the council is (the configured zone), the day a due date is checked against."""
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def test_a_due_date_in_the_past_is_refused_by_the_field(app, auth, client, comments):
+    """Yesterday is refused next to the due date, keeping what was typed; today is accepted."""
+    from pulse.models import Action
+
+    auth.login("officer", areas=[comments.borough])
+    yesterday = (_today(app) - timedelta(days=1)).isoformat()
+    bad = _post(client, {"area": comments.ward_a, "topic": "asb", "decision": "accept",
+                         "owner": "Sgt Patel", "due": yesterday, "notes": "evening patrols",
+                         "public": "1", "public_text": "Patrols by the shops"})
+    assert bad.status_code == 422 and _count(app, Action) == 0
+    page = bad.get_data(as_text=True)
+    message = f"The due date {yesterday} has passed: give today or a later date."
+    # The message sits by the field and the field points at it.
+    field = re.search(r'<div class="field has-error"><label class="label" for="(due-\d+)">'
+                      r'Due date</label><p class="error" id="err-\1"><span class="vh">Error:'
+                      r'</span> ([^<]+)</p><input id="\1" name="due" type="date" value="([^"]*)" '
+                      r'aria-invalid="true" aria-describedby="err-\1">', page)
+    assert field and field[2] == message and field[3] == yesterday
+    assert 'value="Sgt Patel"' in page and ">evening patrols</textarea>" in page
+    assert ">Patrols by the shops</textarea>" in page and "checked" in page
+    today = _post(client, {"area": comments.ward_a, "topic": "asb", "decision": "accept",
+                           "owner": "Sgt Patel", "due": _today(app).isoformat()})
+    assert today.status_code == 303 and _count(app, Action) == 1
+
+
+def test_an_overdue_action_can_be_edited_without_moving_its_date(app, auth, client, comments):
+    """An action whose due date has passed keeps that date on save; a new past date is refused."""
+    from pulse.extensions import db
+    from pulse.models import Action
+
+    auth.login("officer", areas=[comments.borough])
+    assert _post(client, {"area": comments.ward_a, "topic": "asb", "decision": "accept",
+                          "owner": "Sgt Patel", "due": _today(app).isoformat()}
+                 ).status_code == 303
+    overdue = _today(app) - timedelta(days=20)
+    with app.app_context():
+        action = db.session.scalar(select(Action))
+        action.due_date = overdue             # the days have gone by since it was accepted
+        db.session.commit()
+        action_id = action.id
+    page = client.get(PAGE).get_data(as_text=True)
+    assert (f'<input id="ad-{action_id}" name="due" type="date" value="{overdue.isoformat()}"'
+            in page)
+    token = csrf_from(client, PAGE)
+    form = {"csrf_token": token, "page": "E09000023", "kind": "quarter", "status": "in progress",
+            "notes": "patrols from Monday", "public_text": "", "due": overdue.isoformat()}
+    kept = client.post(f"/officer/actions/{action_id}", data=form)
+    assert kept.status_code == 303
+    moved = (overdue + timedelta(days=1)).isoformat()
+    refused = client.post(f"/officer/actions/{action_id}",
+                          data={**form, "due": moved, "notes": "patrols from Tuesday"})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert (f'<p class="error" id="err-ad-{action_id}"><span class="vh">Error:</span> '
+            f'The due date {moved} has passed: give today or a later date.</p>') in page
+    assert f'value="{moved}" aria-invalid="true"' in page
+    assert ">patrols from Tuesday</textarea>" in page
+    later = (_today(app) + timedelta(days=7)).isoformat()
+    assert client.post(f"/officer/actions/{action_id}",
+                       data={**form, "due": later}).status_code == 303
+    with app.app_context():
+        action = db.session.get(Action, action_id)
+        assert (action.status, action.notes, str(action.due_date)) == (
+            "in progress", "patrols from Monday", later)
+
+
+def test_local_today_is_the_councils_date():
+    """Half past eleven at night UTC in summer is already the next day in London."""
+    from pulse.officer.operations import local_today
+
+    assert local_today(datetime(2026, 6, 30, 23, 30, tzinfo=UTC), "Europe/London") == \
+        date(2026, 7, 1)
+    assert local_today(datetime(2026, 12, 31, 23, 30, tzinfo=UTC), "Europe/London") == \
+        date(2026, 12, 31)
