@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from analysis.estimates import SCORE
 from analysis.periods import Period, parse
 from analysis.priorities import Suggestion
 
@@ -50,8 +51,8 @@ class Overview:
 
     @property
     def unit(self) -> str:
-        units = {c.unit for by_area in self.map_cells.values() for c in by_area.values()}
-        return "score 0-100" if "score" in units else "percent"
+        """The map measure's unit for its legend, whether or not any area has a figure."""
+        return "score 0-100" if q.MEASURE_UNITS[self.measure] == SCORE else "percent"
 
 
 def change_sentence(area_name: str, cell: q.Cell, kind: str) -> str:

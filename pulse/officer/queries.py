@@ -12,7 +12,10 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
+from analysis.cells import measures_for
 from analysis.periods import KINDS, MONTH, QUARTER, ROLLING12, Period
+from surveys.core import CORE
+from surveys.instrument import SCALE
 
 from ..auth.scope import in_scope_clause
 from ..extensions import db
@@ -27,6 +30,21 @@ MEASURE_LABELS = {
     "trust": "Trust (composite)", "respect": "Treat with respect", "listen": "Listen",
     "fair": "Treat fairly", "relied_on": "Relied on", "things_that_matter":
     "Deal with things that matter", "informed": "Kept informed", "good_job": "Good job"}
+
+
+def _core_units() -> dict[str, str]:
+    """Each core measure's unit as the aggregate gives it (SCORE 0-100 or PERCENT).
+
+    Read from the instrument, not from stored figures, so that a page with no figure for a
+    measure still names its unit.
+    """
+    questions = [(x.code, x.scale) for x in CORE.questions
+                 if x.kind == SCALE and not x.demographic]
+    composites = [(c.code, tuple(c.of)) for c in CORE.composites if c.method == "mean"]
+    return {m.code: m.unit for m in measures_for(questions, composites)}
+
+
+MEASURE_UNITS = _core_units()
 KIND_LABELS = {"month": "month", "quarter": "quarter", "r12": "rolling year"}
 SUBGROUP_DIMENSIONS = ("age_band", "sex", "ethnicity")
 MIN_COMMENTS = 10

@@ -157,3 +157,37 @@ def test_staff_error_pages_lead_back_to_the_workspace(auth, client, workspace):
         assert "Go to the start" not in page, url
     resident = client.get("/s/NOPE").get_data(as_text=True)
     assert "Go to the start" in resident and "Back to your areas" not in resident
+
+
+def _legend(page: str) -> str:
+    """The heading of the overview map's legend (the bold text under the map)."""
+    found = re.search(r'<text x="10" y="\d+" font-size="14" font-weight="bold">([^<]+)</text>',
+                      page)
+    assert found, "the map has no legend"
+    return found[1]
+
+
+def test_map_legend_gives_the_measure_s_unit_with_or_without_figures(app, auth, client, tree):
+    """Trust is a score 0-100 and 'good job' a percentage, on a map with no figures too."""
+    from sqlalchemy import select
+
+    from pulse.extensions import db
+    from pulse.models import Area
+    from tests.pulse.officer.conftest import add_estimate, square
+
+    with app.app_context():
+        areas = {a.code: a for a in db.session.scalars(select(Area))}
+        areas[tree.ward_a].boundary = square(-0.03, 51.42)
+        # The period has a figure for safety after dark only: every other measure's map is
+        # empty (a measure added to the survey later, or not asked in this period).
+        for code in (tree.borough, tree.ward_a):
+            add_estimate(areas[code].id, "2026-Q4", "quarter", 2026 * 12 + 11, "safe_night", 61)
+        db.session.commit()
+    auth.login("officer", areas=[tree.borough])
+    for measure, legend in (("safe_night", "Safety (after dark) (score 0-100)"),
+                            ("trust", "Trust (composite) (score 0-100)"),
+                            ("good_job", "Good job (percent)"),
+                            ("relied_on", "Relied on (percent)")):
+        page = client.get(f"/officer/?kind=quarter&measure={measure}").get_data(as_text=True)
+        assert "Figures for 2026-Q4" in page
+        assert _legend(page) == legend
