@@ -20,7 +20,9 @@ import numpy as np
 
 FLOOR = 10
 NONE, PRIMARY, SECONDARY = 0, 1, 2
-REASONS = {NONE: None, PRIMARY: "fewer than 10 responses",
+# Words stored with a suppressed row. PRIMARY names the minimum the cell fell under: use
+# REASONS[code].format(minimum=...) ("fewer than 10 responses" at the floor, as always).
+REASONS = {NONE: None, PRIMARY: "fewer than {minimum} responses",
            SECONDARY: "count withheld: it could be derived from the published counts"}
 
 

@@ -95,9 +95,10 @@ SCHEMAS = {
                      "effective_n", "estimate", "std_error", "ci_low", "ci_high", "change",
                      "change_significant", "modelled_estimate", "weighted", "suppressed",
                      "reason", "computed_at"],
-        "description": "One published cell. Suppressed cells (fewer than 10 responses) have "
-                       "every figure null and a reason; where a count could be derived from "
-                       "others, n and effective_n are null and the reason says so.",
+        "description": "One published cell. Suppressed cells (fewer than the site's minimum "
+                       "of responses, 10 unless raised) have every figure null and the reason "
+                       "'fewer than N responses', N that minimum; where a count could be "
+                       "derived from others, n and effective_n are null and the reason says so.",
         "properties": {
             "area": {"type": "string"}, "period": {"type": "string"},
             "period_kind": {"enum": ["month", "quarter", "r12"]},
@@ -273,8 +274,8 @@ DOCUMENT = {
     "openapi": "3.1.0",
     "info": {"title": "Neighbourhood Pulse open-data API", "version": "1.0.0",
              "description": "Published, suppressed aggregates of the neighbourhood survey. No "
-                            "figure rests on fewer than 10 responses. Errors are RFC 9457 "
-                            "problem details. See docs/API.md."},
+                            "figure rests on fewer than 10 responses (a site may raise the "
+                            "minimum). Errors are RFC 9457 problem details. See docs/API.md."},
     "servers": [{"url": "/api/v1"}],
     "paths": PATHS,
     "components": {"schemas": SCHEMAS, "securitySchemes": {

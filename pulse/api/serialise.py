@@ -36,7 +36,9 @@ def estimate(code: str, e: Estimate, minimum: int) -> dict:
         "change": e.change, "change_significant": e.change_significant,
         "modelled_estimate": e.modelled_estimate, "weighted": e.weighted,
         "suppressed": primary,
-        "reason": (e.suppressed_reason or REASONS[PRIMARY]) if primary else e.suppressed_reason,
+        # Worded from the flag and the configured minimum, not the stored text: a row left
+        # by a run under a lower minimum is withheld here, and says the minimum it fails.
+        "reason": REASONS[PRIMARY].format(minimum=minimum) if primary else e.suppressed_reason,
         "computed_at": stamp(e.computed_at),
     }
     if primary:

@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from analysis.suppression import FLOOR, PRIMARY, REASONS
+
 #: Viridis in five steps: ordered in lightness, readable with the common colour-vision types
 #: and in greyscale print.
 CLASS_COLOURS = ("#440154", "#3b528b", "#21918c", "#5ec962", "#fde725")
@@ -98,12 +100,14 @@ def project_paths(shapes: Sequence[tuple[str, dict]], *, width: int = 640,
 
 def choropleth(areas: Sequence[MapArea], *, title: str, unit_label: str,
                width: int = 640, height: int = 480,
-               paths: Mapping[str, str] | None = None) -> str:
+               paths: Mapping[str, str] | None = None, minimum: int = FLOOR) -> str:
     """An SVG map: areas coloured by class, suppressed ones hatched, a legend below.
 
     ``paths`` (from :func:`project_paths`, code -> path data) saves projecting the boundaries
-    again; without it the areas' own geometries are projected here.
+    again; without it the areas' own geometries are projected here. ``minimum`` is the number
+    of responses a suppressed area fell short of (the caller's PULSE_MIN_RESPONSES).
     """
+    fewer = REASONS[PRIMARY].format(minimum=minimum)
     if paths is None:
         paths = project_paths([(a.code, a.geometry) for a in areas if a.geometry],
                               width=width, height=height)
@@ -126,7 +130,7 @@ def choropleth(areas: Sequence[MapArea], *, title: str, unit_label: str,
     breaks = class_breaks(values)
     for area, d in drawn:
         if area.suppressed:
-            fill, said = "url(#hatch)", "fewer than 10 responses"
+            fill, said = "url(#hatch)", fewer
         elif area.value is None:
             fill, said = NO_DATA, "no estimate"
         else:
@@ -149,7 +153,7 @@ def choropleth(areas: Sequence[MapArea], *, title: str, unit_label: str,
             entries.append((colour, f"{bounds[i]:.0f} to {bounds[i + 1]:.0f}"))
     elif values:
         entries.append((CLASS_COLOURS[2], f"{values[0]:.0f}"))
-    entries += [("url(#hatch)", "fewer than 10 responses (suppressed)"),
+    entries += [("url(#hatch)", f"{fewer} (suppressed)"),
                 (NO_DATA, "no estimate")]
     for colour, label in entries:
         y += 22

@@ -20,6 +20,8 @@ import numpy as np
 
 from analysis import suppression
 
+from . import reasons
+
 # Binary COPY: signature, flags (none) and header extension length (none); and the trailer.
 HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00" * 8
 TRAILER = b"\xff\xff"
@@ -41,17 +43,25 @@ _FLOATS = {"effective_n": "n_eff", "estimate": "est", "std_error": "se", "ci_low
 
 
 def chunks(staged: np.ndarray, labels: dict[str, list], first_id: int,
-           computed_at: datetime):
-    """Yield the COPY data (header and trailer included) of the rows of ``staged`` (plain
-    staging columns), in order, with ids counting up from ``first_id``.
+           computed_at: datetime) -> Iterator[bytes]:
+    """The COPY data (header and trailer included) of the rows of ``staged`` (plain staging
+    columns), in order, with ids counting up from ``first_id``.
 
     ``labels`` gives each lookup index its value: ``period``, ``period_kind`` and
     ``period_end`` by period index, ``measure`` and ``unit`` by measure index,
     ``group_label`` by group index.
     """
-    reasons = [suppression.REASONS[r] for r in range(max(suppression.REASONS) + 1)]
+    # The primary reason names the configured minimum, the one the aggregation ran with.
+    # Read here, in the caller's application context: the data is made in :func:`ahead`'s
+    # thread, which has none.
+    said = [reasons.words(r) for r in range(max(suppression.REASONS) + 1)]
+    return _chunks(staged, labels, said, first_id, computed_at)
+
+
+def _chunks(staged: np.ndarray, labels: dict[str, list], said: list[str | None],
+            first_id: int, computed_at: datetime) -> Iterator[bytes]:
     texts = {name: _lookup(values) for name, values in
-             {**labels, "suppressed_reason": reasons}.items() if name != "period_end"}
+             {**labels, "suppressed_reason": said}.items() if name != "period_end"}
     period_end = np.asarray(labels["period_end"], dtype=np.int32)
     at = computed_at.replace(tzinfo=None) - _EPOCH
     micros = (at.days * 86_400 + at.seconds) * 1_000_000 + at.microseconds

@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from analysis.cells import GROUPS
 from analysis.periods import ROLLING12
-from analysis.suppression import PRIMARY, REASONS, SECONDARY
+from analysis.suppression import SECONDARY
 
 from ..extensions import db
 from ..models import Area, Estimate
+from . import reasons
 from .loading import Context
 
 EXPORT_COLUMNS = ("area_code", "period", "measure", "group", "n", "effective_n", "estimate",
@@ -34,9 +35,10 @@ def export_rows(period: str | None = None, area_code: str | None = None) -> Iter
         query = query.where(Estimate.period == period)
     if area_code:
         query = query.where(Area.code == area_code)
+    primary = reasons.primary()
     for code, e in db.session.execute(query.execution_options(yield_per=5000)):
         if e.suppressed:
-            status = REASONS[PRIMARY]
+            status = primary
         elif e.suppressed_reason:
             status = "count withheld"
         else:

@@ -24,7 +24,7 @@ from analysis.aggregate import PeriodTable
 from analysis.cells import GROUPS
 
 from ..extensions import db
-from . import binary_rows
+from . import binary_rows, reasons
 from .loading import Context
 
 COLUMNS = ("area_id", "period", "period_kind", "period_end", "measure", "group_label", "unit",
@@ -49,10 +49,11 @@ def rows_of(table: PeriodTable, ctx: Context, computed_at: datetime) -> list[tup
     p = table.period
     at = computed_at.replace(tzinfo=None)
     change = nullable(table.change)
+    said = {code: reasons.words(code) for code in suppression.REASONS}
     return [
         (int(ctx.area_ids[a]), p.label, p.kind, p.end, ctx.measures[m].code, GROUPS[g].label,
          ctx.measures[m].unit, n, ne, e, se, lo, hi, bool(r == suppression.PRIMARY),
-         suppression.REASONS[r], bool(w), c, None if c is None else bool(s), mo, at)
+         said[r], bool(w), c, None if c is None else bool(s), mo, at)
         for a, m, g, n, ne, e, se, lo, hi, r, w, c, s, mo in zip(
             table.area.tolist(), table.measure.tolist(), table.group.tolist(),
             nullable(table.n, int), nullable(table.n_eff), nullable(table.estimate),
@@ -269,7 +270,8 @@ def _rank(labels: list[str]) -> np.ndarray:
 
 def _reason_params(computed_at: datetime, postgres: bool) -> tuple:
     at = computed_at.replace(tzinfo=None)
-    return (suppression.REASONS[suppression.PRIMARY], suppression.REASONS[suppression.SECONDARY],
+    # The primary reason names the configured minimum, the one the aggregation ran with.
+    return (reasons.words(suppression.PRIMARY), reasons.words(suppression.SECONDARY),
             at if postgres else at.isoformat(sep=" "))
 
 

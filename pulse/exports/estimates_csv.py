@@ -18,8 +18,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import Select, String, case, func, literal, or_, select
 
-from analysis.suppression import PRIMARY, REASONS
-
+from ..estimates import reasons
 from ..estimates.queries import EXPORT_COLUMNS
 from ..extensions import db
 from ..models import Area, Estimate
@@ -56,7 +55,8 @@ def statement(f: ExportFilter, postgres: bool) -> Select:
     def figure(column, places):
         return case((shown, fixed_sql(column, places, postgres)), else_=None)
 
-    status = case((Estimate.suppressed.is_(True), REASONS[PRIMARY]),
+    # "fewer than N responses", N the configured minimum: one number throughout the file.
+    status = case((Estimate.suppressed.is_(True), reasons.primary()),
                   (func.coalesce(Estimate.suppressed_reason, "") != "", "count withheld"),
                   else_="no")
     significance = case((or_(Estimate.suppressed.is_(True), Estimate.change.is_(None)), None),

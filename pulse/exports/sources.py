@@ -12,8 +12,7 @@ from typing import Callable
 
 from sqlalchemy import Select, func, select
 
-from analysis.suppression import PRIMARY, REASONS
-
+from ..estimates import reasons
 from ..estimates.queries import EXPORT_COLUMNS
 from ..extensions import db
 from ..models import (Answer, Area, Comment, Estimate, Instrument, InstrumentVersion, Question,
@@ -71,7 +70,7 @@ def estimate_rows(f: ExportFilter, columns: tuple[str, ...] = ()) -> Iterator[tu
     # (sorting 500,000 estimates cost more than writing them).
     stmt = _estimates(f).order_by(Estimate.area_id, Estimate.period, Estimate.measure,
                                   Estimate.group_label)
-    primary = REASONS[PRIMARY]
+    primary = reasons.primary()   # names the configured minimum, as the database's CSV does
     for (code, period, measure, group, n, eff, est, low, high, suppressed, reason, change,
          significant, modelled) in _stream(stmt):
         if suppressed:

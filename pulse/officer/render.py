@@ -14,6 +14,7 @@ from urllib.parse import quote
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from ..estimates.reasons import minimum
 from .queries import Cell
 
 
@@ -31,8 +32,9 @@ class Words:
     def current(cls) -> Words:
         """The words in the request's language: look them up once a page and pass them on
         (an area page has hundreds of cells; each lookup reads the request context)."""
-        return cls(_("no estimate"), _("fewer than 10 responses"), _("withheld"),
-                   _("no significant change"), _("significant"))
+        # The configured minimum, as the exports and the API say it (10 unless raised).
+        return cls(_("no estimate"), _("fewer than %(n)d responses", n=minimum()),
+                   _("withheld"), _("no significant change"), _("significant"))
 
 
 def cell_html(c: Cell | None, since: str = "", words: Words | None = None) -> Markup:

@@ -7,6 +7,7 @@ from markupsafe import Markup
 from ..auth.decorators import login_required
 from ..auth.scope import scoped_area_or_404
 from ..charts.svg import MapArea, TrendPoint, choropleth, trend_chart
+from ..estimates import reasons
 from ..responses.queries import area_and_below, channel_counts
 from . import overview
 from . import queries as q
@@ -40,7 +41,7 @@ def index():
                          bool(cell and cell.suppressed), f"/officer/area/{a.code}")
                  for a in view.areas if a.code in paths
                  for cell in [view.map_cells.get(a.id, {}).get(measure)]]
-    svg = choropleth(map_areas, paths=paths,
+    svg = choropleth(map_areas, paths=paths, minimum=reasons.minimum(),
                      title=f"Map: {q.MEASURE_LABELS[measure]}, {view.period or 'no period'}",
                      unit_label=f"{q.MEASURE_LABELS[measure]} ({view.unit})")
     rows = render.table_rows(view.page_areas, view.cells, q.MEASURES,

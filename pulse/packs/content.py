@@ -15,6 +15,7 @@ from analysis.periods import MONTH, QUARTER, Period, parse
 from analysis.priorities import CRITICAL, two_proportion_z
 
 from ..charts.svg import TrendPoint
+from ..estimates import reasons
 from ..extensions import db
 from ..models import Area, Comment, Estimate, Topic, TopicPrediction
 from ..officer import priorities as pq
@@ -90,8 +91,10 @@ class PackContent:
     concerns: list[Concern]
     suggestions: list[tuple[str, str, float, str]]  # (topic, area, score, reason)
     actions: list[tuple[str, str, str, str]]        # (title, owner, status, due)
-    responses: int | None                            # None: withheld or fewer than 10
+    responses: int | None                            # None: withheld or under the minimum
     weighted: bool
+    # PULSE_MIN_RESPONSES: the minimum of responses, and of comments for topic shares (they
+    # are stored under the same setting).
     minimum: int = q.MIN_COMMENTS
     notes: list[str] = field(default_factory=list)
 
@@ -139,7 +142,7 @@ def change_words(cell: q.Cell | None, kind: str) -> str:
     if cell is None:
         return "no estimate"
     if cell.suppressed:
-        return f"not published: fewer than {q.MIN_COMMENTS} responses"
+        return f"not published: {reasons.primary()}"
     if cell.change is None:
         return "no earlier period to compare with"
     if not cell.change_significant:
@@ -287,7 +290,7 @@ def gather(area: Area, period: Period, *, generated_by: str,
         period_words(period), generated_by,
         (now or datetime.now(UTC)).replace(microsecond=0), headlines,
         _trends(area, period), _shapes(area), total, concerns, suggestions, actions,
-        responses, weighted)
+        responses, weighted, reasons.minimum())
 
 
 def leaves_under(parent: Area) -> list[Area]:

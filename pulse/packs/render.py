@@ -114,7 +114,7 @@ def _headlines(pdf: FPDF, c: PackContent) -> None:
     for h in c.headlines:
         if h.estimate is None:
             row((h.label, "—", "—", "—", "—",
-                 "fewer than 10 responses" if h.suppressed else "no estimate"))
+                 f"fewer than {c.minimum} responses" if h.suppressed else "no estimate"))
             continue
         interval = (f"{_fmt(h.ci_low, h.unit)}–{_fmt(h.ci_high, h.unit)}"
                     if h.ci_low is not None else "—")
