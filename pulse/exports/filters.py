@@ -78,7 +78,9 @@ class ExportFilter:
             day = datetime(self.date_from.year, self.date_from.month, self.date_from.day,
                            tzinfo=UTC)
             start = day if start is None else max(start, day)
-        if self.date_to is not None:
+        # The day after 9999-12-31 (which a date picker offers) cannot be written: up to and
+        # including the last day a date can hold leaves the end open.
+        if self.date_to is not None and self.date_to < date.max:
             day = datetime(self.date_to.year, self.date_to.month, self.date_to.day,
                            tzinfo=UTC) + timedelta(days=1)
             end = day if end is None else min(end, day)

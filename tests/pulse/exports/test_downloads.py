@@ -151,6 +151,16 @@ def test_date_range_and_period_filters(app, client, auth, data):
     assert len(_csv(_post(client, "estimates", period="2026-09"))) == 0
 
 
+@pytest.mark.parametrize("kind", ("comments", "responses"))
+def test_the_last_day_a_date_field_takes_is_an_open_end(app, client, auth, data, kind):
+    """'Up to and including 9999-12-31' (a date picker goes that far) keeps every row."""
+    auth.login("admin")
+    every = len(_csv(_post(client, kind)))
+    assert every > 0
+    assert len(_csv(_post(client, kind, date_to="9999-12-31"))) == every
+    assert len(_csv(_post(client, kind, date_from="0001-01-01", date_to="9999-12-31"))) == every
+
+
 @pytest.mark.parametrize("fields, message", [
     ({"period": "2026-13"}, "is not a period"),
     ({"date_from": "2026-10-20", "date_to": "2026-10-01"}, "before the start date"),
