@@ -22,7 +22,7 @@ from . import small_area, suppression
 from .cells import (CELL_CATEGORIES, DIMENSIONS, GROUPS, NCELLS, Measure,
                     Responses, Tree, cells_of, measure_values)
 from .estimates import PERCENT, Sums, estimate
-from .periods import ROLLING12, Period
+from .periods import MONTH, ROLLING12, Period
 from .weighting import rake_pairs
 
 
@@ -188,10 +188,47 @@ for _g, _group in enumerate(GROUPS):
         _GROUP_OF[_group.dimension, CELL_CATEGORIES[_group.dimension] == _group.category] = _g
 
 
+def _membership(keys: np.ndarray, areas: int) -> sparse.csr_matrix:
+    """(groups x areas) x pairs: each (area, cell) pair adds to its area's "all" row and to
+    its category of each breakdown, so one sparse product groups every column."""
+    unit, cell = keys // NCELLS, keys % NCELLS
+    rows = [unit] + [np.where(g[cell] >= 0, g[cell] * areas + unit, -1) for g in _GROUP_OF]
+    rows = np.concatenate(rows)
+    cols = np.tile(np.arange(len(keys)), 1 + len(DIMENSIONS))
+    keep = rows >= 0
+    return sparse.csr_matrix((np.ones(keep.sum()), (rows[keep], cols[keep])),
+                             shape=(len(GROUPS) * areas, len(keys)))
+
+
+def hidden_counts(own: tuple[np.ndarray, np.ndarray], tree: Tree, measures: int,
+                  minimum: int) -> np.ndarray:
+    """groups x areas x measures: whether a month's count is hidden (suppressed or withheld,
+    with at least one answer), from its own-area pair sums.
+
+    Suppression depends on counts alone, so no raking: the month's n is grouped per own area
+    and added up the tree, which is cheaper than expanding its pairs.
+    """
+    A, G = tree.size, len(GROUPS)
+    keys, stats = own
+    if not len(keys):
+        return np.zeros((G, A, measures), dtype=bool)
+    n_own = np.asarray(_membership(keys, A) @ stats[:, 1::4]).reshape(G, A, measures)
+    n = np.zeros_like(n_own)
+    for up in tree.lineage().T:
+        at = up >= 0
+        np.add.at(n, (slice(None), up[at]), n_own[:, at, :])
+    return (n > 0) & (_suppress(n, tree, minimum) != suppression.NONE)
+
+
 def compute_period(prep: Prepared, period: Period, pairs: tuple[np.ndarray, np.ndarray],
                    targets: list[np.ndarray | None], minimum: int,
-                   previous: tuple[np.ndarray, np.ndarray] | None = None) -> PeriodTable:
-    """The table of one period from its months' :func:`month_stats`, combined."""
+                   previous: tuple[np.ndarray, np.ndarray] | None = None,
+                   hidden_months: np.ndarray | None = None) -> PeriodTable:
+    """The table of one period from its months' :func:`month_stats`, combined.
+
+    ``hidden_months`` (groups x areas x measures) counts, for a quarter or rolling year, the
+    months whose own count is hidden (:func:`hidden_counts`); None for a month.
+    """
     tree, measures = prep.tree, prep.measures
     A, G, M, C = tree.size, len(GROUPS), len(measures), NCELLS
     keys, stats = pairs
@@ -202,21 +239,14 @@ def compute_period(prep: Prepared, period: Period, pairs: tuple[np.ndarray, np.n
     w = rake.weights[:, None]
     n_, sy, syy, sp = (stats[:, 1 + k::4] for k in range(4))          # pairs x measures
     columns = np.concatenate([n_, n_ * w, n_ * w * w, sy * w, syy * w, sp * w], axis=1)
-    # Each pair adds to "all" and to its category of each breakdown: one sparse product.
-    rows = [unit] + [np.where(g[cell] >= 0, g[cell] * A + unit, -1) for g in _GROUP_OF]
-    rows = np.concatenate(rows)
-    cols = np.tile(np.arange(len(keys)), 1 + len(DIMENSIONS))
-    keep = rows >= 0
-    member = sparse.csr_matrix((np.ones(keep.sum()), (rows[keep], cols[keep])),
-                               shape=(G * A, len(keys)))
-    grouped = np.asarray(member @ columns).reshape(G, A, 6, M)
+    grouped = np.asarray(_membership(keys, A) @ columns).reshape(G, A, 6, M)
     sums = Sums(*(np.ascontiguousarray(grouped[:, :, k, :]) for k in range(6)))
     is_pct = np.array([m.unit == PERCENT for m in measures])[None, None, :]
     sc, pc = estimate("score", sums), estimate(PERCENT, sums)
     pick = {f: np.where(is_pct, getattr(pc, f), getattr(sc, f))
             for f in ("n_eff", "estimate", "std_error", "ci_low", "ci_high", "unit_variance")}
     n = sums.n
-    reason = _suppress(n, tree, minimum)
+    reason = _suppress(n, tree, minimum, hidden_months)
     primary = reason == suppression.PRIMARY
 
     modelled = np.full((G, A, M), np.nan)
@@ -258,9 +288,21 @@ def compute_period(prep: Prepared, period: Period, pairs: tuple[np.ndarray, np.n
     )
 
 
-def _suppress(n: np.ndarray, tree: Tree, minimum: int) -> np.ndarray:
-    """groups x areas x measures of suppression.NONE / PRIMARY / SECONDARY."""
+def _suppress(n: np.ndarray, tree: Tree, minimum: int,
+              hidden_months: np.ndarray | None = None) -> np.ndarray:
+    """groups x areas x measures of suppression.NONE / PRIMARY / SECONDARY.
+
+    A month's counts are checked over the partitions of areas and breakdowns. A quarter or
+    rolling year (``hidden_months``: how many of its months are hidden, per cell) publishes
+    a count only as the sum of published months (:func:`analysis.suppression.across_periods`),
+    so its counts say nothing the months do not, and need no partition of their own.
+    """
     primary = suppression.primary(n, minimum)
+    if hidden_months is not None:
+        withheld = suppression.across_periods(hidden_months) & (n > 0) & ~primary
+        return np.where(primary, suppression.PRIMARY,
+                        np.where(withheld, suppression.SECONDARY,
+                                 suppression.NONE)).astype(np.int8)
     withheld = np.zeros_like(primary)
     # Neighbourhoods under their parent, for every group and measure. Parents from the top
     # down: a count withheld at one level is a hidden total at the next, which must not be
@@ -314,6 +356,17 @@ def compute_all(prep: Prepared, periods: list[Period], targets: list[np.ndarray 
             cache[m] = expand(counts(m), prep.tree)
         return cache[m]
 
+    hidden: dict[int, np.ndarray] = {}
+
+    def hidden_months(period: Period) -> np.ndarray | None:
+        """How many of a quarter's or rolling year's months are hidden, per cell."""
+        if period.kind == MONTH:
+            return None
+        for m in period.months:
+            if m not in hidden:
+                hidden[m] = hidden_counts(counts(m), prep.tree, len(prep.measures), minimum)
+        return np.sum([hidden[m] for m in period.months], axis=0)
+
     # Process by end month so that only the last thirteen months' counts are kept in memory.
     for period in wanted:
         for m in list(cache):
@@ -333,7 +386,7 @@ def compute_all(prep: Prepared, periods: list[Period], targets: list[np.ndarray 
         if period.kind == ROLLING12:
             rolling = (period.end, total)
         table = compute_period(prep, period, total, targets, minimum,
-                               done.get(period.previous()))
+                               done.get(period.previous()), hidden_months(period))
         done[period] = table.published
         out.append(table)
     return out

@@ -1,6 +1,6 @@
 """Suppression: no figure from fewer than ``minimum`` responses, and no count that could be
-worked out from the published ones of the same period (partitions over areas and breakdowns;
-docs/METHODOLOGY.md says why months inside quarters and rolling years are not covered).
+worked out from the published ones: of the same month over areas and breakdowns, and of the
+quarters and rolling years that hold it (:func:`across_periods`).
 
 Primary: a cell with 1..minimum-1 valid answers publishes no estimate and no count ("fewer
 than 10 responses"). ``minimum`` may be raised but never below 10.
@@ -57,3 +57,21 @@ def complementary(n: np.ndarray, hidden: np.ndarray, total: np.ndarray,
     out = np.zeros_like(hidden)
     np.put_along_axis(out, pick[None, ...], need[None, ...], axis=0)
     return out & candidates
+
+
+def across_periods(hidden_months: np.ndarray) -> np.ndarray:
+    """Cells of a quarter or rolling year whose count must be withheld, given how many of
+    the period's months have a hidden count in each cell (suppressed or withheld, and not
+    empty): every cell with one or more.
+
+    A quarter's or rolling year's count is the sum of its months' counts. Published only
+    when all of them are published, it adds nothing to what the months say, so whatever is
+    safe about the months stays safe: no month can be worked out from its quarter and the
+    quarter's other months, nor from two rolling years a month apart (which differ by one
+    month entering and one leaving). Any weaker rule leaves chains that cross areas and
+    periods together: publishing totals over an even number of hidden months, which is
+    enough for one area's series on its own, still let a ward's quarter be worked out from
+    its borough's and its siblings' and then a month from the quarter (7 of 150 random
+    four-area, up-to-six-month trees with 15% small months; docs/METHODOLOGY.md).
+    """
+    return np.asarray(hidden_months) > 0
