@@ -17,6 +17,9 @@ from ..models import (ACTION_STATUSES, Action, Area, Comment, PriorityDecision, 
 from ..models.types import utcnow
 
 
+TITLE_MAX = 200      # Action.title
+
+
 class ActionError(ValueError):
     """Bad input for an action, with a message for the person who typed it.
 
@@ -67,6 +70,16 @@ def parse_due(text: str, *, stored: date | None = None) -> date | None:
     return due
 
 
+def _title(topic: Topic, area: Area) -> str:
+    """'<topic> in <area>', cut to the column's 200 characters.
+
+    A topic label (120) and an area name (200) together may be longer; PostgreSQL refuses a
+    longer value, and the action keeps the area and topic themselves anyway.
+    """
+    title = f"{topic.label} in {area.name}"
+    return title if len(title) <= TITLE_MAX else title[:TITLE_MAX - 1].rstrip() + "…"
+
+
 def accept(user: User, area: Area, topic: Topic, period: str, suggestion: Suggestion, *,
            owner: str, due: str, notes: str = "", public: bool = False,
            public_text: str = "") -> Action:
@@ -81,7 +94,7 @@ def accept(user: User, area: Area, topic: Topic, period: str, suggestion: Sugges
     due_date = parse_due(due)
     decision = _decision(user, area, topic, period, suggestion, "accepted")
     action = Action(decision_id=decision.id, area_id=area.id, topic_id=topic.id,
-                    title=f"{topic.label} in {area.name}", owner=owner, due_date=due_date,
+                    title=_title(topic, area), owner=owner, due_date=due_date,
                     status="planned", notes=notes.strip(), public=public,
                     public_text=public_text.strip(), created_by=user.id)
     db.session.add(action)

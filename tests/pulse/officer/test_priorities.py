@@ -253,3 +253,23 @@ def test_local_today_is_the_councils_date():
         date(2026, 7, 1)
     assert local_today(datetime(2026, 12, 31, 23, 30, tzinfo=UTC), "Europe/London") == \
         date(2026, 12, 31)
+
+
+def test_an_action_in_an_area_with_a_long_name_is_saved(app, auth, client, comments):
+    """Topic label and area name together may pass the title's 200 characters: shortened."""
+    from pulse.extensions import db
+    from pulse.models import Action, Area
+
+    long_name = "Bellingham " + "and the streets beside the railway " * 5 + "(east)"
+    assert len(long_name) <= 200 < len("Antisocial behaviour in " + long_name)
+    with app.app_context():
+        db.session.scalar(select(Area).where(Area.code == comments.ward_a)).name = long_name
+        db.session.commit()
+    auth.login("officer", areas=[comments.borough])
+    saved = _post(client, {"area": comments.ward_a, "topic": "asb", "decision": "accept",
+                           "owner": "Sgt Patel"})
+    assert saved.status_code == 303
+    with app.app_context():
+        title = db.session.scalar(select(Action.title))
+    assert len(title) <= 200 and title.startswith("Antisocial behaviour in Bellingham and ")
+    assert title.endswith("…")
