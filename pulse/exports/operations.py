@@ -26,7 +26,7 @@ from ..audit import record
 from ..auth.scope import area_ids_in_scope
 from ..extensions import db
 from ..models import Area, ExportRun, User
-from ..models.export_run import EXPORT_DONE, EXPORT_FAILED
+from ..models.export_run import EXPORT_DONE, EXPORT_FAILED, EXPORT_QUEUED, EXPORT_RUNNING
 from . import runs
 from .filters import ExportFilter, parse_period
 from .sources import SOURCES
@@ -174,10 +174,20 @@ def _day(text: str | None) -> date | None:
 def queue_run(kind: str, fmt: str, f: ExportFilter, rows: int, *, user) -> ExportRun:
     """Record a large export as asked for (the audit row, with the COUNT of its rows, as for
     a streamed CSV) and add its queued run; the caller commits, then starts the build.
-    A run built again after its process died adds no second audit row."""
+    A run built again after its process died adds no second audit row.
+
+    The same export asked again by the same person while a run of it has not finished (a
+    double-clicked Download) is that run: building it twice would only load the machine.
+    """
+    filters = plain_filter(f)
+    for waiting in db.session.scalars(select(ExportRun).where(
+            ExportRun.user_id == user.id, ExportRun.kind == kind, ExportRun.format == fmt,
+            ExportRun.status.in_((EXPORT_QUEUED, EXPORT_RUNNING))).order_by(ExportRun.id)):
+        if waiting.filters == filters:
+            return waiting
     name = filename(kind, f, fmt)
     run = runs.create(user_id=user.id, kind=kind, fmt=fmt, filename=name, total=rows,
-                      filters=plain_filter(f))
+                      filters=filters)
     _audit(kind, fmt, f, rows, user=user, name=f"{name} (built in the background)")
     return run
 

@@ -378,7 +378,8 @@ def test_runs_older_than_a_day_are_deleted_with_their_files(app, auth, data):
 
     auth.login("admin")
     old_id, old = _queue(app, "admin", "estimates")
-    _, new = _queue(app, "admin", "estimates")
+    # Another area: the same export asked again while the first waits would be the first run.
+    _, new = _queue(app, "admin", "estimates", area=data.ward_a)
     assert _job(app) == "succeeded"
     with app.app_context():
         db.session.execute(update(ExportRun).where(ExportRun.id == old_id).values(
@@ -430,3 +431,25 @@ def test_a_run_no_scheduler_picked_up_stops_refreshing(app, client, auth, data):
     html = client.get(f"/exports/runs/{token}").get_data(as_text=True)
     assert "could not be built: it was interrupted" in html
     assert 'http-equiv="refresh"' not in html
+
+
+def test_a_double_submitted_large_export_is_one_run(app, client, auth, data, monkeypatch):
+    """A second click on Download while the first run waits is sent to that run: one build,
+    one audit row. A different filter is another run."""
+    from pulse.exports import background
+    from pulse.extensions import db
+    from pulse.models import ExportRun
+
+    # Nothing builds the runs here, so the first is still queued when the second click comes.
+    monkeypatch.setattr(background, "start", lambda app, run_id: None)
+    app.config["EXPORT_XLSX_SYNC_ROWS"] = 3
+    auth.login("analyst", areas=[data.ward_a])
+    first = _post(client, "comments", format="xlsx")
+    second = _post(client, "comments", format="xlsx")
+    assert first.status_code == second.status_code == 303
+    assert second.headers["Location"] == first.headers["Location"]
+    other = _post(client, "comments", format="xlsx", date_from="2026-01-01")
+    assert other.headers["Location"] != first.headers["Location"]
+    with app.app_context():
+        assert len(db.session.scalars(select(ExportRun)).all()) == 2
+    assert [e[0] for e in _events(app)] == ["export.comments.xlsx"] * 2
