@@ -277,10 +277,15 @@ def compute_period(prep: Prepared, period: Period, pairs: tuple[np.ndarray, np.n
 
     # A withheld count keeps its estimate, but not what gives n_eff (= n unweighted) back by
     # arithmetic: p(1-p)/se^2, the interval's width, the modelled estimate's shrinkage factor.
+    # The estimate itself is given to whole points: to its full precision an unweighted one
+    # is a fraction with n below it (41.67% is 5 of 12, 10 of 24...), which narrows n down.
+    shown = np.where(hide_n, np.floor(pick["estimate"][gi, ai, mi] + 0.5),
+                     pick["estimate"][gi, ai, mi])
     return PeriodTable(
         period=period, area=ai, group=gi, measure=mi,
         n=col(n, hide_n), n_eff=col(pick["n_eff"], hide_n),
-        estimate=col(pick["estimate"], hide_all), std_error=col(pick["std_error"], hide_n),
+        estimate=np.where(hide_all, np.nan, shown),
+        std_error=col(pick["std_error"], hide_n),
         ci_low=col(pick["ci_low"], hide_n), ci_high=col(pick["ci_high"], hide_n),
         reason=reason[gi, ai, mi], weighted=rake.weighted[ai],
         change=col(diff, hide_all), significant=sig[gi, ai, mi] & ~hide_all,

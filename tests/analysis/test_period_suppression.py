@@ -168,3 +168,22 @@ def test_many_small_months_in_a_small_tree_give_nothing_away(seed):
     rows, hidden = overall_system(tables, tree, full, start)
     assert hidden
     assert derivable(rows, hidden) == []
+
+
+def test_an_estimate_beside_a_withheld_count_does_not_narrow_the_count():
+    """Unweighted, a percentage to full precision is a fraction with n below it: 5 of 12 is
+    41.67%, which only 12, 24, 36... answers give. Beside a withheld count it is given to
+    whole points, which many counts near n give."""
+    own = np.array([[0, 0, 0], [30, 5, 30]])        # a borough and one ward; 5 in month 2
+    tree = Tree(np.array([-1, 0]))
+    responses = own_counts_responses(own)
+    # 27 of the quarter's 65 answers agree: 41.54%, which only multiples of 65 answers give.
+    responses.values = np.where(np.arange(len(responses.area))[:, None] < 27, 5.0, 2.0)
+    tables = compute_all(Prepared(responses, tree, measures_for([("relied_on", "agree5")], [])),
+                         all_periods(FIRST, FIRST + 2), [None] * 3, 10)
+    quarter = next(t for t in tables if t.period.kind == "quarter")
+    row = (quarter.area == 1) & (quarter.group == 0)
+    assert quarter.reason[row] == [suppression.SECONDARY] and np.isnan(quarter.n[row])
+    assert quarter.estimate[row] == [42.0]
+    fits = [n for n in range(40, 90) if any(abs(100 * k / n - 42.0) <= 0.5 for k in range(n))]
+    assert len(fits) > 30
