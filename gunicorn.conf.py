@@ -104,6 +104,9 @@ def when_ready(server) -> None:
 def post_worker_init(worker) -> None:
     # Load the compiled safeguarding screen now, not inside the first resident's submit
     # (building it, if `make install` did not, imports scikit-learn and fits: seconds).
+    from analysis.text.redact_words import english_words
     from analysis.text.safeguarding import fast_default_screen
 
     fast_default_screen()
+    # The redactor's English word list too (65,000 words), read at the first cue in lower case.
+    english_words()

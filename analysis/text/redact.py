@@ -7,10 +7,11 @@ street used as a place ("on Lewisham Way"), a year or a time stays as written. O
 cue ("my neighbour", "called", "Mr") or as a common first name from the shipped list.
 
 Residents type on phones, often all in lower case, where capitals no longer tell a name or a
-street from a word. There a street after a house number, a name after a cue (only a listed
-first name, or a surname after "mr"), a plate ("lk19xwp", "lk 19 xwp") and an e-mail
-address read out ("jo dot bloggs at example dot net") are redacted unless a word in them is in
-the shipped list of common words (data/common_words.txt). Each such rule was checked against
+street from a word. There a street after a house number, a name after a cue (a listed first
+name or a word that is no English word, or a surname after "mr", "pc"), a plate ("lk19xwp",
+"lk 19 xwp") and an e-mail address read out ("jo dot bloggs at example dot net") are
+redacted unless a word in them is in the shipped list of common words
+(data/common_words.txt). Each such rule was checked against
 the public FixMyStreet reports with ``python -m bench.redaction --compare REV``.
 
 The name rules are in redact_names.py, the shipped word lists in redact_words.py.

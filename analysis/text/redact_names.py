@@ -1,17 +1,19 @@
 """Names in a comment: after a cue ("my neighbour", "called", "Mr"), or a listed first name.
 
 The name rules of the redactor (redact.py runs them last, on text whose other personal data
-is already a token). In capitals any name after a cue goes; in lower case only a listed first
-name (and the surname after it), or a surname after "mr", "mrs", "ms". An organisation
-thanked at the end or named after "landlord"/"called" ("Thanks Veolia", "my landlord Clarion
-Housing") is not a name: its words are in data/organisations.txt.
+is already a token). In capitals any name after a cue goes; in lower case a listed first name
+(and the surname after it), a word that is no English word ("my neighbour mehmet"), or a
+surname after "mr", "mrs", "ms", "pc", "sgt". An organisation thanked at the end or named
+after "landlord"/"called" ("Thanks Veolia", "my landlord Clarion Housing", "Thanks Brent
+Council") is not a name: its words are in data/organisations.txt and data/places.txt.
 """
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
-from .redact_words import census_first_names, common_words, first_names, organisation_words
+from .redact_words import (census_first_names, common_words, english_words, first_names,
+                           organisation_words, place_words)
 
 # A word with a capital, the shape of a name (and of a street name in redact.py).
 CAP_WORD = r"[A-Z][a-zA-Z'\-]+"
@@ -22,18 +24,23 @@ CAP_WORD = r"[A-Z][a-zA-Z'\-]+"
 NAME_CUES = re.compile(
     r"(?:\b(?P<cue>neighbour|neighbor|neighbours|neighbors|landlord|landlady|son|daughter|"
     r"husband|wife|partner|boyfriend|girlfriend|ex|brother|sister|friend|cousin|uncle|aunt|"
+    r"tenant|lodger|flatmate|housemate|officer|sergeant|inspector|councillor|"
     r"called|named|name is|name's|known as|nicknamed)\s+"
-    r"|\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)"
+    r"|\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|PC|PCSO|Sgt|Sergeant|Officer|Inspector|Insp|Cllr|"
+    r"Councillor)\.?\s+)"
     rf"(?P<who>{CAP_WORD}(?:\s+{CAP_WORD})?)"
 )
 # The same cues in lower case ("my neighbour john smith", "mr patel"): capitals tell nothing
 # here, so the word after the cue must be a listed first name (not an ambiguous one: "called
-# will") and the surname after it a word that is not common; after a title the surname alone.
+# will") or no English word at all ("my neighbour mehmet"), and the surname after it a word
+# that is not common; after a title the surname alone.
+_RANKS_LOWER = {"pc", "pcso", "sgt", "insp", "cllr"}
 _CUES_LOWER = (
     "neighbour neighbor neighbours neighbors landlord landlady son daughter husband wife partner "
-    "boyfriend girlfriend ex brother sister friend cousin uncle aunt called named nicknamed mr "
-    "mrs ms mx"
-).split() + ["name is", "name's", "known as"]
+    "boyfriend girlfriend ex brother sister friend cousin uncle aunt mate tenant tenants lodger "
+    "flatmate housemate officer sergeant inspector councillor dr called named nicknamed mr mrs "
+    "ms mx"
+).split() + ["name is", "name's", "known as"] + sorted(_RANKS_LOWER)
 # Searched in the comment lower-cased ("Neighbour john" too), the first name checked to be in
 # lower case as typed: a case-insensitive pattern was three times slower to search.
 NAME_CUES_LOWER = re.compile(
@@ -41,6 +48,17 @@ NAME_CUES_LOWER = re.compile(
     + r")\.?\s+(?P<first>[a-z][a-z'\-]+)(?P<last>\s+[a-z][a-z'\-]+)?"
 )
 _TITLES_LOWER = {"mr", "mrs", "ms", "mx"}
+# A rank's abbreviation with no article before it is a title ("pc smith", "sgt jones": any
+# surname that is not a common word); after one it is a noun ("my pc crashed") and only a
+# word that is no English word is a name, as after the ranks in full ("officer kowalczyk",
+# not "councillor surgery") and "dr", which is also a drive ("acacia dr opposite").
+_ARTICLE_BEFORE = re.compile(
+    r"\b(?:the|a|an|my|our|your|his|her|their|this|that|every|each|another|any|no|one|new|"
+    r"old)\s+$", re.IGNORECASE)
+# An apostrophe then letters after a word: a possessive ("mehmet’s") or a contraction
+# ("wasn’t"), typed with either apostrophe.
+_APOSTROPHE_AFTER = re.compile(r"['\u2019]([a-z]+)")
+_VOWEL = re.compile(r"[aeiouy]")
 _CALLING_VERB_BEFORE = re.compile(
     r"\b(?:I|i|we|they|he|she|you|have|has|had|was|were|'ve|just|already|and|then|who|"
     r"police|never|even|also|always|once|twice|someone|somebody|finally|eventually)\s+$"
@@ -49,13 +67,18 @@ _CALLING_VERB_BEFORE = re.compile(
 # After "my neighbour", "my son" or "Mr" a word of the organisation list is a surname ("my
 # neighbour Peabody", "Mr Bolt"), which the name list has kept out only when it is common.
 _ORGANISATION_CUES = {"landlord", "called", "named"}
-# Capitalised words that follow a cue but are not names ("I called Police", "my neighbour Lewisham").
+# Words that make a borough or ward before them an organisation ("Brent Council", "Catford
+# Police", "Lewisham Homes") even where the place is a first name too (Brent, Evelyn): as
+# surnames they are rare (Council 0.004% of people, Homes 0.001%, in the 1990 US Census).
+_AFTER_A_PLACE = {"council", "councils", "borough", "homes", "housing", "police"}
+# Capitalised words that follow a cue but are not names ("I called Police", "my neighbour
+# Lewisham", "Councillor Surgery", "Police Officer Training", "PC World").
 _NOT_NAMES = set(
     "I The A An This That Police Council Lewisham Catford Deptford London Met Metropolitan "
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
     "June July August September October November December Street Road Park Estate Housing "
     "Homes Mum Dad Crimestoppers Tfl TfL Ambulance Fire Brigade And But Then Because Today "
-    "Yesterday Tonight Every".split()
+    "Yesterday Tonight Every Surgery Surgeries Training Patrol Patrols Support World".split()
 )
 _PLACE_WORDS = (
     "Road|Rd|Street|St|Avenue|Lane|Close|Way|Drive|Grove|Gardens|Place|Terrace|Crescent|Court|"
@@ -98,10 +121,48 @@ def _organisation(words: list[str]) -> bool:
     """
     listed = organisation_words()
     first = words[0].lower()
-    if first in listed.alone:
+    if first in listed.alone or _place_organisation(words):
         return True
     return (len(words) > 1 and words[1].lower() in listed.after
             and first not in _any_first_name())
+
+
+def _place_organisation(words: list[str]) -> bool:
+    # "Brent Council", "Evelyn Housing": data/places.txt holds the boroughs and wards.
+    return (len(words) > 1 and words[1].lower() in _AFTER_A_PLACE
+            and words[0].lower() in place_words())
+
+
+def _unknown_word(word: str, cue: str) -> bool:
+    """Whether a lower-case word after a cue, in no name list, reads as a name.
+
+    Not an English word (data/english_words.txt, with contractions typed without their
+    apostrophe: "dont") nor a common one, and shaped like a name (three letters or more, a
+    vowel: not "lbl" or "bbq"). After "landlord", "called", "named" an organisation or a
+    place is not a name ("my landlord peabody", "an estate called downham").
+    """
+    if (len(word) < 3 or not _VOWEL.search(word) or word in common_words()
+            or word in english_words()):
+        return False
+    if cue in _ORGANISATION_CUES:
+        listed = organisation_words()
+        return word not in listed.alone and word not in listed.after and word not in place_words()
+    return True
+
+
+def _as_typed(text: str, start: int, end: int) -> tuple[str, int]:
+    """The word text[start:end] as read for a name, and where a name there would end.
+
+    A possessive is left outside the name ("[name]’s van"); a contraction is read whole, so
+    that "wasn’t" is the English word it is and not the unknown "wasn".
+    """
+    word = text[start:end]
+    if word.endswith("'s"):
+        return word[:-2], end - 2
+    apostrophe = _APOSTROPHE_AFTER.match(text, end)
+    if apostrophe and apostrophe.group(1) != "s":
+        return word + "'" + apostrophe.group(1), apostrophe.end()
+    return word, end
 
 
 def _lower_case_names(text: str) -> str:
@@ -113,21 +174,26 @@ def _lower_case_names(text: str) -> str:
     out: list[str] = []
     position = 0
     while match := NAME_CUES_LOWER.search(lowered, position):
-        cue, first, last = match.group("cue"), match.group("first"), match.group("last")
-        after = text[match.end("first"):match.end("first") + 30]
+        cue, last = match.group("cue"), match.group("last")
+        first, first_end = _as_typed(lowered, match.start("first"), match.end("first"))
+        after = text[first_end:first_end + 30]
+        title = cue in _TITLES_LOWER or (cue in _RANKS_LOWER
+                                         and not _ARTICLE_BEFORE.search(text[:match.start()]))
         end = 0
         if cue in ("called", "named") and _CALLING_VERB_BEFORE.search(text[:match.start()]):
             pass  # "i called tyrone's mum" is the verb
         elif NAME_THEN_PLACE.match(after):
             pass  # "a road called albert road"
-        elif not text[match.start("first"):match.end("first")].islower():
+        elif not text[match.start("first"):first_end].islower():
             pass  # capitalised: NAME_CUES has decided
-        elif first in names:
-            end = match.end("first")
-            if last and _surname_like(last.strip(), common):
+        elif first in names or _unknown_word(first, cue):
+            end = first_end
+            # The surname of an unknown first name must be unknown too: "mehmet keeps".
+            if (last and first_end == match.end("first") and _surname_like(last.strip(), common)
+                    and (first in names or last.strip() not in english_words())):
                 end = match.end("last")
-        elif cue in _TITLES_LOWER and _surname_like(first, common):
-            end = match.end("first")
+        elif title and "'" not in first and _surname_like(first, common):
+            end = first_end
         if end:
             out.append(text[position:match.start("first")] + "[name]")
             position = end
@@ -155,7 +221,8 @@ SIGN_OFF = re.compile(
 )
 
 # Who a comment thanks when it thanks no one by name.
-_SIGNED_BY_NO_ONE = set("all everyone everybody team guys folks mate sir madam council".split())
+_SIGNED_BY_NO_ONE = set(
+    "all everyone everybody team guys folks mate sir madam council bruv bro fam hun luv".split())
 
 
 def _sign_off(text: str) -> str:
@@ -168,9 +235,13 @@ def _sign_off(text: str) -> str:
     if (first in _NOT_NAMES or first.isupper() or first.lower() in common_words()
             or first.lower() in _SIGNED_BY_NO_ONE or _organisation(words)):
         return text  # "Thanks Lewisham", "thanks LBL", "thank you all", "Thanks Veolia"
+    end = match.end("who")
     if first.islower() and first not in _lower_case_names_set():
-        return text  # in lower case only a listed name: "cheers mate"
-    return text[:match.start("who")] + "[name]" + text[match.end("who"):]
+        if not _unknown_word(first, "thanks"):
+            return text  # in lower case a listed name or no English word: not "cheers mate"
+        if len(words) > 1 and words[1].lower() in english_words():
+            end = match.start("who") + len(first)  # "thanks mehmet appreciated"
+    return text[:match.start("who")] + "[name]" + text[end:]
 
 
 def replace_names(text: str) -> str:
@@ -208,11 +279,12 @@ def replace_names(text: str) -> str:
         if NAME_THEN_PLACE.match(after) or PLACE_BEFORE.search(before):
             continue
         end = word.end()
-        if index + 1 < len(words):
-            following = words[index + 1]
-            gap = text[word.end():following.start()]
-            if gap.strip() == "" and following.group(0) not in _NOT_NAMES:
-                end = following.end()
+        if index + 1 < len(words) and not text[word.end():words[index + 1].start()].strip():
+            following = words[index + 1].group(0)
+            if _place_organisation([word.group(0), following]):
+                continue  # "Evelyn Council", "Chelsea Housing"
+            if following not in _NOT_NAMES:
+                end = words[index + 1].end()
         out.append(text[position:word.start()])
         out.append("[name]")
         position = skip_until = end

@@ -1,4 +1,4 @@
-"""The word lists the redactor ships as data: first names, common words, organisations.
+"""The word lists the redactor ships as data: names, common and English words, organisations.
 
 They live apart from the rules (redact.py, redact_names.py) so that both can read them
 without importing each other.
@@ -13,6 +13,8 @@ NAMES_FILE = Path(__file__).with_name("data") / "first_names.txt"
 CENSUS_NAMES_FILE = Path(__file__).with_name("data") / "first_names_census.txt"
 WORDS_FILE = Path(__file__).with_name("data") / "common_words.txt"
 ORGANISATIONS_FILE = Path(__file__).with_name("data") / "organisations.txt"
+ENGLISH_WORDS_FILE = Path(__file__).with_name("data") / "english_words.txt"
+PLACES_FILE = Path(__file__).with_name("data") / "places.txt"
 
 
 @dataclass(frozen=True)
@@ -80,5 +82,26 @@ def _read_sections(path: Path, marker: str) -> tuple[frozenset[str], frozenset[s
 @lru_cache(maxsize=1)
 def common_words(path: Path = WORDS_FILE) -> frozenset[str]:
     """Read the shipped list of common words (cached), lower case."""
+    return _read_words(path)
+
+
+@lru_cache(maxsize=1)
+def english_words(path: Path = ENGLISH_WORDS_FILE) -> frozenset[str]:
+    """Read the shipped English word list (cached).
+
+    After "my neighbour" in lower case, a word in no name list is a name only when it is not
+    one of these (scripts/make_english_words.py). Some 65,000 words, about 0.1 s to read:
+    gunicorn.conf.py reads them as a worker starts, not in a resident's submit.
+    """
+    return _read_words(path)
+
+
+@lru_cache(maxsize=1)
+def place_words(path: Path = PLACES_FILE) -> frozenset[str]:
+    """Read the words of London borough and Lewisham ward names (cached), lower case."""
+    return _read_words(path)
+
+
+def _read_words(path: Path) -> frozenset[str]:
     lines = (line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines())
     return frozenset(line for line in lines if line and not line.startswith("#"))

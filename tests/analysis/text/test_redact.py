@@ -109,6 +109,10 @@ def test_vehicle_registrations_are_redacted(text, expected):
         ("Peter keeps leaving rubbish out", "[name] keeps leaving rubbish out"),
         ("Thanks, Sarah Jones", "Thanks, [name]"),
         ("Dr Okafor at the surgery", "Dr [name] at the surgery"),
+        ("PC Jones was very helpful", "PC [name] was very helpful"),
+        ("Sgt Smith came round", "Sgt [name] came round"),
+        ("Officer Kowalczyk came round", "Officer [name] came round"),
+        ("the tenant Mehmet Yilmaz plays music", "the tenant [name] plays music"),
     ],
 )
 def test_names_are_redacted_when_recognisable(text, expected):
@@ -138,6 +142,8 @@ def test_names_are_redacted_when_recognisable(text, expected):
         "12 March 2023 was the worst night",
         "In 2019 Lewisham Way was resurfaced",
         "Grace and Hope are what this street needs",
+        "Councillor Surgery on Friday was useful",
+        "More Police Officer Patrols please",
     ],
 )
 def test_ordinary_sentences_are_left_alone(text):
@@ -160,6 +166,21 @@ def test_ordinary_sentences_are_left_alone(text):
         # Names from the wider census list count after a cue too.
         ("my neighbour theodora quennell keeps dumping", "my neighbour [name] keeps dumping"),
         ("my landlady gloria never answers", "my landlady [name] never answers"),
+        # A name in neither list still goes after a cue when it is no English word.
+        ("my neighbour mehmet keeps parking on the pavement",
+         "my neighbour [name] keeps parking on the pavement"),
+        ("a man called mehmet yilmaz shouts at us", "a man called [name] shouts at us"),
+        ("the tenant oluwaseun plays music all night", "the tenant [name] plays music all night"),
+        ("my neighbour mehmet\u2019s van blocks the drive",
+         "my neighbour [name]\u2019s van blocks the drive"),
+        ("my friend john's car was broken into", "my friend [name]'s car was broken into"),
+        ("my neighbour brent keeps shouting", "my neighbour [name] keeps shouting"),
+        # Officers and titles: a surname that is also a word goes after pc, dr, sgt.
+        ("pc okonkwo was very helpful", "pc [name] was very helpful"),
+        ("pc smith was very helpful", "pc [name] was very helpful"),
+        ("dr okafor at the surgery", "dr [name] at the surgery"),
+        ("officer kowalczyk came round", "officer [name] came round"),
+        ("sergeant mehmet said he would", "sergeant [name] said he would"),
     ],
 )
 def test_names_after_a_cue_in_lower_case_are_redacted(text, expected):
@@ -183,6 +204,22 @@ def test_names_after_a_cue_in_lower_case_are_redacted(text, expected):
         "this neighbour regularly blocks the bays",
         "you miss the bus if you wait",
         "mr and mrs are on the form",
+        # English words after a cue, typed with or without their apostrophe, stay.
+        "we called the police twice",
+        "they should be named and shamed",
+        "neighbours recognise them",
+        "my son wasn\u2019t hurt",
+        "my son wasn't hurt",
+        "my neighbour dont care",
+        "my neighbour\u2019s van blocks the drive",
+        "the officer came round the next day",
+        "the tenant upstairs floods the flat",
+        "my pc crashed when i tried to report it",
+        "the dr was very good",
+        # After landlord, called, named: an organisation or a place is no one's name.
+        "my landlord peabody never replies",
+        "my landlord lewisham homes never replies",
+        "an estate called downham is next to us",
     ],
 )
 def test_lower_case_cues_without_a_listed_name_are_left_alone(text):
@@ -250,6 +287,18 @@ def test_sign_offs_that_name_no_one_are_left_alone(text):
         "my landlord Clarion Housing never replies",
         "My landlord Peabody has not fixed it",
         "the bins are emptied by a contractor called Glendale",
+        # A borough or ward of data/geo before Council, Homes, Housing, Police or Borough,
+        # even where the place alone is a person's name (Brent, Sutton, Evelyn).
+        "Thanks Brent Council",
+        "Thank you Sutton Council.",
+        "Thanks Kingston Council",
+        "Thanks Merton Council",
+        "Thanks Camden Council",
+        "Thanks Brent Housing",
+        "Thanks Catford Police",
+        "Thanks Evelyn Council",
+        "my landlord Brent Council never replies",
+        "I reported it to Evelyn Council",
     ],
 )
 def test_organisations_after_a_sign_off_or_a_cue_are_kept(text):
@@ -274,6 +323,10 @@ def test_organisations_after_a_sign_off_or_a_cue_are_kept(text):
         # Mixed capitals are a name's shape as well as an acronym's: only TfL is listed.
         ("Thanks, JoJo", "Thanks, [name]"),
         ("Kind regards, LeAnn", "Kind regards, [name]"),
+        # A place alone, or a person's name before Council, is still a person.
+        ("Thanks Brent", "Thanks [name]"),
+        ("Thanks Tracy Council", "Thanks [name]"),
+        ("Best wishes, Ann Sutton", "Best wishes, [name]"),
     ],
 )
 def test_names_that_are_also_organisation_words_are_still_redacted(text, expected):
@@ -438,3 +491,30 @@ def test_common_word_list_ships_in_lower_case_and_holds_no_listed_name():
 
 def test_empty_text_is_returned_as_is():
     assert redact("") == ""
+
+
+def test_place_list_holds_the_borough_and_ward_words_of_data_geo():
+    import json
+    from pathlib import Path
+
+    from analysis.text.redact_words import place_words
+
+    root = Path(__file__).resolve().parents[3]
+    words = set()
+    for name, key in (("lewisham_wards_2013.geojson", "WD13NM"),
+                      ("london_boroughs_2013.geojson", "LAD13NM")):
+        features = json.loads((root / "data/geo" / name).read_text(encoding="utf-8"))["features"]
+        words |= {word.lower() for feature in features
+                  for word in feature["properties"][key].split() if word[0].isupper()}
+    assert place_words() == words  # scripts/make_place_words.py rewrites it from data/geo
+    assert {"brent", "sutton", "evelyn", "downham"} <= words
+
+
+def test_english_word_list_ships_with_its_notice_and_in_lower_case():
+    from analysis.text.redact_words import ENGLISH_WORDS_FILE, english_words
+
+    assert "Kevin Atkinson" in ENGLISH_WORDS_FILE.read_text(encoding="utf-8")[:2000]
+    words = english_words()
+    assert {"keeps", "regularly", "garage", "wasn't", "dont"} <= words
+    assert not {"mehmet", "oluwaseun", "kowalczyk"} & words
+    assert all(word == word.lower() for word in words)
