@@ -75,7 +75,9 @@ def _period(kind: str, areas: list[q.AreaRow], wanted: str | None):
     in_view = {a.id for a in areas}
     roots = [a.id for a in areas if a.parent_id not in in_view]
     latest = q.latest_period(kind, roots)
-    choices = q.periods_of_kind(kind, latest[1] if latest else None)
+    earliest = q.earliest_period(kind, roots) if latest else None
+    choices = q.periods_of_kind(kind, latest[1] if latest else None,
+                                earliest_end=earliest[1] if earliest else None)
     if wanted and _kind_of(wanted) not in (None, kind):
         # The form sends both selects: changing "Period type" alone still sends the period of
         # the old type, which the user meant to leave behind, so show the new type's newest.

@@ -90,29 +90,43 @@ def parse_kind(kind: str | None) -> str:
     return kind if kind in KINDS else ROLLING12
 
 
+def _end_period(kind: str, area_ids: list[int] | None, newest: bool) -> tuple[str, int] | None:
+    stmt = select(Estimate.period, Estimate.period_end).where(Estimate.period_kind == kind)
+    if area_ids is not None:
+        stmt = stmt.where(id_in(Estimate.area_id, area_ids))
+    end = Estimate.period_end.desc() if newest else Estimate.period_end.asc()
+    row = db.session.execute(stmt.order_by(end).limit(1)).first()
+    return (row[0], row[1]) if row else None
+
+
 def latest_period(kind: str, area_ids: list[int] | None = None) -> tuple[str, int] | None:
     """The newest stored period of ``kind`` (label, end month) of the given areas.
 
     Callers pass the roots of a scope: they hold the most responses, and each is found through
     the unique index's leading area id, not by scanning every estimate.
     """
-    stmt = select(Estimate.period, Estimate.period_end).where(Estimate.period_kind == kind)
-    if area_ids is not None:
-        stmt = stmt.where(id_in(Estimate.area_id, area_ids))
-    row = db.session.execute(stmt.order_by(Estimate.period_end.desc()).limit(1)).first()
-    return (row[0], row[1]) if row else None
+    return _end_period(kind, area_ids, newest=True)
 
 
-def periods_of_kind(kind: str, latest_end: int | None, limit: int = 36) -> list[str]:
-    """Labels of the ``limit`` periods of ``kind`` up to the latest, newest first.
+def earliest_period(kind: str, area_ids: list[int] | None = None) -> tuple[str, int] | None:
+    """The oldest stored period of ``kind`` (label, end month) of the given areas."""
+    return _end_period(kind, area_ids, newest=False)
 
-    Worked out from the latest end month rather than read with SELECT DISTINCT, which would
+
+def periods_of_kind(kind: str, latest_end: int | None, limit: int = 36,
+                    earliest_end: int | None = None) -> list[str]:
+    """Labels of the ``limit`` periods of ``kind`` up to the latest, newest first, none
+    ending before ``earliest_end`` (the oldest with figures: earlier ones are empty pages).
+
+    Worked out from the end months rather than read with SELECT DISTINCT, which would
     scan every stored estimate (no index leads with the period kind).
     """
     if latest_end is None:
         return []
     step = 3 if kind == QUARTER else 1
-    return [Period(kind, latest_end - step * i).label for i in range(limit)]
+    ends = (latest_end - step * i for i in range(limit))
+    return [Period(kind, end).label for end in ends
+            if earliest_end is None or end >= earliest_end]
 
 
 def scoped_areas() -> list[Area]:

@@ -43,7 +43,9 @@ def _choices(area: Area) -> list[str]:
     out = []
     for kind, limit in (("month", 12), ("quarter", 4), ("r12", 3)):
         latest = q.latest_period(kind, ids)
-        out += q.periods_of_kind(kind, latest[1] if latest else None, limit)
+        earliest = q.earliest_period(kind, ids) if latest else None
+        out += q.periods_of_kind(kind, latest[1] if latest else None, limit,
+                                 earliest_end=earliest[1] if earliest else None)
     return out
 
 

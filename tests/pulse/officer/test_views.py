@@ -191,3 +191,18 @@ def test_map_legend_gives_the_measure_s_unit_with_or_without_figures(app, auth, 
         page = client.get(f"/officer/?kind=quarter&measure={measure}").get_data(as_text=True)
         assert "Figures for 2026-Q4" in page
         assert _legend(page) == legend
+
+
+def test_period_choices_stop_at_the_first_period_with_figures(auth, client, workspace):
+    """Quarters stored from 2026-Q3: the list offers those two, not 36 quarters of empty
+    pages; a period before them is refused as having no figures."""
+    auth.login("analyst", areas=[workspace.borough])
+    page = client.get("/officer/?kind=quarter").get_data(as_text=True)
+    offered = re.findall(r'<option value="(\d{4}-Q\d)"', page)
+    assert offered == ["2026-Q4", "2026-Q3"]
+    refused = client.get("/officer/?kind=quarter&period=2026-Q2")
+    assert refused.status_code == 400
+    assert "There are no figures for the period" in refused.get_data(as_text=True)
+    months = re.findall(r'<option value="(\d{4}-\d\d)"',
+                        client.get("/officer/?kind=month").get_data(as_text=True))
+    assert months[0] == "2026-12" and months[-1] == "2026-01" and len(months) == 12

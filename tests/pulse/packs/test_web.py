@@ -169,3 +169,16 @@ def test_sweep_builds_runs_left_behind_and_fails_stuck_ones(seeded):
         event = db.session.scalar(select(AuditEvent))
         assert (event.action, event.actor) == ("pack.build", "scheduler")
         assert sweep() == 0
+
+
+def test_the_form_offers_only_periods_with_figures(seeded, client):
+    """Responses in September and October 2026: those months, their quarter and rolling
+    years, not twelve months back to November 2025 of which ten have no figures."""
+    import re
+
+    with seeded.app_context():
+        make_user("officer@example.org", "officer", [BOROUGH])
+    sign_in(client, "officer@example.org")
+    form = client.get(f"/officer/area/{BIG}/pack").get_data(as_text=True)
+    offered = re.findall(r'<option value="([^"]+)"', form)
+    assert offered == ["2026-10", "2026-09", "2026-Q4", "2026-Q3", "R12-2026-10", "R12-2026-09"]
