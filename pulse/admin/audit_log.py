@@ -61,7 +61,8 @@ def statement(f: LogFilter) -> Select:
     if f.date_from:
         stmt = stmt.where(AuditEvent.at >= datetime(f.date_from.year, f.date_from.month,
                                                     f.date_from.day, tzinfo=UTC))
-    if f.date_to:
+    # The day after 9999-12-31 (which a date picker offers) cannot be written: no end then.
+    if f.date_to and f.date_to < date.max:
         stmt = stmt.where(AuditEvent.at < datetime(f.date_to.year, f.date_to.month,
                                                    f.date_to.day, tzinfo=UTC) + timedelta(days=1))
     return stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())

@@ -47,6 +47,15 @@ def test_newest_first_paginated_and_filtered(app, client, auth):
     assert "24 events" in days
 
 
+def test_up_to_the_last_day_a_date_holds_is_every_event(app, client, auth):
+    """'to=9999-12-31' (a date picker goes that far) is no end, not a server error."""
+    _log(app)
+    auth.login("admin")
+    response = client.get("/admin/audit/?from=0001-01-01&to=9999-12-31")
+    assert response.status_code == 200
+    assert "61 events" in response.get_data(as_text=True)
+
+
 def test_bad_dates_are_400_with_a_reason(client, auth):
     auth.login("admin")
     response = client.get("/admin/audit/?from=2026-11-05&to=2026-11-01")
