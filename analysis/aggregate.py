@@ -45,9 +45,9 @@ class PeriodTable:
     change: np.ndarray
     significant: np.ndarray
     modelled: np.ndarray
-    # groups x areas x measures: published estimate and standard error, for the next
-    # period's change.
-    published: tuple[np.ndarray, np.ndarray]
+    # groups x areas x measures: published estimate, standard error and effective sample
+    # size, for the next period's change.
+    published: tuple[np.ndarray, np.ndarray, np.ndarray]
 
     def __len__(self) -> int:
         return len(self.area)
@@ -222,7 +222,7 @@ def hidden_counts(own: tuple[np.ndarray, np.ndarray], tree: Tree, measures: int,
 
 def compute_period(prep: Prepared, period: Period, pairs: tuple[np.ndarray, np.ndarray],
                    targets: list[np.ndarray | None], minimum: int,
-                   previous: tuple[np.ndarray, np.ndarray] | None = None,
+                   previous: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
                    hidden_months: np.ndarray | None = None) -> PeriodTable:
     """The table of one period from its months' :func:`month_stats`, combined.
 
@@ -261,11 +261,14 @@ def compute_period(prep: Prepared, period: Period, pairs: tuple[np.ndarray, np.n
     # period cannot test a change against it, whether this table is at hand or read back.
     pub_se = np.where(primary | (n == 0) | (reason == suppression.SECONDARY), np.nan,
                       pick["std_error"])
+    pub_neff = np.where(np.isnan(pub_se), np.nan, pick["n_eff"])
     if previous is None:
         diff = np.full((G, A, M), np.nan)
         sig = np.zeros((G, A, M), dtype=bool)
     else:
-        diff, sig = change_mod.change(pub_est, pub_se, previous[0], previous[1])
+        diff, sig = change_mod.change(pub_est, pub_se, previous[0], previous[1],
+                                      percent=is_pct, n_eff=pub_neff,
+                                      previous_n_eff=previous[2])
 
     stored = (n > 0) & ((np.arange(G) == 0)[:, None, None] | ~primary)
     gi, ai, mi = np.nonzero(stored)
@@ -289,7 +292,7 @@ def compute_period(prep: Prepared, period: Period, pairs: tuple[np.ndarray, np.n
         ci_low=col(pick["ci_low"], hide_n), ci_high=col(pick["ci_high"], hide_n),
         reason=reason[gi, ai, mi], weighted=rake.weighted[ai],
         change=col(diff, hide_all), significant=sig[gi, ai, mi] & ~hide_all,
-        modelled=col(modelled, hide_n), published=(pub_est, pub_se),
+        modelled=col(modelled, hide_n), published=(pub_est, pub_se, pub_neff),
     )
 
 
@@ -331,7 +334,7 @@ def _suppress(n: np.ndarray, tree: Tree, minimum: int,
 
 
 def compute_all(prep: Prepared, periods: list[Period], targets: list[np.ndarray | None],
-                minimum: int, previous: dict[Period, tuple[np.ndarray, np.ndarray]] | None = None,
+                minimum: int, previous: dict[Period, tuple[np.ndarray, ...]] | None = None,
                 own: dict[int, tuple[np.ndarray, np.ndarray]] | None = None,
                 ) -> list[PeriodTable]:
     """Tables for ``periods``. Each month's counts are built once and summed into the
@@ -341,7 +344,7 @@ def compute_all(prep: Prepared, periods: list[Period], targets: list[np.ndarray 
     ``own`` gives some months' :func:`own_month_stats` kept from an earlier run; the other
     months are counted from ``prep``'s respondents and left in ``prep.own`` for keeping.
     """
-    done: dict[Period, tuple[np.ndarray, np.ndarray]] = dict(previous or {})
+    done: dict[Period, tuple[np.ndarray, ...]] = dict(previous or {})
     wanted = sorted(set(periods), key=lambda p: (p.end, p.kind))
     cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     rolling: tuple[int, tuple[np.ndarray, np.ndarray]] | None = None

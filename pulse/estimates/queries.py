@@ -72,10 +72,12 @@ def latest_rolling_year(area_id: int, measures: tuple[str, ...]) -> dict[str, Es
 __all__ = ["EXPORT_COLUMNS", "export_rows", "latest_rolling_year", "SECONDARY"]
 
 
-def published(ctx: Context, period: str, area_ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Stored estimate and standard error as groups x areas x measures (NaN where none)."""
+def published(ctx: Context, period: str, area_ids: list[int]
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Stored estimate, standard error and effective sample size as groups x areas x
+    measures (NaN where none)."""
     shape = (len(GROUPS), len(ctx.area_ids), len(ctx.measures))
-    est, se = np.full(shape, np.nan), np.full(shape, np.nan)
+    est, se, n_eff = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan)
     ids = ", ".join(str(int(a)) for a in area_ids) or "NULL"
     # The database turns measure codes and group labels into positions, so every row is
     # plain numbers that numpy takes in one go (tens of thousands of rows per period).
@@ -88,7 +90,7 @@ def published(ctx: Context, period: str, area_ids: list[int]) -> tuple[np.ndarra
     group = " ".join(f"WHEN {mark.format(f'g{k}')} THEN {k}" for k in range(len(GROUPS)))
     # bandit B608: only integers, our own column names and placeholders are in the SQL.
     select_sql = (f"SELECT area_id, CASE measure {measure} ELSE -1 END AS m, "  # nosec B608
-                  f"CASE group_label {group} ELSE -1 END AS g, estimate, std_error "
+                  f"CASE group_label {group} ELSE -1 END AS g, estimate, std_error, effective_n "
                   f"FROM estimate WHERE period = {mark.format('p')} AND area_id IN ({ids}) "
                   "AND estimate IS NOT NULL")
     raw = db.session.connection().connection.driver_connection
@@ -99,26 +101,29 @@ def published(ctx: Context, period: str, area_ids: list[int]) -> tuple[np.ndarra
             # per row (tens of thousands of rows, three periods per incremental run).
             cur.execute("SELECT string_agg(int4send(q.area_id) || int2send(CAST(q.m AS smallint)) "  # nosec B608
                         "|| int2send(CAST(q.g AS smallint)) || float8send(q.estimate) "
-                        "|| float8send(COALESCE(q.std_error, 'NaN'::float8)), ''::bytea) "
+                        "|| float8send(COALESCE(q.std_error, 'NaN'::float8)) "
+                        "|| float8send(COALESCE(q.effective_n, 'NaN'::float8)), ''::bytea) "
                         f" FROM ({select_sql}) AS q", params)
             packed = cur.fetchone()[0]
             rows = np.frombuffer(packed or b"", dtype=[("a", ">i4"), ("m", ">i2"), ("g", ">i2"),
-                                                      ("e", ">f8"), ("s", ">f8")])
-            table = np.empty((len(rows), 5))
-            for k, name in enumerate(("a", "m", "g", "e", "s")):
+                                                      ("e", ">f8"), ("s", ">f8"), ("n", ">f8")])
+            table = np.empty((len(rows), 6))
+            for k, name in enumerate(("a", "m", "g", "e", "s", "n")):
                 table[:, k] = rows[name]
         else:
             cur.execute(select_sql, params)
             rows = cur.fetchall()
-            table = np.array(rows, dtype=float).reshape(-1, 5)
+            # None (a withheld count) becomes NaN, as on PostgreSQL.
+            table = np.array(rows, dtype=float).reshape(-1, 6)
     finally:
         cur.close()
     if not len(table):
-        return est, se
+        return est, se, n_eff
     area_id, m, g = (table[:, k].astype(np.int64) for k in range(3))
     a = np.searchsorted(ctx.area_ids, area_id)
     known = (a < len(ctx.area_ids)) & (ctx.area_ids[np.minimum(a, len(ctx.area_ids) - 1)] == area_id)
     ok = known & (m >= 0) & (g >= 0)
     est[g[ok], a[ok], m[ok]] = table[ok, 3]
     se[g[ok], a[ok], m[ok]] = table[ok, 4]
-    return est, se
+    n_eff[g[ok], a[ok], m[ok]] = table[ok, 5]
+    return est, se, n_eff

@@ -42,6 +42,24 @@ def test_change_is_significant_only_beyond_196_standard_errors():
     assert change.describe(3.0, False) == "no significant change"
 
 
+def test_a_percentage_at_0_or_100_is_not_tested_on_the_other_side_alone():
+    # 10 of 10 agreeing, then 7 of 10: the 100% side's standard error is 0, and on the 70%
+    # side's error alone z = 30 / 14.49 = 2.07. Its Agresti-Caffo error (11/12 of 12 answers,
+    # 7.98 points) gives z = 1.81: no significant change, as a pooled test says (z = 1.88).
+    se70 = 100 * np.sqrt(0.7 * 0.3 / 10)
+    diff, sig = change.change([70.0], [se70], [100.0], [0.0], percent=True, n_eff=10.0,
+                              previous_n_eff=10.0)
+    assert diff[0] == -30.0 and not sig[0]
+    # A larger sample at 100% still shows a real fall: 60 of 60, then 21 of 30.
+    se70 = 100 * np.sqrt(0.7 * 0.3 / 30)
+    diff, sig = change.change([70.0], [se70], [100.0], [0.0], percent=True, n_eff=30.0,
+                              previous_n_eff=60.0)
+    assert sig[0]
+    # Scores, and percentages whose effective sample size is not known, are tested as given.
+    assert change.change([70.0], [se70], [100.0], [0.0])[1][0]
+    assert change.change([70.0], [se70], [100.0], [0.0], percent=True)[1][0]
+
+
 def test_wilson_matches_the_textbook_formula():
     low, high = wilson(0.3, 50)
     z = 1.96
