@@ -14,12 +14,13 @@ COMPOSITES = [("trust", ("respect", "listen"))]
 FIRST = month_index(2026, 8)
 
 
-def generated(seed=3, n=900):
-    """A borough (0) with four wards (1-4); ward 4 is small; the borough has no margins."""
+def generated(seed=3, n=900, months=4, first=FIRST, share=(.35, .3, .25, .04, .06)):
+    """A borough (0) with four wards (1-4); ward 4 is small; the borough has no margins.
+    ``share``: of wards 1-4 and of the borough's own responses, in that order."""
     rng = np.random.default_rng(seed)
     tree = Tree(np.array([-1, 0, 0, 0, 0]))
-    area = rng.choice([1, 2, 3, 4, 0], size=n, p=[.35, .3, .25, .04, .06])
-    month = FIRST + rng.integers(0, 4, size=n)
+    area = rng.choice([1, 2, 3, 4, 0], size=n, p=list(share))
+    month = first + rng.integers(0, months, size=n)
     demo = np.stack([rng.integers(-1, 6, n), rng.integers(-1, 3, n), rng.integers(-1, 5, n)],
                     axis=1).astype(np.int8)
     values = np.column_stack([

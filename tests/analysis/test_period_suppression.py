@@ -12,7 +12,7 @@ from analysis import suppression
 from analysis.aggregate import Prepared, compute_all
 from analysis.cells import Responses, Tree, measures_for
 from analysis.periods import all_periods, month_index
-from tests.analysis.test_aggregate import COMPOSITES, QUESTIONS
+from tests.analysis.test_aggregate import COMPOSITES, QUESTIONS, generated
 
 FIRST = month_index(2025, 4)
 
@@ -103,17 +103,9 @@ def overall_system(tables, tree: Tree, full: np.ndarray, start: int, measure: in
 
 def sixteen_months(seed: int, n: int = 1800):
     """A borough (0) and four wards, sixteen months; ward 4 has about six answers a month."""
-    rng = np.random.default_rng(seed)
-    tree = Tree(np.array([-1, 0, 0, 0, 0]))
-    area = rng.choice([1, 2, 3, 4, 0], size=n, p=[.36, .3, .26, .05, .03])
-    month = FIRST + rng.integers(0, 16, size=n)
-    demo = np.stack([rng.integers(-1, 6, n), rng.integers(-1, 3, n), rng.integers(-1, 5, n)],
-                    axis=1).astype(np.int8)
-    values = np.column_stack([
-        rng.integers(0, 11, n) if s == "s10" else rng.integers(1, 6, n) for _, s in QUESTIONS
-    ]).astype(float)
-    values[rng.random(values.shape) < 0.08] = np.nan
-    return Responses(area, month, demo, values), tree
+    responses, tree, _ = generated(seed, n, months=16, first=FIRST,
+                                   share=(.36, .3, .26, .05, .03))
+    return responses, tree
 
 
 @pytest.mark.parametrize("seed", [1, 2])

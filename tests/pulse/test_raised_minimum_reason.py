@@ -14,7 +14,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
-from tests.pulse.estimates.support import BOROUGH, WARDS, add_responses, seed_small_ward
+from tests.pulse.estimates.support import (BOROUGH, WARDS, add_responses, headline_pack_text,
+                                           seed_small_ward)
 from tests.pulse.officer.conftest import square
 
 SMALL, BIG = WARDS[4], WARDS[0]
@@ -132,22 +133,7 @@ def test_exports_api_and_officer_pages_name_the_raised_minimum(app, runner, clie
 
 
 def test_the_briefing_pack_names_the_raised_minimum(app, runner, fifteen, tmp_path):
-    from pypdf import PdfReader
-
-    from pulse.extensions import db
-    from pulse.models import Area, Estimate
-
-    with app.app_context():
-        small = db.session.scalar(select(Area.id).where(Area.code == SMALL))
-        period = db.session.scalar(select(Estimate.period).where(
-            Estimate.area_id == small, Estimate.period_kind == "r12")
-            .order_by(Estimate.period_end.desc()).limit(1))
-    pack = tmp_path / "small.pdf"
-    result = runner.invoke(args=["pack", "build", "--area", SMALL, "--period", period,
-                                 "--out", str(pack)])
-    assert result.exit_code == 0, result.output
-    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pack).pages)
-    table = text[text.index("Headline measures"):text.index("Methodology and caveats")]
+    text, table = headline_pack_text(app, runner, SMALL, "r12", tmp_path / "small.pdf")
     assert table.count(f"— — — — {RAISED}") == 10, table
     assert "Fewer than 20 responses: figures for this area and period are not published" in text
     assert "no figure is published from fewer than 20 responses" in text

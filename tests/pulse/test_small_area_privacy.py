@@ -9,7 +9,8 @@ import csv
 
 from sqlalchemy import select
 
-from tests.pulse.estimates.support import WARDS, open_borough_wave, seed_small_ward
+from tests.pulse.estimates.support import (WARDS, headline_pack_text, open_borough_wave,
+                                           seed_small_ward)
 from tests.support import submit
 
 SMALL = WARDS[4]
@@ -55,21 +56,7 @@ def test_nine_responses_publish_no_figure_anywhere(app, runner, tmp_path):
     assert any(r["estimate"] for r in rows if r["area_code"] == WARDS[0])
 
     # The area's briefing pack: every headline cell says why it is empty, and no number shows.
-    from pypdf import PdfReader
-
-    from pulse.models import Estimate
-
-    with app.app_context():
-        small_id = db.session.scalar(select(Area.id).where(Area.code == SMALL))
-        period = db.session.scalar(select(Estimate.period).where(
-            Estimate.area_id == small_id, Estimate.period_kind == "month")
-            .order_by(Estimate.period_end.desc()).limit(1))
-    pack = tmp_path / "small.pdf"
-    result = runner.invoke(args=["pack", "build", "--area", SMALL, "--period", period,
-                                 "--out", str(pack)])
-    assert result.exit_code == 0, result.output
-    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pack).pages)
-    table = text[text.index("Headline measures"):text.index("Methodology and caveats")]
+    _, table = headline_pack_text(app, runner, SMALL, "month", tmp_path / "small.pdf")
     assert table.count("— — — — fewer than 10 responses") == 10
     for fixed in ("out of 100", "95%", "fewer than 10", "Safety (day)"):
         table = table.replace(fixed, "")

@@ -128,3 +128,25 @@ def table_snapshot() -> list[tuple]:
         "e.weighted, e.change, e.change_significant, e.modelled_estimate "
         "FROM estimate e JOIN area a ON a.id = e.area_id")).all()
     return sorted(tuple(r) for r in rows)
+
+
+def headline_pack_text(app, runner, area_code: str, kind: str, out) -> tuple[str, str]:
+    """Build the briefing pack of ``area_code`` for its latest period of ``kind`` into
+    ``out`` through the CLI; return its whole text and its headline table, each with
+    whitespace collapsed."""
+    from pypdf import PdfReader
+    from sqlalchemy import select
+
+    from pulse.extensions import db
+    from pulse.models import Area, Estimate
+
+    with app.app_context():
+        area_id = db.session.scalar(select(Area.id).where(Area.code == area_code))
+        period = db.session.scalar(select(Estimate.period).where(
+            Estimate.area_id == area_id, Estimate.period_kind == kind)
+            .order_by(Estimate.period_end.desc()).limit(1))
+    result = runner.invoke(args=["pack", "build", "--area", area_code, "--period", period,
+                                 "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(out).pages)
+    return text, text[text.index("Headline measures"):text.index("Methodology and caveats")]
