@@ -135,3 +135,38 @@ def test_thank_you_figures_come_from_stored_weighted_estimates(seeded):
         assert all(f.n is None or f.n >= 10 for f in figures)
         small = db.session.scalar(select(Area).where(Area.code == WARDS[4]))
         assert all(f.n is None or f.n >= 10 for f in recent_figures(small, datetime.now(UTC), 10))
+
+
+def test_a_small_month_growing_past_ten_publishes_its_quarter_and_years_incrementally(app):
+    """Ward 4's July starts with 6 answers, so its quarter and every rolling year holding
+    July withhold their counts; 6 more answers arrive, an incremental run follows, and the
+    quarter and those years publish their counts - exactly as a full rebuild stores them."""
+    from pulse.extensions import db
+    from pulse.models import Area, Estimate
+
+    def ward4(period):
+        return db.session.execute(
+            select(Estimate.n, Estimate.suppressed_reason).join(Area)
+            .where(Area.code == WARDS[4], Estimate.period == period,
+                   Estimate.measure == "safe_day", Estimate.group_label == "all")).one()
+
+    months = [(2026, 6), (2026, 7), (2026, 8)]
+    with app.app_context():
+        make_tree()
+        add_responses(300, months, seed=11, wards=WARDS[:4])
+        add_responses(12, [(2026, 6)], seed=12, wards=[WARDS[4]])
+        add_responses(12, [(2026, 8)], seed=13, wards=[WARDS[4]])
+        add_responses(6, [(2026, 7)], seed=14, wards=[WARDS[4]])
+        _aggregate(full=True)
+        for period in ("2026-Q3", "R12-2026-07", "R12-2026-08"):
+            n, reason = ward4(period)
+            assert n is None and reason.startswith("count withheld"), period
+        assert ward4("R12-2026-06")[0] is not None       # June's year holds no July
+        add_responses(6, [(2026, 7)], seed=15, wards=[WARDS[4]])
+        assert _aggregate().mode == "incremental"
+        incremental = table_snapshot()
+        for period in ("2026-Q3", "R12-2026-07", "R12-2026-08"):
+            n, reason = ward4(period)
+            assert n is not None and reason is None, period
+        _aggregate(full=True)
+        assert table_snapshot() == incremental
