@@ -30,15 +30,28 @@ FORMAT = 2
 SCALE = 4
 
 
-def layout(ctx: Context) -> str:
-    """Fingerprint of what the sums are sums of: measures, value columns and cells."""
+def layout(ctx: Context, minimum: int) -> str:
+    """Fingerprint of what the sums are sums of (measures, value columns and cells) and of
+    the minimum the estimates made from them were suppressed at.
+
+    The sums do not depend on the minimum, but the stored estimates do: kept under another
+    minimum, they show as stale (:func:`stale`), and the next run rebuilds every estimate
+    rather than only the periods its marks name (a raised minimum must reach every row).
+    """
     parts = [FORMAT, NCELLS, ctx.question_codes,
-             [(m.code, m.unit, m.columns, m.positive, m.composite) for m in ctx.measures]]
+             [(m.code, m.unit, m.columns, m.positive, m.composite) for m in ctx.measures],
+             int(minimum)]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+def stale(ctx: Context, minimum: int) -> bool:
+    """Whether any month's sums were kept under another layout or minimum."""
+    return db.session.scalar(select(MonthStats.month)
+                             .where(MonthStats.layout != layout(ctx, minimum)).limit(1)) is not None
+
+
 def save(ctx: Context, months: dict[int, tuple[np.ndarray, np.ndarray]], now: datetime,
-         *, replace_all: bool = False) -> int:
+         minimum: int, *, replace_all: bool = False) -> int:
     """Store these months' own-area sums (keyed by area id, not tree position)."""
     if replace_all:
         db.session.execute(delete(MonthStats))
@@ -46,7 +59,7 @@ def save(ctx: Context, months: dict[int, tuple[np.ndarray, np.ndarray]], now: da
         db.session.execute(delete(MonthStats).where(MonthStats.month.in_(list(months))))
     if not months:
         return 0
-    fingerprint = layout(ctx)
+    fingerprint = layout(ctx, minimum)
     rows = []
     for month, (keys, stats) in sorted(months.items()):
         buffer = io.BytesIO()
@@ -59,11 +72,12 @@ def save(ctx: Context, months: dict[int, tuple[np.ndarray, np.ndarray]], now: da
     return len(rows)
 
 
-def load(ctx: Context, months: set[int]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """Stored sums of these months, where stored under the current layout."""
+def load(ctx: Context, months: set[int], minimum: int
+         ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Stored sums of these months, where stored under the current layout and minimum."""
     if not months:
         return {}
-    fingerprint = layout(ctx)
+    fingerprint = layout(ctx, minimum)
     out = {}
     for month, data in db.session.execute(
             select(MonthStats.month, MonthStats.data)

@@ -74,6 +74,10 @@ def aggregate(*, full: bool = False, minimum: int = 10, now: datetime | None = N
     if not full and db.session.scalar(select(Estimate.id).limit(1)) is None:
         full = True   # nothing stored yet: an incremental run would have no base to build on
     ctx = load_context()
+    if not full and month_stats.stale(ctx, minimum):
+        # Stored under another minimum (PULSE_MIN_RESPONSES changed) or other measures: every
+        # row must be made again, not only the periods the marks name.
+        full = True
     span = data_months()
     if full:
         responses = load_responses(ctx)
@@ -84,7 +88,7 @@ def aggregate(*, full: bool = False, minimum: int = 10, now: datetime | None = N
         seconds["compute"] = time.perf_counter() - clock - sum(seconds.values())
         store.delete_rows(None, None)
         written = store.write(tables, ctx, now, rebuild=True)
-        month_stats.save(ctx, prep.own, now, replace_all=True)
+        month_stats.save(ctx, prep.own, now, minimum, replace_all=True)
         _settle_late(marks, responses, None, None)
         consumed = _consume(marks)
         seconds["store"] = time.perf_counter() - clock - sum(seconds.values())
@@ -115,7 +119,7 @@ def aggregate(*, full: bool = False, minimum: int = 10, now: datetime | None = N
         # of the periods come from the sums kept by earlier runs, where present.
         needed = {m for p in periods for m in p.months}
         added = _additions(marks) if sums_are_exact(ctx.measures) else {}
-        kept = month_stats.load(ctx, needed - (changed - set(added)))
+        kept = month_stats.load(ctx, needed - (changed - set(added)), minimum)
         added = {m: ids for m, ids in added.items() if m in kept}
         recount = sorted(needed - set(kept))
         responses = _load(ctx, recount, sorted(i for ids in added.values() for i in ids))
@@ -131,7 +135,7 @@ def aggregate(*, full: bool = False, minimum: int = 10, now: datetime | None = N
         keep = set(subtree.tolist())
         written = store.replace([_only(t, keep) for t in tables], ctx, now, area_ids,
                                 [p.label for p in periods])["written"]
-        month_stats.save(ctx, {**prep.own, **{m: kept[m] for m in added}}, now)
+        month_stats.save(ctx, {**prep.own, **{m: kept[m] for m in added}}, now, minimum)
         _settle_late(marks, responses, set(recount) & changed, set(area_ids))
     consumed = _consume(marks)
     seconds["store"] = time.perf_counter() - clock - sum(seconds.values())

@@ -170,3 +170,32 @@ def test_a_small_month_growing_past_ten_publishes_its_quarter_and_years_incremen
             assert n is not None and reason is None, period
         _aggregate(full=True)
         assert table_snapshot() == incremental
+
+
+def test_a_raised_minimum_reaches_every_stored_row_at_the_next_run(app):
+    """Raising PULSE_MIN_RESPONSES from 10 to 20 makes the scheduler's next run (no marks at
+    all) a full rebuild: the ward month of 15 answers stored as published is suppressed."""
+    from pulse.estimates.operations import aggregate
+    from pulse.extensions import db
+    from pulse.models import Area, Estimate
+
+    def ward4_june():
+        return db.session.execute(
+            select(Estimate.n, Estimate.suppressed).join(Area)
+            .where(Area.code == WARDS[4], Estimate.period == "2026-06",
+                   Estimate.measure == "trust", Estimate.group_label == "all")).one()
+
+    with app.app_context():
+        make_tree()
+        add_responses(300, [(2026, 6)], seed=21, wards=WARDS[:4])
+        add_responses(15, [(2026, 6)], seed=22, wards=[WARDS[4]])
+        assert aggregate(full=True).mode == "full"
+        db.session.commit()
+        n, suppressed = ward4_june()
+        assert 10 <= n < 20 and not suppressed
+        assert aggregate(minimum=10).mode == "nothing"      # same minimum, nothing marked
+        outcome = aggregate(minimum=20)
+        db.session.commit()
+        assert outcome.mode == "full"
+        assert tuple(ward4_june()) == (None, True)
+        assert aggregate(minimum=20).mode == "nothing"
