@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -11,6 +11,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .api.problems import is_api_request, problem
+from .database import STAFF_BLUEPRINTS
 from .extensions import db
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,9 @@ def _wants_json() -> bool:
 RETRY_AFTER_SECONDS = 5
 
 
-def render_error(code: int, detail: str | None = None) -> Response:
+def render_error(code: int, detail: str | None = None,
+                 back: tuple[str, str] | None = None) -> Response:
+    """The error page; ``back`` is (address, words) of the page to go back to, when known."""
     if is_api_request():
         # The open-data API has one error format of its own (pulse/api/problems.py).
         return problem(code, detail or _default_detail(code))
@@ -60,7 +63,8 @@ def render_error(code: int, detail: str | None = None) -> Response:
     if _wants_json():
         return make_response(jsonify(error=title, detail=detail, status=code), code)
     try:
-        page = render_template("errors/error.html", code=code, title=title, detail=detail)
+        page = render_template("errors/error.html", code=code, title=title, detail=detail,
+                               back=back)
         return make_response(page, code)
     except Exception:  # the page itself failed: still answer, plainly
         log.exception("error page failed to render")
@@ -79,7 +83,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
         if isinstance(err, RequestEntityTooLarge):
-            return render_error(413)
+            return _too_large()
         detail = err.description if err.description and err.description != type(err).description else None
         if err.code == 429:
             # Flask-Limiter's description is the limit itself ("10 per 1 minute"): say why.
@@ -117,6 +121,18 @@ def init_app(app: Flask) -> None:
         # Safe to log with the traceback: the engine hides statement parameters (config.py).
         log.exception("unhandled %s on %s %s", type(err).__name__, request.method, request.path)
         return render_error(500)
+
+
+def _too_large() -> Response:
+    if request.blueprint not in STAFF_BLUEPRINTS:
+        return render_error(413)
+    # Refused before a byte of it was read: the form cannot be shown again with what was
+    # typed, so say so, and lead back to the form's page where the view names it.
+    view = current_app.view_functions.get(request.endpoint or "")
+    back_to = getattr(view, "pulse_back", None)
+    back = (back_to(request.view_args or {}), _("Back to the form")) if back_to else None
+    return render_error(413, _("What you sent was larger than this form takes, so nothing was "
+                               "saved. Please go back and shorten the longest text."), back)
 
 
 def _rollback() -> None:

@@ -7,6 +7,9 @@ Every page is UTF-8 and every form is posted by a browser, so two rules hold for
   otherwise read a JSON body as the form whenever an ``X-CSRFToken`` header carries the
   user's own token, and its numbers, lists and objects would reach fields that take text.
   The resident forms have their own, stricter check (:func:`pulse.survey.forms.refuse_odd_body`).
+- A staff form with long text boxes (:func:`takes_long_text`) may send a larger body than the
+  64 KB every other form may: past a box's own limit its text comes back, by the box, with a
+  message, instead of a 413 that would lose everything typed.
 - A form's text that is not UTF-8 is refused (400, saying so) wherever it is read, resident or
   staff, URL-encoded or multipart: Werkzeug would read it as no fields at all, keep a bad
   percent-escape as the literal text ``%E9``, or put U+FFFD in place of the bytes.
@@ -34,6 +37,38 @@ def takes_uploads(view):
     """Mark a staff view whose form takes files: it alone may be sent multipart."""
     view.pulse_takes_uploads = True
     return view
+
+
+#: The body a form marked :func:`takes_long_text` may send. Its boxes' own limits are far
+#: below (pulse.officer.operations.LIMITS): this is room to show text pasted past them again.
+LONG_TEXT_BODY_MAX = 512 * 1024
+
+
+def takes_long_text(back=None):
+    """Mark a staff view whose form has long text boxes: it takes a body to LONG_TEXT_BODY_MAX.
+
+    ``back(view_args)``, when given, is the address of the page the form is on: a body past
+    even this limit is refused before it is read, and the 413 page links back there.
+    """
+    def mark(view):
+        view.pulse_body_max = LONG_TEXT_BODY_MAX
+        view.pulse_back = back
+        return view
+    return mark
+
+
+def raise_body_limit() -> None:
+    """Let a view marked :func:`takes_long_text` read a larger body than the app's limit.
+
+    Runs before every hook that reads the form (the CSRF and NUL checks), which would otherwise
+    meet the 64 KB limit first.
+    """
+    if request.method in SAFE_METHODS:
+        return
+    view = current_app.view_functions.get(request.endpoint or "")
+    limit = getattr(view, "pulse_body_max", None)
+    if limit:
+        request.max_content_length = limit
 
 
 def refuse_odd_staff_body() -> None:
@@ -127,4 +162,5 @@ class FormRequest(Request):
 
 def init_app(app: Flask) -> None:
     app.request_class = FormRequest
+    app.before_request(raise_body_limit)
     app.before_request(refuse_odd_staff_body)

@@ -18,6 +18,16 @@ from ..models.types import utcnow
 
 
 TITLE_MAX = 200      # Action.title
+OWNER_MAX = 200      # Action.owner
+# Text boxes a person types into, in characters. Far below the body limit a form may send
+# (pulse.formbody.staff_text_form): even in four-byte characters, each sent as twelve
+# percent-escaped bytes, all of an action's boxes at their limits make about 40 KB.
+NOTES_MAX = 2000
+PUBLIC_TEXT_MAX = 1000
+REASON_MAX = 1000
+#: The limits by form field, for the pages' maxlength attributes.
+LIMITS = {"owner": OWNER_MAX, "notes": NOTES_MAX, "public_text": PUBLIC_TEXT_MAX,
+          "reason": REASON_MAX}
 
 
 class ActionError(ValueError):
@@ -29,6 +39,20 @@ class ActionError(ValueError):
     def __init__(self, message: str, *, field: str | None = None):
         super().__init__(message)
         self.field = field
+
+
+def _text(text: str | None, field: str, what: str) -> str:
+    """The box's text stripped; refused, by its field, when past its limit.
+
+    A browser's maxlength counts a line break as one character and sends it as two (CR LF),
+    so it is counted as one here too: text that the box let through is never refused.
+    """
+    text = (text or "").strip()
+    limit, length = LIMITS[field], len(text.replace("\r\n", "\n"))
+    if length > limit:
+        raise ActionError(f"{what} too long: {limit:,} characters at most (these have "
+                          f"{length:,}).", field=field)
+    return text
 
 
 def _decision(user: User, area: Area, topic: Topic, period: str, suggestion: Suggestion,
@@ -86,17 +110,19 @@ def accept(user: User, area: Area, topic: Topic, period: str, suggestion: Sugges
     owner = owner.strip()
     if not owner:
         raise ActionError("Say who owns the action.", field="owner")
-    if len(owner) > 200:
+    if len(owner) > OWNER_MAX:
         raise ActionError("The owner's name is too long (200 characters at most).",
                           field="owner")
-    if public and not public_text.strip():
+    notes = _text(notes, "notes", "The notes are")
+    public_text = _text(public_text, "public_text", "The words for residents are")
+    if public and not public_text:
         raise ActionError("A public action needs words for residents.", field="public_text")
     due_date = parse_due(due)
     decision = _decision(user, area, topic, period, suggestion, "accepted")
     action = Action(decision_id=decision.id, area_id=area.id, topic_id=topic.id,
                     title=_title(topic, area), owner=owner, due_date=due_date,
-                    status="planned", notes=notes.strip(), public=public,
-                    public_text=public_text.strip(), created_by=user.id)
+                    status="planned", notes=notes, public=public,
+                    public_text=public_text, created_by=user.id)
     db.session.add(action)
     db.session.flush()
     return action
@@ -104,9 +130,10 @@ def accept(user: User, area: Area, topic: Topic, period: str, suggestion: Sugges
 
 def dismiss(user: User, area: Area, topic: Topic, period: str, suggestion: Suggestion,
             reason: str) -> PriorityDecision:
-    if not reason.strip():
+    reason = _text(reason, "reason", "The reason is")
+    if not reason:
         raise ActionError("Give a reason for dismissing the suggestion.", field="reason")
-    return _decision(user, area, topic, period, suggestion, "dismissed", reason.strip())
+    return _decision(user, area, topic, period, suggestion, "dismissed", reason)
 
 
 def update_action(action: Action, *, status: str, notes: str, public: bool,
@@ -115,12 +142,14 @@ def update_action(action: Action, *, status: str, notes: str, public: bool,
     if status not in ACTION_STATUSES:
         raise ActionError(f"Status must be one of: {', '.join(ACTION_STATUSES)}.",
                           field="status")
-    if public and not public_text.strip():
+    notes = _text(notes, "notes", "The notes are")
+    public_text = _text(public_text, "public_text", "The words for residents are")
+    if public and not public_text:
         raise ActionError("A public action needs words for residents.", field="public_text")
     if due is not None:
         action.due_date = parse_due(due, stored=action.due_date)
-    action.status, action.notes = status, notes.strip()
-    action.public, action.public_text = public, public_text.strip()
+    action.status, action.notes = status, notes
+    action.public, action.public_text = public, public_text
     action.updated_at = utcnow()
     db.session.flush()
     return action

@@ -10,6 +10,7 @@ from analysis.periods import Period
 from ..auth.decorators import login_required, roles_required
 from ..auth.scope import area_in_scope, scoped_area_or_404
 from ..extensions import db
+from ..formbody import takes_long_text
 from ..models import ACTION_STATUSES, Action, Area, Topic
 from ..responses.queries import area_and_below
 from . import operations as ops
@@ -33,7 +34,7 @@ def _page(area: Area, kind: str, kept: dict | None = None):
         "officer/priorities.html", area=area, kind=kind, kinds=q.KIND_LABELS, period=period,
         suggestions=pq.suggestions(ids, period) if period else [],
         decisions=pq.decisions(ids), actions=pq.actions(ids), statuses=ACTION_STATUSES,
-        can_edit=current_user.role in EDITORS, kept=kept)
+        can_edit=current_user.role in EDITORS, kept=kept, limits=ops.LIMITS)
 
 
 @bp.get("/area/<code>/priorities")
@@ -44,6 +45,7 @@ def priorities(code: str):
 
 
 @bp.post("/area/<code>/priorities")
+@takes_long_text(back=lambda args: url_for("officer.priorities", code=args["code"]))
 @roles_required(*EDITORS)
 def decide(code: str):
     area = scoped_area_or_404(code)
@@ -88,6 +90,7 @@ def decide(code: str):
 
 
 @bp.post("/actions/<int:action_id>")
+@takes_long_text()
 @roles_required(*EDITORS)
 def update_action(action_id: int):
     action = db.session.get(Action, action_id)

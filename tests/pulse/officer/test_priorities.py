@@ -273,3 +273,65 @@ def test_an_action_in_an_area_with_a_long_name_is_saved(app, auth, client, comme
         title = db.session.scalar(select(Action.title))
     assert len(title) <= 200 and title.startswith("Antisocial behaviour in Bellingham and ")
     assert title.endswith("…")
+
+
+def test_over_long_notes_are_refused_by_the_field_keeping_the_rest(app, auth, client, comments):
+    """Notes or words for residents past their limit (even a body over the 64 KB every other
+    form takes) come back with a message by the box, and nothing typed is lost."""
+    from pulse.models import Action, PriorityDecision
+    from pulse.officer.operations import NOTES_MAX, PUBLIC_TEXT_MAX, REASON_MAX
+
+    auth.login("officer", areas=[comments.borough])
+    page = client.get(PAGE).get_data(as_text=True)
+    assert f'name="notes" rows="2" maxlength="{NOTES_MAX}"' in page
+    assert f'name="public_text" rows="2" maxlength="{PUBLIC_TEXT_MAX}"' in page
+    assert f'name="reason" rows="2" maxlength="{REASON_MAX}"' in page
+    # A line break counts as one character, as the browser's maxlength counts it, though it
+    # is sent as two.
+    fits = "x" * (NOTES_MAX - 1) + "\r\n"
+    assert _post(client, {"area": comments.ward_a, "topic": "litter", "decision": "accept",
+                          "owner": "Sgt Patel", "notes": fits}).status_code == 303
+    huge = "evening patrols." * 5000                       # 80,000 characters
+    bad = _post(client, {"area": comments.ward_a, "topic": "asb", "decision": "accept",
+                         "owner": "Sgt Patel", "due": AHEAD, "notes": huge, "public": "1",
+                         "public_text": "Patrols by the shops"})
+    assert bad.status_code == 422 and _count(app, Action) == 1
+    text = bad.get_data(as_text=True)
+    assert re.search(r'<p class="error" id="err-(notes-\d+)"><span class="vh">Error:</span> '
+                     rf'The notes are too long: {NOTES_MAX:,} characters at most \(these have '
+                     r'80,000\)\.</p><textarea id="\1" name="notes"', text)
+    assert f">{huge.strip()}</textarea>" in text
+    assert 'value="Sgt Patel"' in text and ">Patrols by the shops</textarea>" in text
+    long_words = _post(client, {"area": comments.ward_a, "topic": "asb", "decision": "accept",
+                                "owner": "Sgt Patel", "public": "1",
+                                "public_text": "y" * (PUBLIC_TEXT_MAX + 1)})
+    assert long_words.status_code == 422
+    assert "The words for residents are too long" in long_words.get_data(as_text=True)
+    reason = _post(client, {"area": comments.ward_a, "topic": "asb", "decision": "dismiss",
+                            "reason": "z" * 70_000})
+    assert reason.status_code == 422 and _count(app, PriorityDecision) == 1
+    assert re.search(r'id="err-reason-\d+"><span class="vh">Error:</span> The reason is too '
+                     r'long', reason.get_data(as_text=True))
+    with app.app_context():
+        from pulse.extensions import db
+
+        action_id = db.session.scalar(select(Action.id))
+    token = csrf_from(client, PAGE)
+    edit = client.post(f"/officer/actions/{action_id}", data={
+        "csrf_token": token, "page": comments.borough, "kind": "quarter", "status": "done",
+        "notes": huge, "public_text": ""})
+    assert edit.status_code == 422
+    text = edit.get_data(as_text=True)
+    assert f'id="err-an-{action_id}"' in text and f">{huge.strip()}</textarea>" in text
+    assert '<option value="done" selected>' in text
+
+
+def test_a_body_past_even_the_raised_limit_says_so_on_a_staff_page(auth, client, comments):
+    auth.login("officer", areas=[comments.borough])
+    token = csrf_from(client, PAGE)
+    response = client.post("/officer/area/E09000023/priorities", data={
+        "csrf_token": token, "kind": "quarter", "notes": "x" * (2 * 1024 * 1024)})
+    assert response.status_code == 413
+    text = response.get_data(as_text=True)
+    assert "survey answer" not in text and "nothing was saved" in text
+    assert 'href="/officer/area/E09000023/priorities"' in text
