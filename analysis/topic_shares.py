@@ -11,6 +11,12 @@ exactly one part of it is hidden (one suppressed area, or comments given at the 
 itself), the parent minus the published siblings would give it, so the smallest published
 sibling is withheld as well. A withheld area publishes nothing: its shares with their
 precision would give its total, and from it its counts.
+
+Across periods the rule is the estimates' (:func:`analysis.suppression.across_periods`): a
+quarter's or rolling year's counts are the sums of its months', so an area publishes them
+only when every month it holds publishes that area's counts. Otherwise the quarter less its
+published months, or two rolling years a month apart, would give a hidden month; the period
+is withheld whole, as a withheld sibling is.
 """
 from __future__ import annotations
 
@@ -20,10 +26,12 @@ from typing import NamedTuple
 import numpy as np
 
 from .estimates import Z, wilson
-from .periods import Period, all_periods
-from .suppression import FLOOR, check_minimum, complementary
+from .periods import MONTH, Period, all_periods
+from .suppression import FLOOR, across_periods, check_minimum, complementary
 
-SUPPRESSED_REASON = "fewer than 10 comments"
+# Stored with a suppressed row; names the minimum the period fell under ("fewer than 10
+# comments" at the floor): SUPPRESSED_REASON.format(minimum=...).
+SUPPRESSED_REASON = "fewer than {minimum} comments"
 WITHHELD_REASON = "withheld: it could be derived from the published counts"
 
 
@@ -94,7 +102,12 @@ def shares(counts: Iterable[tuple[int, int, str, int]], parents: Mapping[int, in
     running = np.concatenate([np.zeros_like(grid[:, :1]), np.cumsum(grid, axis=1)], axis=1)
     out: list[TopicShare] = []
     shown = len(reported)
+    small_reason = SUPPRESSED_REASON.format(minimum=minimum)
+    hidden_topics = sorted(columns)
     siblings = _siblings(areas, parents, row, up)
+    # hidden[:, k]: whether each area's counts in month first + k are hidden (suppressed or
+    # withheld, with comments). all_periods lists every month before any quarter or year.
+    hidden = np.zeros((len(areas), last - first + 1), dtype=bool)
     for period in all_periods(first, last):
         start, end = max(period.start, first) - first, min(period.end, last) - first
         summed = running[:, end + 1] - running[:, start]            # areas x topics
@@ -104,17 +117,26 @@ def shares(counts: Iterable[tuple[int, int, str, int]], parents: Mapping[int, in
         # Plain lists from here: indexing numpy element by element costs more than the maths.
         summed_, low_, high_ = summed.tolist(), (100 * low).tolist(), (100 * high).tolist()
         small = (totals > 0) & (totals < minimum)
-        withheld = np.zeros(len(areas), dtype=bool)
-        for parent, kids in siblings:
-            withheld[kids] |= complementary(totals[kids], small[kids], totals[parent],
-                                            withheld[parent])
+        if period.kind == MONTH:
+            withheld = np.zeros(len(areas), dtype=bool)
+            for parent, kids in siblings:
+                withheld[kids] |= complementary(totals[kids], small[kids], totals[parent],
+                                                withheld[parent])
+            hidden[:, start] = small | withheld
+        else:
+            # Published only as the sum of published months, a longer period says nothing
+            # its months do not, so it needs no partition of its own.
+            held = hidden[:, start:end + 1].sum(axis=1)
+            withheld = across_periods(held) & (totals > 0) & ~small
         for i in np.flatnonzero(totals).tolist():
             area, total, got = areas[i], int(totals[i]), summed_[i]
             if small[i] or withheld[i]:
-                out += [TopicShare(area, period, columns[j], None, None, None, None, None,
-                                   True, SUPPRESSED_REASON if small[i] else WITHHELD_REASON)
-                        for j in sorted((j for j, n in enumerate(got) if n),
-                                        key=lambda j: columns[j])]
+                # A row for every topic, not only those it has comments on: which topics a
+                # hidden period holds would say which of its counts are zero, and with the
+                # parent's count of that topic less the published siblings', give the others.
+                reason = small_reason if small[i] else WITHHELD_REASON
+                out += [TopicShare(area, period, topic, None, None, None, None, None, True,
+                                   reason) for topic in hidden_topics]
                 continue
             out += [TopicShare(area, period, columns[j], got[j], total, 100 * got[j] / total,
                                low_[i][j], high_[i][j], False, None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from sqlalchemy import func, select
@@ -14,10 +14,12 @@ from sqlalchemy.orm import defer
 
 from analysis.cells import measures_for
 from analysis.periods import KINDS, MONTH, QUARTER, ROLLING12, Period
+from analysis.topic_shares import WITHHELD_REASON
 from surveys.core import CORE
 from surveys.instrument import SCALE
 
 from ..auth.scope import in_scope_clause
+from ..estimates.reasons import minimum
 from ..extensions import db
 from ..models import Area, Comment, Estimate, Topic, TopicPrediction
 from ..models.topic import TopicShare
@@ -227,21 +229,32 @@ class ShareCell:
     ci_low: float | None
     ci_high: float | None
     suppressed: bool
+    # Suppressed because the counts could be worked out from published ones (a sibling, or a
+    # quarter or rolling year holding a hidden month), not for having fewer than the minimum.
+    withheld: bool = False
 
 
 def stored_topic_shares(area_id: int, kind: str = MONTH, last: int | None = None
                         ) -> dict[str, dict[str, ShareCell]]:
     """Period label -> topic code -> stored share of one area (it and the areas below it),
-    oldest first; ``last`` keeps only the newest periods. Written by pulse.text.shares."""
+    oldest first; ``last`` keeps only the newest periods. Written by pulse.text.shares.
+
+    A period stored with fewer comments than the configured minimum (PULSE_MIN_RESPONSES,
+    raised since the shares were stored) reads as suppressed until the next run rewrites it.
+    """
     stmt = (select(TopicShare.period, TopicShare.period_end, Topic.code, TopicShare.count,
                    TopicShare.total, TopicShare.share, TopicShare.ci_low, TopicShare.ci_high,
-                   TopicShare.suppressed)
+                   TopicShare.suppressed, TopicShare.suppressed_reason)
             .join(Topic, Topic.id == TopicShare.topic_id)
             .where(TopicShare.area_id == area_id, TopicShare.period_kind == kind)
             .order_by(TopicShare.period_end, Topic.position, Topic.code))
     out: dict[str, dict[str, ShareCell]] = {}
-    for row in db.session.execute(stmt):
-        cell = ShareCell(*row)
+    floor = minimum()
+    for *fields, reason in db.session.execute(stmt):
+        cell = ShareCell(*fields, withheld=reason == WITHHELD_REASON)
+        if not cell.suppressed and cell.total is not None and cell.total < floor:
+            cell = replace(cell, count=None, total=None, share=None, ci_low=None,
+                           ci_high=None, suppressed=True)
         out.setdefault(cell.period, {})[cell.topic] = cell
     if last is not None:
         out = dict(list(out.items())[-last:]) if last > 0 else {}

@@ -192,7 +192,9 @@ def _concerns(pdf: FPDF, c: PackContent) -> None:
     _heading(pdf, "Top concerns")
     if c.comments_total is None:
         _para(pdf, f"No topic shares are published for this period: fewer than {c.minimum} "
-                   "classified comments, or the shares have not been computed yet (the "
+                   "classified comments, withheld because they could be worked out from "
+                   "other published counts (a quarter or year holding a month that is not "
+                   "published, say), or the shares have not been computed yet (the "
                    "topic-shares job runs hourly).")
         return
     _para(pdf, f"Shares of the {c.comments_total} classified comments in {c.period}, with "

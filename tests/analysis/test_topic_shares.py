@@ -31,13 +31,21 @@ def test_fewer_than_ten_comments_is_suppressed():
     rows = shares([(2, OCT, "asb", 3), (2, OCT, "litter", 6), (2, NOV, "asb", 10)],
                   PARENTS, TOPICS)
     oct_ = _by(rows, 2, "2026-10")
-    assert set(oct_) == {"asb", "litter"}                  # only topics it has comments on
+    # A row for every topic: which ones it has comments on would be a figure too.
+    assert set(oct_) == set(TOPICS)
     for row in oct_.values():
-        assert row.suppressed and row.suppressed_reason == SUPPRESSED_REASON
+        assert row.suppressed and row.suppressed_reason == "fewer than 10 comments"
         assert (row.count, row.total, row.share, row.ci_low, row.ci_high) == (None,) * 5
-    # The quarter holds both months: 19 comments, published.
+    # The quarter holds both months: its 19 comments less November's 10 would be October's
+    # 9, so it is withheld whole (tests/analysis/test_topic_share_periods.py).
     q4 = _by(rows, 2, "2026-Q4")
-    assert not q4["asb"].suppressed and q4["asb"].count == 13 and q4["asb"].total == 19
+    assert set(q4) == set(TOPICS)
+    assert all(r.suppressed and r.suppressed_reason == WITHHELD_REASON and r.count is None
+               for r in q4.values())
+    # With a raised minimum the reason names it.
+    raised = _by(shares([(2, NOV, "asb", 15)], PARENTS, TOPICS, minimum=20), 2, "2026-11")
+    assert raised["asb"].suppressed_reason == SUPPRESSED_REASON.format(minimum=20) == \
+        "fewer than 20 comments"
     with pytest.raises(ValueError):
         shares([(2, NOV, "asb", 12)], PARENTS, TOPICS, minimum=5)
 
@@ -69,7 +77,7 @@ def test_a_suppressed_ward_cannot_be_worked_out_from_its_borough_and_siblings():
     # Borough minus ward 4 would give ward 2's 5 asb comments if ward 3 were published: the
     # smallest published sibling is withheld too, counts, shares and intervals.
     ward3 = _by(rows, 3, "2026-11")
-    assert set(ward3) == {"asb", "litter"}
+    assert set(ward3) == set(TOPICS)
     for row in ward3.values():
         assert row.suppressed and row.suppressed_reason == WITHHELD_REASON
         assert (row.count, row.total, row.share, row.ci_low, row.ci_high) == (None,) * 5

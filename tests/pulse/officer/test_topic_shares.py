@@ -34,8 +34,11 @@ def test_job_stores_every_level_and_reads_match_the_counted_shares(app, comments
         nov = months["2026-11"]["asb"]
         assert (nov.count, nov.total, nov.share) == (12, 12, 100.0) and nov.ci_low < 100
         assert months["2026-11"]["litter"].share == 0          # zero, with an interval
+        # The quarter's 16 comments less November's 12 would be October's 4: withheld whole.
         quarter = q.stored_topic_shares(ward.id, "quarter")["2026-Q4"]
-        assert quarter["asb"].total == 16 and round(quarter["asb"].share) == 75
+        assert set(quarter) == {"asb", "litter"}
+        assert all(c.suppressed and c.withheld and c.total is None and c.share is None
+                   for c in quarter.values())
         # Run again: the table is replaced, not added to.
         assert JOBS["topic-shares"]() == written
         db.session.commit()
@@ -47,8 +50,11 @@ def test_cli_recounts_and_area_page_follows_the_period_kind(app, runner, auth, c
     assert result.exit_code == 0 and "topic shares stored" in result.output
     auth.login("officer", areas=[comments.borough])
     page = client.get(f"/officer/area/{comments.ward_a}?kind=quarter").get_data(as_text=True)
-    assert "Share of comments about Antisocial behaviour in Bellingham by quarter (%)" in page
-    assert "2026-Q4" in page and "75% <span" in page
+    # October's 4 comments leave the quarter withheld, not 'fewer than 10' (it has 16).
+    assert '2026-Q4</th>\n    <td colspan="3" class="suppressed">withheld</td>' in page
+    assert "75% <span" not in page
+    month = client.get(f"/officer/area/{comments.ward_a}").get_data(as_text=True)
+    assert "100% <span" in month and "fewer than 10 comments" in month
     litter = client.get(f"/officer/area/{comments.ward_a}?kind=quarter&topic=litter")
     assert "Share of comments about Litter &amp; fly-tipping in Bellingham by quarter" in \
         litter.get_data(as_text=True)
