@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
-from analysis.periods import Period
+from analysis.periods import MONTH, Period
 
 from ..auth.scope import area_in_scope, in_scope_clause, scope_roots
 from ..extensions import db
@@ -84,10 +84,11 @@ def estimates(page: Page, *, area: Area | None, period: str | None, kind: str | 
     return [(code, e) for code, e in db.session.execute(stmt)], total
 
 
-def topic_shares(area: Area) -> dict[int, dict[str, float] | None]:
-    """Month -> topic code -> share, from the stored shares the officer's area page reads
-    (written by the topic-shares job, with its minimum of comments)."""
-    return officer_queries.monthly_topic_shares(area.id)
+def topic_shares(area: Area) -> list[dict[str, officer_queries.ShareCell]]:
+    """Each month's topic code -> stored share, oldest first: the cells the officer's area
+    page reads (written by the topic-shares job; a month under the configured minimum reads
+    as suppressed even if stored before it was raised)."""
+    return list(officer_queries.stored_topic_shares(area.id, MONTH).values())
 
 
 def topic_labels() -> dict[str, str]:

@@ -6,8 +6,10 @@ from datetime import datetime
 
 from analysis.periods import month_label
 from analysis.suppression import PRIMARY, REASONS
+from analysis.topic_shares import SUPPRESSED_REASON, WITHHELD_REASON
 
 from ..models import Action, Estimate
+from ..officer.queries import ShareCell
 from ..responses.queries import ChannelRow
 from .queries import AreaRow
 
@@ -49,10 +51,15 @@ def estimate(code: str, e: Estimate, minimum: int) -> dict:
     return out
 
 
-def shares(month: int, values: dict[str, float] | None, minimum: int) -> dict:
-    return {"period": month_label(month), "suppressed": values is None,
-            "reason": f"fewer than {minimum} comments" if values is None else None,
-            "shares": None if values is None else {k: round(v, 4) for k, v in sorted(values.items())}}
+def shares(cells: dict[str, ShareCell], minimum: int) -> dict:
+    """One month's topic shares (0-1) of the topics with comments, or none with the reason:
+    under the configured minimum, or withheld as derivable from the published counts."""
+    first = next(iter(cells.values()))
+    if first.suppressed:
+        reason = WITHHELD_REASON if first.withheld else SUPPRESSED_REASON.format(minimum=minimum)
+        return {"period": first.period, "suppressed": True, "reason": reason, "shares": None}
+    return {"period": first.period, "suppressed": False, "reason": None,
+            "shares": {k: round(c.share / 100, 4) for k, c in sorted(cells.items()) if c.count}}
 
 
 def action(a: Action) -> dict:

@@ -19,7 +19,6 @@ from ..audit import record
 from ..auth.decorators import public
 from ..models.user import ADMIN, ANALYST
 from ..extensions import client_key, db, limiter
-from ..officer.queries import MIN_COMMENTS
 from . import queries, serialise, tokens
 from .http import allow_cross_origin, conditional, page_asked, paged
 from .openapi import document
@@ -170,8 +169,8 @@ def topic_shares():
     period = _period_arg()
     if period is not None and parse(period).kind != MONTH:
         raise BadRequest("Topic shares are by month: give 'period' as YYYY-MM.")
-    months = queries.topic_shares(place)
-    items = [serialise.shares(m, s, MIN_COMMENTS) for m, s in months.items()]
+    minimum = current_app.config["PULSE_MIN_RESPONSES"]
+    items = [serialise.shares(cells, minimum) for cells in queries.topic_shares(place)]
     if period is not None:
         items = [i for i in items if i["period"] == period]
     return conditional({"area": place.code, "topics": queries.topic_labels(), "items": items})

@@ -140,6 +140,27 @@ def test_topic_shares_are_the_officer_pages_with_small_months_withheld(client, a
     assert client.get("/api/v1/topics/shares").status_code == 400
 
 
+def test_topic_shares_follow_a_raised_minimum(app, client, api_data):
+    """With PULSE_MIN_RESPONSES at 20, November's 12 comments publish no shares: at once for
+    shares stored under 10, and after the job stores them again; the reason names 20."""
+    from pulse.extensions import db
+    from pulse.text.shares import store_topic_shares
+
+    url = f"/api/v1/topics/shares?area={api_data.ward_a}"
+    app.config["PULSE_MIN_RESPONSES"] = 20
+    for stored_again in (False, True):
+        if stored_again:
+            with app.app_context():
+                store_topic_shares()
+                db.session.commit()
+        items = client.get(url).get_json()["items"]
+        assert [i["period"] for i in items] == ["2026-10", "2026-11"]
+        assert items[1]["shares"] is None and items[1]["suppressed"]       # 12 < 20
+        for item in items:
+            assert item == {"period": item["period"], "suppressed": True,
+                            "reason": "fewer than 20 comments", "shares": None}
+
+
 def test_actions_are_what_residents_read_and_nothing_more(client, api_data):
     response = client.get(f"/api/v1/actions?area={api_data.ward_a}")
     text = response.get_data(as_text=True)
