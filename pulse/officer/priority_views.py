@@ -9,6 +9,7 @@ from analysis.periods import Period
 
 from ..auth.decorators import login_required, roles_required
 from ..auth.scope import area_in_scope, scoped_area_or_404
+from ..errors import render_error
 from ..extensions import db
 from ..formbody import takes_long_text
 from ..models import ACTION_STATUSES, Action, Area, Topic
@@ -60,7 +61,12 @@ def decide(code: str):
     match = [s for s in pq.suggestions(ids, period)
              if s.area_code == target.code and s.topic_code == topic.code]
     if not match:
-        abort(409, description="This suggestion has already been decided or is no longer made.")
+        # A second click on Accept or Dismiss lands here: lead back to the page it came from,
+        # where the decision made by the first click is listed.
+        return render_error(409, "This suggestion has already been decided or is no longer "
+                                 "made.",
+                            back=(url_for("officer.priorities", code=code, kind=kind),
+                                  f"Back to the priorities for {area.name}"))
     try:
         if request.form.get("decision") == "accept":
             ops.accept(current_user, target, topic, period.label, match[0],

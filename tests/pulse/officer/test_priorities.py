@@ -335,3 +335,16 @@ def test_a_body_past_even_the_raised_limit_says_so_on_a_staff_page(auth, client,
     text = response.get_data(as_text=True)
     assert "survey answer" not in text and "nothing was saved" in text
     assert 'href="/officer/area/E09000023/priorities"' in text
+
+
+def test_deciding_twice_links_back_to_the_priorities_page(auth, client, comments):
+    auth.login("officer", areas=[comments.borough])
+    form = {"area": comments.ward_a, "topic": "litter", "decision": "dismiss",
+            "reason": "street cleaning booked"}
+    assert _post(client, form).status_code == 303
+    again = _post(client, form)
+    assert again.status_code == 409
+    text = again.get_data(as_text=True)
+    assert 'href="/officer/area/E09000023/priorities?kind=quarter"' in text
+    assert "Back to the priorities for Lewisham" in text
+    assert "Back to your areas" not in text
