@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -240,3 +241,20 @@ def test_many_batches_give_the_same_rows(app, client, auth, data, monkeypatch):
     monkeypatch.setattr(sources, "BATCH", 2)
     assert _csv(_post(client, "responses")) == whole
     assert _csv(_post(client, "comments")) == comments
+
+
+def test_a_refused_format_has_its_message_by_the_choice_and_the_summary_links_there(
+        app, client, auth, data):
+    auth.login("admin")
+    response = _post(client, "estimates", format="pdf")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    link = re.search(r'<div class="summary".*?<a href="#([^"]+)">([^<]+)</a>', page, re.S)
+    assert link
+    # The summary's link goes to an element of the page: the first of the format choices.
+    target = re.search(rf'<input[^>]* id="{link[1]}"[^>]*>', page)
+    assert target and 'name="format"' in target[0]
+    assert re.search(r'<fieldset class="field has-error"[^>]*aria-describedby="err-estimates-'
+                     r'format"[^>]*><legend class="label">Format</legend>\s*<p class="error" '
+                     r'id="err-estimates-format"><span class="vh">Error:</span> '
+                     + re.escape(link[2]) + '</p>', page)
