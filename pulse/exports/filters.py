@@ -11,8 +11,9 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import Select, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from analysis.periods import Period, parse
+from analysis.periods import Period
 
+from .. import dates
 from ..auth.scope import area_ids_in_scope, scope_roots
 from ..models import Area
 
@@ -110,14 +111,14 @@ def subtree_ids(area_id: int):
 
 def parse_period(text: str | None) -> Period | None:
     """None for blank; a Period; ValueError naming the accepted forms otherwise."""
-    return parse(text) if text and text.strip() else None
+    return dates.parse_period(text.strip()) if text and text.strip() else None
 
 
 def parse_day(text: str | None, name: str) -> date | None:
     if not text or not text.strip():
         return None
     try:
-        return date.fromisoformat(text.strip())
+        return dates.parse_day(text)
     except ValueError:
         raise ValueError(f"{name} {text!r} is not a date (use YYYY-MM-DD)") from None
 

@@ -7,7 +7,22 @@ from wtforms import DateField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
+from ..dates import parse_day
 from .filters import parse_period
+
+
+class DayField(DateField):
+    """A date written YYYY-MM-DD in ASCII digits, and nothing else (pulse.dates)."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = parse_day(valuelist[0])
+        except ValueError:
+            self.data = None
+            raise ValueError(str(_l("Give the date as YYYY-MM-DD."))) from None
 
 
 class ExportForm(FlaskForm):
@@ -19,8 +34,8 @@ class ExportForm(FlaskForm):
     period = StringField(_l("Period (optional)"), validators=[Optional()],
                          description=_l("A month, quarter or rolling year: "
                                         "2026-10, 2026-Q4 or R12-2026-10."))
-    date_from = DateField(_l("From (optional)"), validators=[Optional()])
-    date_to = DateField(_l("Up to and including (optional)"), validators=[Optional()])
+    date_from = DayField(_l("From (optional)"), validators=[Optional()])
+    date_to = DayField(_l("Up to and including (optional)"), validators=[Optional()])
     format = RadioField(_l("Format"), choices=[SelectChoice("csv", "CSV"),
                                                     SelectChoice("xlsx", "Excel (XLSX)")],
                         default="csv")

@@ -7,10 +7,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from analysis.periods import parse as parse_period
-
 from ..auth.decorators import login_required, roles_required
 from ..auth.scope import scoped_area_or_404
+from ..dates import parse_period
 from ..extensions import db
 from ..models import Topic
 from . import comments as cq

@@ -11,6 +11,7 @@ from flask import current_app
 
 from analysis.priorities import Suggestion
 
+from ..dates import parse_day
 from ..extensions import db
 from ..models import (ACTION_STATUSES, Action, Area, Comment, PriorityDecision, Topic,
                       TopicLabel, User)
@@ -85,7 +86,7 @@ def parse_due(text: str, *, stored: date | None = None) -> date | None:
     if not text:
         return None
     try:
-        due = date.fromisoformat(text)
+        due = parse_day(text)
     except ValueError:
         raise ActionError("Give the due date as YYYY-MM-DD.", field="due") from None
     if due != stored and due < local_today():

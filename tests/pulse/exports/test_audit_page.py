@@ -5,6 +5,8 @@ import csv
 import io
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from tests.support import csrf_from
 
 
@@ -86,3 +88,13 @@ def test_csv_download_is_filtered_neutralised_and_itself_audited(app, client, au
 def test_not_for_analysts(client, auth, tree):
     auth.login("analyst", areas=[tree.borough])
     assert client.get("/admin/audit/").status_code == 403
+
+
+@pytest.mark.parametrize("day", ("20261101", "2026-W44-7", "2026-11-1",
+                                 "\uff12\uff10\uff12\uff16-11-01"))
+def test_a_date_in_another_form_is_400(client, auth, day):
+    """Only YYYY-MM-DD in ASCII digits, as the message asks, not the other ISO 8601 forms."""
+    auth.login("admin")
+    response = client.get("/admin/audit/", query_string={"from": day})
+    assert response.status_code == 400
+    assert "is not a date (use YYYY-MM-DD)" in response.get_data(as_text=True)

@@ -165,7 +165,7 @@ def test_the_last_day_a_date_field_takes_is_an_open_end(app, client, auth, data,
 @pytest.mark.parametrize("fields, message", [
     ({"period": "2026-13"}, "is not a period"),
     ({"date_from": "2026-10-20", "date_to": "2026-10-01"}, "before the start date"),
-    ({"date_from": "yesterday"}, "Not a valid date"),
+    ({"date_from": "yesterday"}, "Give the date as YYYY-MM-DD"),
     ({"format": "pdf"}, "Not a valid choice"),
 ])
 def test_bad_input_is_a_422_with_the_reason_and_no_audit_row(app, client, auth, data, fields,
@@ -174,6 +174,38 @@ def test_bad_input_is_a_422_with_the_reason_and_no_audit_row(app, client, auth, 
     response = _post(client, "estimates", **fields)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
+    assert _events(app) == []
+
+
+def test_a_refused_format_has_its_message_by_the_choice_and_the_summary_links_there(
+        app, client, auth, data):
+    auth.login("admin")
+    response = _post(client, "estimates", format="pdf")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    link = re.search(r'<div class="summary".*?<a href="#([^"]+)">([^<]+)</a>', page, re.S)
+    assert link
+    # The summary's link goes to an element of the page: the first of the format choices.
+    target = re.search(rf'<input[^>]* id="{link[1]}"[^>]*>', page)
+    assert target and 'name="format"' in target[0]
+    assert re.search(r'<fieldset class="field has-error"[^>]*aria-describedby="err-estimates-'
+                     r'format"[^>]*><legend class="label">Format</legend>\s*<p class="error" '
+                     r'id="err-estimates-format"><span class="vh">Error:</span> '
+                     + re.escape(link[2]) + '</p>', page)
+
+
+@pytest.mark.parametrize("fields", [
+    {"date_from": "2026-W42-1"}, {"date_from": "20261015"}, {"date_to": "2026-10-1"},
+    {"date_to": "\uff12\uff10\uff12\uff16-10-15"}, {"period": "\uff12\uff10\uff12\uff16-10"},
+    {"period": "R12-2026-\uff11\uff10"}])
+def test_dates_and_periods_take_only_their_ascii_forms(app, client, auth, data, fields):
+    auth.login("admin")
+    response = _post(client, "responses", **fields)
+    status, page = response.status_code, response.get_data(as_text=True)
+    response.close()      # a download taken by mistake would hold its transaction open
+    assert status == 422
+    assert ("Give the date as YYYY-MM-DD" in page if "period" not in fields
+            else "is not a period (use 2026-10, 2026-Q4 or R12-2026-10)" in page)
     assert _events(app) == []
 
 
@@ -241,20 +273,3 @@ def test_many_batches_give_the_same_rows(app, client, auth, data, monkeypatch):
     monkeypatch.setattr(sources, "BATCH", 2)
     assert _csv(_post(client, "responses")) == whole
     assert _csv(_post(client, "comments")) == comments
-
-
-def test_a_refused_format_has_its_message_by_the_choice_and_the_summary_links_there(
-        app, client, auth, data):
-    auth.login("admin")
-    response = _post(client, "estimates", format="pdf")
-    assert response.status_code == 422
-    page = response.get_data(as_text=True)
-    link = re.search(r'<div class="summary".*?<a href="#([^"]+)">([^<]+)</a>', page, re.S)
-    assert link
-    # The summary's link goes to an element of the page: the first of the format choices.
-    target = re.search(rf'<input[^>]* id="{link[1]}"[^>]*>', page)
-    assert target and 'name="format"' in target[0]
-    assert re.search(r'<fieldset class="field has-error"[^>]*aria-describedby="err-estimates-'
-                     r'format"[^>]*><legend class="label">Format</legend>\s*<p class="error" '
-                     r'id="err-estimates-format"><span class="vh">Error:</span> '
-                     + re.escape(link[2]) + '</p>', page)

@@ -112,3 +112,12 @@ def test_approve_quote_one_click(app, auth, client, comments):
                 data={"csrf_token": token, "approved": "0"})
     with app.app_context():
         assert db.session.get(Comment, comment_id).quote_approved_at is None
+
+
+def test_a_period_in_other_digits_is_refused(auth, client, comments):
+    """２０２６-10 is not read as 2026-10: the period box takes the forms it names, in ASCII."""
+    auth.login("viewer", areas=[comments.borough])
+    response = client.get("/officer/comments", query_string={"period": "\uff12\uff10\uff12\uff16-10"})
+    assert response.status_code == 400
+    assert "is not a period (use 2026-10, 2026-Q4 or R12-2026-10)" in response.get_data(
+        as_text=True)

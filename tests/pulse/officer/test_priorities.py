@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.pulse.officer.conftest import XSS
@@ -348,3 +349,16 @@ def test_deciding_twice_links_back_to_the_priorities_page(auth, client, comments
     assert 'href="/officer/area/E09000023/priorities?kind=quarter"' in text
     assert "Back to the priorities for Lewisham" in text
     assert "Back to your areas" not in text
+
+
+@pytest.mark.parametrize("due", ("2027-W01-1", "20270101", "2027-001",
+                                 "\uff12\uff10\uff12\uff17-01-01", "2027-1-1", "2027-01-01T00"))
+def test_a_due_date_in_another_form_is_refused(app, auth, client, comments, due):
+    """Only YYYY-MM-DD in ASCII digits, as the message asks; not the other ISO forms."""
+    from pulse.models import Action
+
+    auth.login("officer", areas=[comments.borough])
+    bad = _post(client, {"area": comments.ward_a, "topic": "asb", "decision": "accept",
+                         "owner": "Sgt Patel", "due": due})
+    assert bad.status_code == 422 and _count(app, Action) == 0
+    assert "Give the due date as YYYY-MM-DD." in bad.get_data(as_text=True)
