@@ -53,9 +53,13 @@ def comments():
         abort(400, description="The page must be a number.")
     rows, pages = cq.search(filters, page)
     params = {k: v for k, v in request.args.items() if k != "page" and v}
+    # A page past the last (an old link, a hand-typed number) is not "no comments match":
+    # say so, as the overview does, and link to the last page there is.
+    status = 404 if page > pages else 200
     return render_template("officer/comments.html", rows=rows, page=page, pages=pages,
-                           filters=filters, params=params, areas=q.scoped_areas(),
-                           topics=q.topics(), can_label=current_user.role in LABELLERS)
+                           no_such_page=status == 404, filters=filters, params=params,
+                           areas=q.scoped_areas(), topics=q.topics(),
+                           can_label=current_user.role in LABELLERS), status
 
 
 @bp.get("/labelling")

@@ -114,6 +114,21 @@ def test_approve_quote_one_click(app, auth, client, comments):
         assert db.session.get(Comment, comment_id).quote_approved_at is None
 
 
+def test_a_page_past_the_last_says_there_is_no_such_page(auth, client, comments):
+    """page=99999 is not "No comments match": it says there is no such page and links to the
+    last one, keeping the filters."""
+    auth.login("viewer", areas=[comments.borough])
+    response = client.get("/officer/comments?topic=asb&page=99999")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "No comments match." not in page
+    assert "There is no page 99999: the comments that match fill 1 page." in page
+    assert '<a href="?topic=asb&amp;page=1">Go to page 1</a>' in page
+    assert client.get("/officer/comments?topic=asb&page=1").status_code == 200
+    nothing = client.get("/officer/comments?q=nowhere+at+all").get_data(as_text=True)
+    assert "No comments match." in nothing and "There is no page" not in nothing
+
+
 def test_a_period_in_other_digits_is_refused(auth, client, comments):
     """２０２６-10 is not read as 2026-10: the period box takes the forms it names, in ASCII."""
     auth.login("viewer", areas=[comments.borough])
