@@ -103,9 +103,12 @@ def update_action(action_id: int):
     if action is None or not area_in_scope(action.area_id):
         abort(404)
     # Back to the page the form was on (a borough's page lists its wards' actions too), with
-    # its period type; the action's own area when that page is not named or not in scope.
+    # its period type; the action's own area when that page is not named, not in scope, or
+    # does not list the action (a sibling's or a neighbourhood's below it).
     page = db.session.scalar(select(Area).where(Area.code == request.form.get("page", "")))
-    if page is None or not area_in_scope(page.id):
+    lists_it = page is not None and (page.id == action.area_id or page.id in {
+        a.id for a in action.area.ancestors()})
+    if not lists_it or not area_in_scope(page.id):
         page = action.area
     kind = q.parse_kind(request.form.get("kind") or "quarter")
     try:

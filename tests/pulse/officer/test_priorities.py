@@ -362,3 +362,30 @@ def test_a_due_date_in_another_form_is_refused(app, auth, client, comments, due)
                          "owner": "Sgt Patel", "due": due})
     assert bad.status_code == 422 and _count(app, Action) == 0
     assert "Give the due date as YYYY-MM-DD." in bad.get_data(as_text=True)
+
+
+def test_an_action_saved_from_another_areas_page_goes_to_its_own(app, auth, client, comments):
+    """A page value naming an area in scope whose page does not list the action (a sibling
+    ward) sends the browser to the action's own area, not there."""
+    from pulse.extensions import db
+    from pulse.models import Action
+
+    auth.login("officer", areas=[comments.borough])
+    assert _post(client, {"area": comments.ward_a, "topic": "asb", "decision": "accept",
+                          "owner": "Sgt Patel"}).status_code == 303
+    with app.app_context():
+        action_id = db.session.scalar(select(Action.id))
+    token = csrf_from(client, PAGE)
+    form = {"csrf_token": token, "kind": "quarter", "status": "done", "notes": "",
+            "public_text": ""}
+    sibling = client.post(f"/officer/actions/{action_id}", data={**form, "page": comments.ward_b})
+    assert sibling.status_code == 303
+    assert sibling.headers["Location"].endswith(
+        f"/officer/area/{comments.ward_a}/priorities?kind=quarter")
+    below = client.post(f"/officer/actions/{action_id}",
+                        data={**form, "page": comments.ward_a_child})
+    assert below.headers["Location"].endswith(
+        f"/officer/area/{comments.ward_a}/priorities?kind=quarter")
+    borough = client.post(f"/officer/actions/{action_id}", data={**form, "page": comments.borough})
+    assert borough.headers["Location"].endswith(
+        f"/officer/area/{comments.borough}/priorities?kind=quarter")
