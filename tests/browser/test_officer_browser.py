@@ -112,3 +112,39 @@ def test_staff_pages_fit_a_phone_and_their_fields_are_44px(officer_server, comme
         finally:
             browser.close()
     assert not problems, problems
+
+
+def test_notes_stop_at_their_limit_and_what_the_box_let_through_is_saved(officer_server, app):
+    """The browser stops the notes at 2,000 characters, counting a line break as one though it
+    sends two (CR LF); the server counts the same way, so a full box is accepted, not refused."""
+    from playwright.sync_api import sync_playwright
+    from sqlalchemy import select
+
+    from pulse.extensions import db
+    from pulse.models import Action
+
+    NOTES_MAX = 2000          # pulse.officer.operations.NOTES_MAX, as the page gives it
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=60_000)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.set_default_timeout(TIMEOUT_MS)
+            sign_in(page, officer_server, "officer@example.org")
+            page.goto(officer_server + "/officer/area/E09000023/priorities?kind=quarter")
+            page.locator("summary", has_text="Accept as an action").first.click()
+            form = page.locator("form", has=page.locator("input[name=owner]")).first
+            form.locator("input[name=owner]").fill("Sgt Patel")
+            notes = form.locator("textarea[name=notes]")
+            notes.fill("x" * (NOTES_MAX - 2))
+            notes.press("End")
+            notes.press("Enter")
+            page.keyboard.type("abc")                 # one more fits; the rest is stopped
+            assert notes.evaluate("t => t.value.length") == NOTES_MAX
+            form.get_by_role("button", name="Accept").click()
+            page.wait_for_url("**/priorities?kind=quarter")
+            assert "Accepted: Antisocial behaviour in Bellingham" in page.content()
+        finally:
+            browser.close()
+    with app.app_context():
+        stored = db.session.scalar(select(Action.notes))
+    assert stored.replace("\r\n", "\n") == "x" * (NOTES_MAX - 2) + "\na"
