@@ -1,36 +1,52 @@
-"""Reads behind suggested priorities: comment counts by (area, topic) and published levels.
+"""Reads behind suggested priorities: published topic counts by (area, topic) and levels.
 
-The scoring is :mod:`analysis.priorities`; this module only gathers its plain inputs.
+The scoring is :mod:`analysis.priorities`; this module only gathers its plain inputs. The
+counts are the stored topic shares (:mod:`pulse.text.shares`), as published: a reason prints
+the comments behind a share, so it may print only what the topic-share tables publish. An
+area-period whose shares are suppressed or withheld (fewer comments than the minimum, or
+countable from other published figures, such as a quarter holding such a month) is not
+suggested, and a previous period that is not published gives no comparison.
 """
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import or_, select
 
-from analysis.periods import Period
+from analysis.periods import MONTH, Period
 from analysis.priorities import Suggestion, TopicCount, suggest
 
 from ..extensions import db
-from ..models import Action, Area, Comment, Estimate, PriorityDecision, Topic, TopicPrediction
+from ..models import Action, Area, Estimate, PriorityDecision, Topic
+from ..models.topic import TopicShare
 from .id_lists import id_in
 
 
-def _month_start(index: int) -> datetime:
-    return datetime(index // 12, index % 12 + 1, 1, tzinfo=UTC)
-
-
-def _counts(area_ids: list[int], first: int, last: int) -> Counter:
-    """(area id, topic id) -> comments submitted in months first..last."""
-    stmt = (select(Comment.area_id, TopicPrediction.topic_id, func.count())
-            .join(TopicPrediction, TopicPrediction.comment_id == Comment.id)
-            .where(id_in(Comment.area_id, area_ids),
-                   Comment.submitted_at >= _month_start(first),
-                   Comment.submitted_at < _month_start(last + 1))
-            .group_by(Comment.area_id, TopicPrediction.topic_id))
-    return Counter({(a, t): n for a, t, n in db.session.execute(stmt)})
+def _counts(area_ids: list[int], period: Period, minimum: int) -> tuple[Counter, Counter]:
+    """(area id, topic id) -> comments, and area id -> classified comments, of ``period``,
+    from the published topic shares (a period stored under a lower minimum, since raised,
+    counts as suppressed, as on the officer pages)."""
+    stmt = (select(TopicShare.area_id, TopicShare.topic_id, TopicShare.count, TopicShare.total)
+            .where(id_in(TopicShare.area_id, area_ids), TopicShare.period == period.label,
+                   TopicShare.suppressed.is_(False), TopicShare.total >= minimum))
+    hidden: set[int] = set()
+    if period.kind != MONTH:
+        # A quarter or rolling year publishes only over published months; checked here too,
+        # so that one stored before the minimum was raised is not read until rewritten.
+        hidden = set(db.session.scalars(
+            select(TopicShare.area_id).distinct()
+            .where(id_in(TopicShare.area_id, area_ids), TopicShare.period_kind == MONTH,
+                   TopicShare.period_end.between(period.start, period.end),
+                   or_(TopicShare.suppressed.is_(True), TopicShare.total < minimum))))
+    counts, totals = Counter(), Counter()
+    for area_id, topic_id, count, total in db.session.execute(stmt):
+        if area_id in hidden:
+            continue
+        if count:
+            counts[(area_id, topic_id)] = count
+        totals[area_id] = total
+    return counts, totals
 
 
 def _levels(area_ids: list[int], period: str) -> dict[tuple[int, str], float | None]:
@@ -42,18 +58,19 @@ def _levels(area_ids: list[int], period: str) -> dict[tuple[int, str], float | N
 
 def suggestions(area_ids: list[int], period: Period) -> list[Suggestion]:
     """Ranked suggestions for the areas in ``period``, left out once decided for that period."""
-    months = len(period.months)
-    now = _counts(area_ids, period.start, period.end)
-    before = _counts(area_ids, period.start - months, period.start - 1)
-    totals, previous_totals = Counter(), Counter()
-    for (a, _), n in now.items():
-        totals[a] += n
-    for (a, _), n in before.items():
-        previous_totals[a] += n
+    minimum = current_app.config["PULSE_MIN_RESPONSES"]
+    now, totals = _counts(area_ids, period, minimum)
     if not now:
         return []
-    # Only the areas with comments this period can be suggested: an overview passes a whole
-    # borough's 600 wards, most of them with none.
+    # The most local areas with published shares: an area's shares count the comments of the
+    # areas below it again, so a borough would be suggested beside its own wards for the
+    # same comments. A borough whose wards all withhold theirs is still suggested.
+    covered = set(db.session.scalars(select(Area.parent_id).where(id_in(Area.id, list(totals)))))
+    now = Counter({key: n for key, n in now.items() if key[0] not in covered})
+    totals = Counter({a: n for a, n in totals.items() if a not in covered})
+    before, previous_totals = _counts(sorted(totals), period.previous(), minimum)
+    # Only the areas with published comments this period can be suggested: an overview passes
+    # a whole borough's 600 wards, most of them with none.
     commented = sorted(totals)
     levels = _levels(commented, period.label)
     areas = {i: (code, name) for i, code, name in db.session.connection().execute(
@@ -71,8 +88,7 @@ def suggestions(area_ids: list[int], period: Period) -> list[Suggestion]:
                                totals[area_id], before.get((area_id, topic_id), 0),
                                previous_totals[area_id], levels.get((area_id, "safe_night")),
                                levels.get((area_id, "trust"))))
-    return suggest(rows, period_word=f"in {period.label}",
-                   minimum=current_app.config["PULSE_MIN_RESPONSES"])
+    return suggest(rows, period_word=f"in {period.label}", minimum=minimum)
 
 
 def decisions(area_ids: list[int]) -> list[PriorityDecision]:

@@ -17,7 +17,8 @@ import pytest
 from tests.browser.test_officer_browser import officer_server  # noqa: F401
 from tests.browser.test_survey_browser import (CHROMIUM, PHONE, TIMEOUT_MS,  # noqa: F401
                                                browser, live_server)
-from tests.pulse.officer.conftest import comments, tree, workspace  # noqa: F401
+from tests.pulse.officer.conftest import (comments, priority_comments, tree,  # noqa: F401
+                                         workspace)
 from tests.support import GOOD_ANSWERS, STAFF_PASSWORD
 
 AXE_VERSION = "4.14.1"

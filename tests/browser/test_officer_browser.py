@@ -8,7 +8,8 @@ import pytest
 
 from tests.browser.staff_support import sign_in
 from tests.browser.test_survey_browser import ARGS, CHROMIUM, TIMEOUT_MS
-from tests.pulse.officer.conftest import comments, tree, workspace  # noqa: F401
+from tests.pulse.officer.conftest import (comments, priority_comments, tree,  # noqa: F401
+                                         workspace)
 from tests.support import STAFF_PASSWORD, make_user
 
 pytestmark = [
@@ -18,7 +19,8 @@ pytestmark = [
 
 
 @pytest.fixture
-def officer_server(app, comments, serve):  # noqa: F811
+def officer_server(app, comments, priority_comments, serve):  # noqa: F811
+    # priority_comments: 2026-Q4 publishes its topic shares, so it has suggestions to decide.
     with app.app_context():
         make_user("officer@example.org", "officer", [comments.borough])
     return serve(app)

@@ -13,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 from markupsafe import escape
 from sqlalchemy import select
 
-from tests.pulse.officer.conftest import comments, tree, workspace  # noqa: F401
+from tests.pulse.officer.conftest import (comments, priority_comments, tree,  # noqa: F401
+                                         workspace)
 from tests.pulse.test_payload_corpora import CORPUS, FORMULA, SQL, XSS, assert_escaped
 from tests.support import csrf_from
 
@@ -159,7 +160,8 @@ def test_new_users(app, client, auth, tree):  # noqa: F811
 PRIORITIES = "/officer/area/E09000023/priorities?kind=quarter"
 
 
-def test_officer_actions_reasons_labels_and_search(app, client, auth, comments):  # noqa: F811
+def test_officer_actions_reasons_labels_and_search(app, client, auth, priority_comments):  # noqa: F811
+    comments = priority_comments
     from pulse.extensions import db
     from pulse.models import Action, Comment, PriorityDecision
 

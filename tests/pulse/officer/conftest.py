@@ -108,3 +108,40 @@ def comments(app, workspace):
         store_topic_shares()  # as the topic-shares job does
         db.session.commit()
     return workspace
+
+
+@pytest.fixture
+def priority_comments(app, comments):
+    """:func:`comments` with six more litter comments in October, so that October (10) and
+    the quarter (22) publish their topic shares: suggested priorities print only published
+    counts, and with October's 4 alone the quarter is withheld."""
+    from sqlalchemy import select
+
+    from pulse.extensions import db
+    from pulse.models import Area, Comment, Question, Response, TextModel, Topic, TopicPrediction
+    from pulse.text.shares import store_topic_shares
+
+    with app.app_context():
+        area = db.session.scalar(select(Area).where(Area.code == comments.ward_a))
+        question = db.session.scalars(select(Question)).first()
+        model = db.session.scalar(select(TextModel))
+        litter = db.session.scalar(select(Topic).where(Topic.code == "litter"))
+        version_id = db.session.scalar(select(Response.version_id))
+        for i in range(6):
+            when = datetime(2026, 10, 20 + i, tzinfo=UTC)
+            response = Response(area_id=area.id, channel="web", submitted_at=when,
+                                submission_key=f"more{i}", version_id=version_id)
+            db.session.add(response)
+            db.session.flush()
+            comment = Comment(response_id=response.id, question_id=question.id,
+                              area_id=area.id, submitted_at=when,
+                              redacted_text=f"Fly-tipping by the garages {i}",
+                              raw_text=f"RAW-SECRET Fly-tipping by the garages {i}")
+            db.session.add(comment)
+            db.session.flush()
+            db.session.add(TopicPrediction(comment_id=comment.id, model_id=model.id,
+                                           topic_id=litter.id, confidence=0.5))
+        db.session.flush()
+        store_topic_shares()
+        db.session.commit()
+    return comments

@@ -15,6 +15,14 @@ PAGE = "/officer/area/E09000023/priorities?kind=quarter"
 AHEAD = (datetime.now(UTC) + timedelta(days=365)).date().isoformat()
 
 
+@pytest.fixture(autouse=True)
+def _published_quarter(request):
+    """Six more October comments wherever :func:`comments` is used, so 2026-Q4 publishes its
+    topic shares (October's 4 alone leave it withheld, and nothing is suggested from it)."""
+    if "comments" in request.fixturenames:
+        request.getfixturevalue("priority_comments")
+
+
 def _post(client, data):
     token = csrf_from(client, PAGE)
     return client.post("/officer/area/E09000023/priorities",
@@ -34,9 +42,9 @@ def test_ranked_and_explained(auth, client, comments):
     asb = page.index("Antisocial behaviour — Bellingham")
     litter = page.index("Litter &amp; fly-tipping — Bellingham")
     assert asb < litter
-    assert ("Antisocial behaviour in Bellingham: 12 of 16 comments in 2026-Q4 (75%), no earlier "
+    assert ("Antisocial behaviour in Bellingham: 12 of 22 comments in 2026-Q4 (55%), no earlier "
             "period with enough comments to compare; severity 0.8; safety after dark 61; "
-            "trust 50. Score 0.8 × (75 + 2 × 0) + 7.8 (safety) + 10.0 (trust) = 77.8.") in page
+            "trust 50. Score 0.8 × (55 + 2 × 0) + 7.8 (safety) + 10.0 (trust) = 61.4.") in page
     # Viewers read; they get no forms and cannot post.
     assert "Accept as an action" not in page
     assert _post(client, {"area": comments.ward_a, "topic": "asb",
@@ -77,8 +85,8 @@ def test_accept_then_public_you_said_we_did(app, auth, client, comments):
         assert (action.owner, str(action.due_date), action.status) == (
             "Sgt Patel", AHEAD, "planned")
         decision = db.session.scalar(select(PriorityDecision))
-        assert decision.decision == "accepted" and decision.score == 77.8
-        assert "12 of 16 comments" in decision.explanation
+        assert decision.decision == "accepted" and decision.score == 61.4
+        assert "12 of 22 comments" in decision.explanation
         action_id = action.id
     token = csrf_from(client, PAGE)
     client.post(f"/officer/actions/{action_id}", data={
@@ -157,7 +165,7 @@ def test_decisions_outside_scope_are_404(auth, client, comments):
 
 
 def test_a_raised_minimum_is_the_number_the_pages_give(app, auth, client, comments):
-    """With PULSE_MIN_RESPONSES at 20 the suggestions leave out Bellingham's 16 comments, and
+    """With PULSE_MIN_RESPONSES at 20 the suggestions leave out Bellingham's 22 comments, and
     the priorities page and the overview say 20, not 10."""
     app.config["PULSE_MIN_RESPONSES"] = 20
     auth.login("viewer", areas=[comments.borough])

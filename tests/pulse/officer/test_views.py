@@ -85,16 +85,30 @@ def test_scope_by_guessed_codes(auth, client, workspace):
     assert "Blackheath" not in page and "Peckham" not in page
 
 
-def test_overview_answers_where_to_focus(auth, client, comments):
+def test_overview_answers_where_to_focus(auth, client, priority_comments):
     """Officers see this period's top suggestions, each explained, linking to accept/dismiss."""
+    comments = priority_comments
     auth.login("officer", areas=[comments.borough])
     page = client.get("/officer/?kind=quarter").get_data(as_text=True)
     top = page.index("Suggested priorities, 2026-Q4")
     assert top < page.index("Significant changes this period")
     assert page.index("Antisocial behaviour — Bellingham", top) < page.index(
         "Litter &amp; fly-tipping — Bellingham", top)
-    assert ("Antisocial behaviour in Bellingham: 12 of 16 comments in 2026-Q4 (75%)") in page
+    assert ("Antisocial behaviour in Bellingham: 12 of 22 comments in 2026-Q4 (55%)") in page
     assert f'href="/officer/area/{comments.ward_a}/priorities?kind=quarter"' in page
+
+
+def test_suggestions_print_no_count_that_topic_shares_withhold(auth, client, comments):
+    """October's 4 comments are hidden, so the quarter's 16 (12 + 4) are withheld in the
+    topic shares: a suggestion reading "12 of 16 comments in 2026-Q4" would give October's
+    count back. November alone (12 comments) is published, and is suggested."""
+    auth.login("officer", areas=[comments.borough])
+    quarter = client.get("/officer/?kind=quarter").get_data(as_text=True)
+    assert "of 16 comments" not in quarter and "Antisocial behaviour — Bellingham" not in quarter
+    priorities = client.get(f"/officer/area/{comments.borough}/priorities?kind=quarter")
+    assert "of 16 comments" not in priorities.get_data(as_text=True)
+    month = client.get("/officer/?kind=month&period=2026-11").get_data(as_text=True)
+    assert "Antisocial behaviour in Bellingham: 12 of 12 comments in 2026-11 (100%)" in month
 
 
 def test_overview_table_is_paged_and_map_keeps_every_area(app, auth, client, workspace):
