@@ -39,7 +39,8 @@ install-dev: $(VENV)/.installed-dev $(COMPILED) $(SCREEN)
 
 ## Extract the interface strings, merge them into every catalogue, compile (see README: Languages)
 translations: $(VENV)/.installed
-	$(BIN)/pybabel -q extract -F babel.cfg --no-wrap --sort-by-file --project "Neighbourhood Pulse" \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-wrap --sort-by-file \
+	  --project "Neighbourhood Pulse" \
 	  --copyright-holder "Neighbourhood Pulse contributors" -o pulse/translations/messages.pot .
 	$(BIN)/pybabel -q update -i pulse/translations/messages.pot -d pulse/translations --no-wrap \
 	  --ignore-pot-creation-date --no-fuzzy-matching
