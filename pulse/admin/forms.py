@@ -6,14 +6,15 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DateField, FieldList, Form, FormField, HiddenField,
-                     IntegerField, SelectField, StringField, TextAreaField)
+from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, IntegerField,
+                     SelectField, StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
                                 Regexp, ValidationError)
 
 from surveys.core import CORE
 
+from ..fields import DayField
 from .local import CODE, NAME
 from .operations import REASON_MAX
 
@@ -153,9 +154,9 @@ class LocalSetForm(FlaskForm):
         DataRequired(_l("Give at least one area code.")), Length(max=4000)],
         description=_l("Residents of these areas (and the areas inside them) see the local "
                        "questions. Separate codes by spaces, commas or new lines."))
-    starts = DateField(_l("First day of collection"), validators=[
+    starts = DayField(_l("First day of collection"), validators=[
         InputRequired(_l("Give the first day, e.g. 2026-12-01."))])
-    ends = DateField(_l("Last day of collection"), validators=[
+    ends = DayField(_l("Last day of collection"), validators=[
         InputRequired(_l("Give the last day, e.g. 2027-01-31."))])
 
     def validate_starts(self, field) -> None:

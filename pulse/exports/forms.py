@@ -3,26 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField, StringField
+from wtforms import RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
-from ..dates import parse_day
+from ..fields import DayField
 from .filters import parse_period
-
-
-class DayField(DateField):
-    """A date written YYYY-MM-DD in ASCII digits, and nothing else (pulse.dates)."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            self.data = parse_day(valuelist[0])
-        except ValueError:
-            self.data = None
-            raise ValueError(str(_l("Give the date as YYYY-MM-DD."))) from None
 
 
 class ExportForm(FlaskForm):
