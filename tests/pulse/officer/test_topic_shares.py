@@ -53,6 +53,8 @@ def test_cli_recounts_and_area_page_follows_the_period_kind(app, runner, auth, c
     # October's 4 comments leave the quarter withheld, not 'fewer than 10' (it has 16).
     assert '2026-Q4</th>\n    <td colspan="3" class="suppressed">withheld</td>' in page
     assert "75% <span" not in page
+    # ... and the page says what "withheld" means.
+    assert "(a quarter or rolling year holding such a month) says “withheld”" in page
     month = client.get(f"/officer/area/{comments.ward_a}").get_data(as_text=True)
     assert "100% <span" in month and "fewer than 10 comments" in month
     litter = client.get(f"/officer/area/{comments.ward_a}?kind=quarter&topic=litter")
