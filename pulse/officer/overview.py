@@ -24,7 +24,12 @@ SINCE = {"month": "since last month", "quarter": "since last quarter",
 
 
 class BadRequest(ValueError):
-    """A filter the page cannot honour; the message says why."""
+    """A filter the page cannot honour; the message says why. ``page`` names the page of
+    the table to offer instead, when the page asked for was the trouble."""
+
+    def __init__(self, message: str, page: int | None = None):
+        super().__init__(message)
+        self.page = page
 
 
 @dataclass
@@ -95,7 +100,8 @@ def build(kind: str, measure: str, wanted_period: str | None, page: int) -> Over
     view = Overview(kind=kind, measure=measure, areas=areas)
     view.pages = max(1, -(-len(areas) // PER_PAGE))
     if page < 1 or page > view.pages:
-        raise BadRequest(f"There is no page {page}: the table has {view.pages}.")
+        raise BadRequest(f"There is no page {page}: the table has {view.pages}.",
+                         page=min(max(page, 1), view.pages))
     view.page = page
     view.page_areas = areas[(page - 1) * PER_PAGE:page * PER_PAGE]
     view.period, view.period_end, view.periods = _period(kind, areas, wanted_period)

@@ -7,6 +7,7 @@ from markupsafe import Markup
 from ..auth.decorators import login_required
 from ..auth.scope import scoped_area_or_404
 from ..charts.svg import MapArea, TrendPoint, choropleth, trend_chart
+from ..errors import render_error
 from ..estimates import reasons
 from ..responses.queries import area_and_below, channel_counts
 from . import overview
@@ -21,6 +22,11 @@ bp.add_app_template_global(render.cell_html, "estimate_cell")
 SINCE = overview.SINCE
 
 
+def _overview_url(**changes) -> str:
+    """The overview with this request's filters, some changed."""
+    return url_for("officer.index", **{**request.args.to_dict(), **changes})
+
+
 @bp.get("/")
 @login_required
 def index():
@@ -31,11 +37,16 @@ def index():
     try:
         page = int(request.args.get("page") or 1)
     except ValueError:
-        abort(400, description="The page must be a whole number.")
+        return render_error(400, "The page must be a whole number.",
+                            back=(_overview_url(page=1), "Go to the first page"))
     try:
         view = overview.build(kind, measure, request.args.get("period") or None, page)
     except overview.BadRequest as error:
-        abort(400, description=str(error))
+        if error.page is None:
+            abort(400, description=str(error))
+        # A page past the table's end is offered the last one, keeping the filters.
+        return render_error(400, str(error),
+                            back=(_overview_url(page=error.page), f"Go to page {error.page}"))
     paths = area_paths([a.id for a in view.areas])
     map_areas = [MapArea(a.code, a.name, None, getattr(cell, "estimate", None),
                          bool(cell and cell.suppressed), f"/officer/area/{a.code}")

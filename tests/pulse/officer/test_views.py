@@ -129,9 +129,12 @@ def test_overview_table_is_paged_and_map_keeps_every_area(app, auth, client, wor
     second = client.get("/officer/?kind=quarter&page=2").get_data(as_text=True)
     assert "Zz ward 059</a>" in second and "Zz ward 000</a>" not in second
     assert re.search(r"areas 51 to \d+ of \d+", second)
-    for bad in ("0", "3", "two"):
+    for bad, offered in (("0", 1), ("3", 2), ("99999", 2), ("two", 1)):
         response = client.get(f"/officer/?kind=quarter&page={bad}")
         assert response.status_code == 400 and b"page" in response.data
+        # The error page offers a page that exists, with the same filters.
+        assert f'href="/officer/?kind=quarter&amp;page={offered}"' in response.get_data(
+            as_text=True), bad
 
 
 def test_staff_navigation_links_comments_and_labelling(auth, client, workspace):
