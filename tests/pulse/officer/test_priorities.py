@@ -29,6 +29,19 @@ def _post(client, data):
                        data={"csrf_token": token, "kind": "quarter", **data})
 
 
+def _accept_asb(app, client, comments) -> tuple[int, str]:
+    """Accept Bellingham's antisocial-behaviour suggestion: the new action's id, and a form
+    token for the priorities page."""
+    from pulse.extensions import db
+    from pulse.models import Action
+
+    assert _post(client, {"area": comments.ward_a, "topic": "asb", "decision": "accept",
+                          "owner": "Sgt Patel"}).status_code == 303
+    with app.app_context():
+        action_id = db.session.scalar(select(Action.id))
+    return action_id, csrf_from(client, PAGE)
+
+
 def _count(app, model):
     from pulse.extensions import db
 
@@ -119,15 +132,8 @@ def test_refused_decision_keeps_what_was_typed(app, auth, client, comments):
 
 def test_action_update_returns_to_its_page_and_keeps_typing(app, auth, client, comments):
     """Updating an action from the borough's page goes back there; a refusal keeps the notes."""
-    from pulse.extensions import db
-    from pulse.models import Action
-
     auth.login("officer", areas=[comments.borough])
-    assert _post(client, {"area": comments.ward_a, "topic": "asb", "decision": "accept",
-                          "owner": "Sgt Patel"}).status_code == 303
-    with app.app_context():
-        action_id = db.session.scalar(select(Action.id))
-    token = csrf_from(client, PAGE)
+    action_id, token = _accept_asb(app, client, comments)
     form = {"csrf_token": token, "page": "E09000023", "kind": "r12", "status": "in progress",
             "notes": "patrols from Monday", "public": "1", "public_text": ""}
     refused = client.post(f"/officer/actions/{action_id}", data=form)
@@ -375,15 +381,8 @@ def test_a_due_date_in_another_form_is_refused(app, auth, client, comments, due)
 def test_an_action_saved_from_another_areas_page_goes_to_its_own(app, auth, client, comments):
     """A page value naming an area in scope whose page does not list the action (a sibling
     ward) sends the browser to the action's own area, not there."""
-    from pulse.extensions import db
-    from pulse.models import Action
-
     auth.login("officer", areas=[comments.borough])
-    assert _post(client, {"area": comments.ward_a, "topic": "asb", "decision": "accept",
-                          "owner": "Sgt Patel"}).status_code == 303
-    with app.app_context():
-        action_id = db.session.scalar(select(Action.id))
-    token = csrf_from(client, PAGE)
+    action_id, token = _accept_asb(app, client, comments)
     form = {"csrf_token": token, "kind": "quarter", "status": "done", "notes": "",
             "public_text": ""}
     sibling = client.post(f"/officer/actions/{action_id}", data={**form, "page": comments.ward_b})
