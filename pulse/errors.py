@@ -130,7 +130,8 @@ def _too_large() -> Response:
     # typed, so say so, and lead back to the form's page where the view names it.
     view = current_app.view_functions.get(request.endpoint or "")
     back_to = getattr(view, "pulse_back", None)
-    back = (back_to(request.view_args or {}), _("Back to the form")) if back_to else None
+    address = back_to(request.view_args or {}) if back_to else None
+    back = (address, _("Back to the form")) if address else None
     return render_error(413, _("What you sent was larger than this form takes, so nothing was "
                                "saved. Please go back and shorten the longest text."), back)
 

@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from analysis.periods import Period
+from analysis.periods import KINDS, Period
 
 from ..auth.decorators import login_required, roles_required
 from ..auth.scope import area_in_scope, scoped_area_or_404
@@ -14,6 +14,7 @@ from ..extensions import db
 from ..formbody import takes_long_text
 from ..models import ACTION_STATUSES, Action, Area, Topic
 from ..responses.queries import area_and_below
+from . import kinds
 from . import operations as ops
 from . import priorities as pq
 from . import queries as q
@@ -32,25 +33,37 @@ def _page(area: Area, kind: str, kept: dict | None = None):
     ids = area_and_below(area)
     period = _period(kind, ids)
     return render_template(
-        "officer/priorities.html", area=area, kind=kind, kinds=q.KIND_LABELS, period=period,
+        "officer/priorities.html", area=area, kind=kind, kinds=kinds.KIND_LABELS, period=period,
         suggestions=pq.suggestions(ids, period) if period else [],
         decisions=pq.decisions(ids), actions=pq.actions(ids), statuses=ACTION_STATUSES,
         can_edit=current_user.role in EDITORS, kept=kept, limits=ops.LIMITS)
+
+
+def _back_from_address(view_args: dict) -> str | None:
+    """The priorities page a form too large to read was sent from, named in the form's address
+    (``code`` or ``?page=``, and ``?kind=``): its body, and the same fields in it, is never read.
+    None when the address names no page (the error page then leads to the overview)."""
+    code = view_args.get("code") or request.args.get("page")
+    if not code:
+        return None
+    kind = request.args.get("kind")
+    return url_for("officer.priorities", code=code, kind=kind if kind in KINDS else None)
 
 
 @bp.get("/area/<code>/priorities")
 @login_required
 def priorities(code: str):
     area = scoped_area_or_404(code)
-    return _page(area, q.parse_kind(request.args.get("kind") or "quarter"))
+    return _page(area, kinds.kind_asked(kinds.PRIORITIES))
 
 
 @bp.post("/area/<code>/priorities")
-@takes_long_text(back=lambda args: url_for("officer.priorities", code=args["code"]))
+@takes_long_text(back=_back_from_address)
 @roles_required(*EDITORS)
 def decide(code: str):
     area = scoped_area_or_404(code)
-    kind = q.parse_kind(request.form.get("kind") or "quarter")
+    kind = kinds.kind_asked(kinds.PRIORITIES, form=True,
+                            back=url_for("officer.priorities", code=code))
     ids = area_and_below(area)
     period = _period(kind, ids)
     target = db.session.scalar(select(Area).where(Area.code == request.form.get("area", "")))
@@ -96,7 +109,7 @@ def decide(code: str):
 
 
 @bp.post("/actions/<int:action_id>")
-@takes_long_text()
+@takes_long_text(back=_back_from_address)
 @roles_required(*EDITORS)
 def update_action(action_id: int):
     action = db.session.get(Action, action_id)
@@ -110,7 +123,8 @@ def update_action(action_id: int):
         a.id for a in action.area.ancestors()})
     if not lists_it or not area_in_scope(page.id):
         page = action.area
-    kind = q.parse_kind(request.form.get("kind") or "quarter")
+    kind = kinds.kind_asked(kinds.PRIORITIES, form=True,
+                            back=url_for("officer.priorities", code=page.code))
     try:
         ops.update_action(action, status=request.form.get("status", ""),
                           notes=request.form.get("notes", ""),

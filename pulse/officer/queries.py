@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
 from analysis.cells import measures_for
-from analysis.periods import KINDS, MONTH, QUARTER, ROLLING12, Period
+from analysis.periods import MONTH, QUARTER, Period
 from analysis.topic_shares import WITHHELD_REASON
 from surveys.core import CORE
 from surveys.instrument import SCALE
@@ -47,7 +47,6 @@ def _core_units() -> dict[str, str]:
 
 
 MEASURE_UNITS = _core_units()
-KIND_LABELS = {"month": "month", "quarter": "quarter", "r12": "rolling year"}
 SUBGROUP_DIMENSIONS = ("age_band", "sex", "ethnicity")
 MIN_COMMENTS = 10
 
@@ -86,10 +85,6 @@ def _cells(stmt) -> list[Cell]:
     # Plain columns through the connection: the ORM's row processing cost more than the
     # query itself on an overview of 6,000 cells.
     return [Cell(*row) for row in db.session.connection().execute(stmt)]
-
-
-def parse_kind(kind: str | None) -> str:
-    return kind if kind in KINDS else ROLLING12
 
 
 def _end_period(kind: str, area_ids: list[int] | None, newest: bool) -> tuple[str, int] | None:

@@ -10,7 +10,7 @@ from ..charts.svg import MapArea, TrendPoint, choropleth, trend_chart
 from ..errors import render_error
 from ..estimates import reasons
 from ..responses.queries import area_and_below, channel_counts
-from . import overview
+from . import kinds, overview
 from . import queries as q
 from . import render
 from .maps import area_paths
@@ -30,7 +30,7 @@ def _overview_url(**changes) -> str:
 @bp.get("/")
 @login_required
 def index():
-    kind = q.parse_kind(request.args.get("kind"))
+    kind = kinds.kind_asked(kinds.OVERVIEW)
     measure = request.args.get("measure") or "trust"
     if measure not in q.MEASURES:
         abort(400, description=f"There is no measure called {measure!r}.")
@@ -58,7 +58,7 @@ def index():
     rows = render.table_rows(view.page_areas, view.cells, q.MEASURES,
                              url_for("officer.area", code="__code__"))
     return render_template("officer/overview.html", view=view, rows=rows, kind=kind,
-                           kinds=q.KIND_LABELS, measure=measure, measures=q.MEASURES,
+                           kinds=kinds.KIND_LABELS, measure=measure, measures=q.MEASURES,
                            labels=q.MEASURE_LABELS, period=view.period, periods=view.periods,
                            areas=view.areas, changes=view.changes,
                            # bandit B704: pulse.charts.svg escapes every text it writes.
@@ -87,7 +87,7 @@ def _zero_or_suppressed(cells: dict):
 @login_required
 def area(code: str):
     place = scoped_area_or_404(code)
-    kind = q.parse_kind(request.args.get("kind") or "month")
+    kind = kinds.kind_asked(kinds.AREA)
     topic = request.args.get("topic") or None
     topics = q.topics()
     if topic and topic not in {t.code for t in topics}:
@@ -127,7 +127,7 @@ def area(code: str):
             key_all=False,
             title=f"Share of comments about {charted.label} in {place.name} by {kind} (%)"))
     return render_template(
-        "officer/area.html", cell_words=render.Words.current(), area=place, kind=kind, kinds=q.KIND_LABELS, charts=charts,
+        "officer/area.html", cell_words=render.Words.current(), area=place, kind=kind, kinds=kinds.KIND_LABELS, charts=charts,
         labels=q.MEASURE_LABELS, subgroup_period=latest[0] if latest else None,
         subgroups=subgroups, dimensions=q.SUBGROUP_DIMENSIONS, topics=topics, topic=topic,
         shares=shares, share_chart=share_chart, charted=charted,

@@ -145,7 +145,7 @@ def test_action_update_returns_to_its_page_and_keeps_typing(app, auth, client, c
     saved = client.post(f"/officer/actions/{action_id}",
                         data={**form, "public_text": "Patrols by the shops"})
     assert saved.status_code == 303
-    assert saved.headers["Location"].endswith("/officer/area/E09000023/priorities?kind=r12")
+    assert saved.headers["Location"].endswith("/officer/area/E09000023/priorities?kind=quarter")
 
 
 def test_dismiss_needs_a_reason_and_is_recorded(app, auth, client, comments):
@@ -350,6 +350,43 @@ def test_a_body_past_even_the_raised_limit_says_so_on_a_staff_page(auth, client,
     text = response.get_data(as_text=True)
     assert "survey answer" not in text and "nothing was saved" in text
     assert 'href="/officer/area/E09000023/priorities"' in text
+
+
+def test_a_body_past_the_limit_on_either_form_links_back_to_its_page(app, auth, client,
+                                                                    comments):
+    """The 413 is answered before the body is read, so the page the form was on (and its
+    period type) is named in the form's address: accepting a suggestion, or saving an action
+    from a borough's page, leads back there with nothing saved."""
+    from pulse.models import Action
+
+    auth.login("officer", areas=[comments.borough])
+    action_id, _ = _accept_asb(app, client, comments)
+    page = client.get(f"/officer/area/{comments.borough}/priorities?kind=quarter")
+    text = page.get_data(as_text=True)
+    decide = re.search(r'<form method="post" action="([^"]+)">\s*<input type="hidden" '
+                       r'name="csrf_token" value="([^"]+)">\s*<input type="hidden" name="kind"',
+                       text)
+    save = re.search(rf'<form method="post" action="(/officer/actions/{action_id}[^"]*)">\s*'
+                     r'<input type="hidden" name="csrf_token" value="([^"]+)">', text)
+    assert decide and save, "the suggestion's and the action's forms"
+    huge = "x" * (2 * 1024 * 1024)
+    for address, token in (decide.groups(), save.groups()):
+        response = client.post(address.replace("&amp;", "&"),
+                               data={"csrf_token": token, "kind": "quarter", "notes": huge})
+        assert response.status_code == 413, address
+        answer = response.get_data(as_text=True)
+        assert "nothing was saved" in answer
+        assert (f'href="/officer/area/{comments.borough}/priorities?kind=quarter">Back to the form'
+                in answer), address
+    with app.app_context():
+        from pulse.extensions import db
+
+        assert db.session.get(Action, action_id).notes == ""
+    # An address naming no page (a form from before this change) falls back to the overview.
+    token = csrf_from(client, PAGE)
+    bare = client.post(f"/officer/actions/{action_id}", data={"csrf_token": token,
+                                                              "notes": huge})
+    assert bare.status_code == 413 and "Back to your areas" in bare.get_data(as_text=True)
 
 
 def test_deciding_twice_links_back_to_the_priorities_page(auth, client, comments):

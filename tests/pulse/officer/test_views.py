@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.pulse.officer.conftest import XSS
 
 
@@ -223,3 +225,63 @@ def test_period_choices_stop_at_the_first_period_with_figures(auth, client, work
     months = re.findall(r'<option value="(\d{4}-\d\d)"',
                         client.get("/officer/?kind=month").get_data(as_text=True))
     assert months[0] == "2026-12" and months[-1] == "2026-01" and len(months) == 12
+
+
+KIND_PAGES = (("/officer/", "r12"), ("/officer/area/E05000437", "month"),
+              ("/officer/area/E05000437/priorities", "quarter"))
+KIND_WORDS = {"r12": "rolling year", "month": "month", "quarter": "quarter"}
+
+
+@pytest.mark.parametrize(("page", "default"), KIND_PAGES)
+def test_an_unknown_period_type_is_refused_with_the_choices(auth, client, workspace, page,
+                                                            default):
+    """Every page answers an unknown ?kind= alike: a 400 naming the choices, linking to the
+    same page at its own period type; absent or empty, the page's documented default."""
+    auth.login("analyst", areas=[workspace.borough])
+    for bad in ("weekly", "Month", "r12 ", "<b>x</b>"):
+        response = client.get(page, query_string={"kind": bad, "topic": "", "page": "1"})
+        assert response.status_code == 400, (page, bad)
+        text = response.get_data(as_text=True)
+        assert "There is no period type called" in text and "<b>x" not in text
+        assert "Choose month, quarter or r12 (rolling year)." in text
+        assert f'href="{page}?topic=&amp;page=1">Show the {KIND_WORDS[default]} figures</a>' in text
+    for absent in ("", None):
+        shown = client.get(page, query_string={"kind": absent} if absent is not None else {})
+        assert shown.status_code == 200
+        assert f'<option value="{default}" selected>' in shown.get_data(as_text=True)
+
+
+def test_a_form_with_an_unknown_period_type_saves_nothing(app, auth, client, priority_comments):
+    from sqlalchemy import func, select
+
+    from pulse.extensions import db
+    from pulse.models import Action, PriorityDecision
+    from tests.support import csrf_from
+
+    comments = priority_comments
+    auth.login("officer", areas=[comments.borough])
+    page = f"/officer/area/{comments.borough}/priorities"
+    token = csrf_from(client, page + "?kind=quarter")
+    refused = client.post(page, data={"csrf_token": token, "kind": "weekly",
+                                      "area": comments.ward_a, "topic": "asb",
+                                      "decision": "accept", "owner": "Sgt Patel"})
+    assert refused.status_code == 400
+    text = refused.get_data(as_text=True)
+    assert "There is no period type called" in text
+    assert f'href="{page}">Show the quarter figures</a>' in text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Action)) == 0
+        assert db.session.scalar(select(func.count()).select_from(PriorityDecision)) == 0
+    saved = client.post(page, data={"csrf_token": token, "kind": "quarter",
+                                    "area": comments.ward_a, "topic": "asb",
+                                    "decision": "accept", "owner": "Sgt Patel"})
+    assert saved.status_code == 303
+    with app.app_context():
+        action_id = db.session.scalar(select(Action.id))
+    edit = client.post(f"/officer/actions/{action_id}", data={
+        "csrf_token": token, "page": comments.borough, "kind": "fortnight", "status": "done",
+        "notes": "", "public_text": ""})
+    assert edit.status_code == 400
+    assert f'href="{page}">Show the quarter figures</a>' in edit.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Action, action_id).status != "done"
