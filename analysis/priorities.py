@@ -39,6 +39,9 @@ class TopicCount:
     previous_total: int
     safety: float | None       # safety after dark, 0-100; None when not published
     trust: float | None
+    # The area is suggested beside areas within it (it holds comments none of them publish:
+    # its own, or those of a hidden one): its counts are its whole subtree's, and say so.
+    whole: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,8 +103,10 @@ def suggest(counts: list[TopicCount], *, period_word: str = "this period",
             direction = "up" if change > 0 else "down" if change < 0 else "unchanged"
             trend = (f"{direction} {abs(change):.0f} points from the period before, "
                      + ("significant" if significant else "not a significant change"))
+        place = (f"{c.area_name} as a whole (its own comments and those of the areas within "
+                 f"it)" if c.whole else c.area_name)
         reason = (
-            f"{c.topic_label} in {c.area_name}: {c.count} of {c.total} comments "
+            f"{c.topic_label} in {place}: {c.count} of {c.total} comments "
             f"{period_word} ({share:.0f}%), {trend}; severity {c.severity:.1f}; "
             f"safety after dark {_said(c.safety)}; trust {_said(c.trust)}. "
             f"Score {c.severity:.1f} × ({share:.0f} + {RISE_WEIGHT:.0f} × {rise:.0f}) "

@@ -63,9 +63,17 @@ def suggestions(area_ids: list[int], period: Period) -> list[Suggestion]:
     if not now:
         return []
     # The most local areas with published shares: an area's shares count the comments of the
-    # areas below it again, so a borough would be suggested beside its own wards for the
-    # same comments. A borough whose wards all withhold theirs is still suggested.
-    covered = set(db.session.scalars(select(Area.parent_id).where(id_in(Area.id, list(totals)))))
+    # areas below it again, so a borough is not suggested beside its wards when they publish
+    # all its comments. But comments given at the borough itself (and those of a ward that
+    # withholds its shares) are in no ward's: when the published wards' totals fall short of
+    # the borough's, it is suggested too, as a whole. Its own part alone is never printed:
+    # that difference is no published figure, and may hold a hidden ward's few comments.
+    below = Counter()
+    for area_id, parent_id in db.session.execute(
+            select(Area.id, Area.parent_id).where(id_in(Area.id, list(totals)))):
+        if parent_id in totals and parent_id != area_id:
+            below[parent_id] += totals[area_id]
+    covered = {a for a, n in below.items() if n >= totals[a]}
     now = Counter({key: n for key, n in now.items() if key[0] not in covered})
     totals = Counter({a: n for a, n in totals.items() if a not in covered})
     before, previous_totals = _counts(sorted(totals), period.previous(), minimum)
@@ -87,7 +95,7 @@ def suggestions(area_ids: list[int], period: Period) -> list[Suggestion]:
         rows.append(TopicCount(area_code, area_name, topic.code, topic.label, topic.severity, n,
                                totals[area_id], before.get((area_id, topic_id), 0),
                                previous_totals[area_id], levels.get((area_id, "safe_night")),
-                               levels.get((area_id, "trust"))))
+                               levels.get((area_id, "trust")), whole=area_id in below))
     return suggest(rows, period_word=f"in {period.label}", minimum=minimum)
 
 

@@ -145,3 +145,62 @@ def priority_comments(app, comments):
         store_topic_shares()
         db.session.commit()
     return comments
+
+
+def add_comments(area_code: str, topic_code: str, when: datetime, count: int, text: str):
+    """``count`` classified comments on ``topic_code`` in ``area_code`` from ``when`` on, a
+    day apart (the caller is in an app context and stores the topic shares)."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from pulse.extensions import db
+    from pulse.models import Area, Comment, Question, Response, TextModel, Topic, TopicPrediction
+
+    area = db.session.scalar(select(Area).where(Area.code == area_code))
+    question = db.session.scalars(select(Question)).first()
+    model = db.session.scalar(select(TextModel))
+    topic = db.session.scalar(select(Topic).where(Topic.code == topic_code))
+    version_id = db.session.scalar(select(Response.version_id))
+    for i in range(count):
+        at = when + timedelta(days=i)
+        response = Response(area_id=area.id, channel="web", submitted_at=at,
+                            submission_key=f"{area_code}-{topic_code}-{at:%Y%m%d}-{i}",
+                            version_id=version_id)
+        db.session.add(response)
+        db.session.flush()
+        comment = Comment(response_id=response.id, question_id=question.id, area_id=area.id,
+                          submitted_at=at, redacted_text=f"{text} {i}",
+                          raw_text=f"RAW-SECRET {text} {i}")
+        db.session.add(comment)
+        db.session.flush()
+        db.session.add(TopicPrediction(comment_id=comment.id, model_id=model.id,
+                                       topic_id=topic.id, confidence=0.5))
+
+
+@pytest.fixture
+def borough_comments(app, priority_comments):
+    """:func:`priority_comments` with Blackheath's 15 litter comments a month and Lewisham's own
+    12 about speeding a month (given at the borough, in no ward), October and November 2026.
+
+    Lewisham's own comments are a hidden part of its partition, so each month its smallest
+    published ward is withheld (Bellingham: 10 in October, 12 in November) and, holding a
+    withheld month, so is Bellingham's quarter. 2026-Q4 publishes Blackheath (30) and
+    Lewisham as a whole (76: 24 speeding, 40 litter, 12 antisocial behaviour)."""
+    from pulse.extensions import db
+    from pulse.models import Topic
+    from pulse.text.shares import store_topic_shares
+
+    t = priority_comments
+    with app.app_context():
+        db.session.add(Topic(code="speeding", label="Speeding", severity=0.5, position=3))
+        db.session.flush()
+        for month in (10, 11):
+            add_comments(t.ward_b, "litter", datetime(2026, month, 1, tzinfo=UTC), 15,
+                         "Bins overflowing on the heath")
+            add_comments(t.borough, "speeding", datetime(2026, month, 1, 12, tzinfo=UTC), 12,
+                         "Cars racing down the A21")
+        db.session.flush()
+        store_topic_shares()
+        db.session.commit()
+    return t

@@ -145,7 +145,7 @@ def test_action_update_returns_to_its_page_and_keeps_typing(app, auth, client, c
     saved = client.post(f"/officer/actions/{action_id}",
                         data={**form, "public_text": "Patrols by the shops"})
     assert saved.status_code == 303
-    assert saved.headers["Location"].endswith("/officer/area/E09000023/priorities?kind=quarter")
+    assert saved.headers["Location"].endswith("/officer/area/E09000023/priorities?kind=r12")
 
 
 def test_dismiss_needs_a_reason_and_is_recorded(app, auth, client, comments):
@@ -433,3 +433,25 @@ def test_an_action_saved_from_another_areas_page_goes_to_its_own(app, auth, clie
     borough = client.post(f"/officer/actions/{action_id}", data={**form, "page": comments.borough})
     assert borough.headers["Location"].endswith(
         f"/officer/area/{comments.borough}/priorities?kind=quarter")
+
+
+def test_a_boroughs_own_comments_reach_its_suggestions(auth, client, borough_comments):
+    """Comments given at Lewisham itself are in no ward's shares: with a ward publishing,
+    Lewisham is suggested as well, as a whole, with its published counts (no figure for its
+    own comments alone, which the topic shares do not publish)."""
+    t = borough_comments
+    auth.login("officer", areas=[t.borough])
+    page = client.get(f"/officer/area/{t.borough}/priorities?kind=quarter").get_data(
+        as_text=True)
+    assert "Litter &amp; fly-tipping in Blackheath: 30 of 30 comments in 2026-Q4" in page
+    assert ("Speeding in Lewisham as a whole (its own comments and those of the areas within "
+            "it): 24 of 76 comments in 2026-Q4 (32%)") in page
+    # Only published counts: Lewisham's own (24) and everything outside Blackheath (46) are
+    # not topic-share figures; Bellingham's quarter is withheld.
+    assert "of 46 comments" not in page and "of 24 comments" not in page
+    assert "in Bellingham:" not in page
+    overview = client.get("/officer/?kind=quarter").get_data(as_text=True)
+    assert "Speeding — Lewisham" in overview
+    # The borough's page shows the same published shares.
+    area = client.get(f"/officer/area/{t.borough}?kind=quarter&topic=speeding")
+    assert "Cars racing down the A21" in area.get_data(as_text=True)
