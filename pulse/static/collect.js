@@ -29,12 +29,23 @@
   var status = document.getElementById("outbox");
   if (!form || !status || !window.indexedDB || !window.fetch || !window.JSON) return;
   var assisted = form.getAttribute("data-collect") === "assisted";
-  var shownAt = Date.now();
+  // When the questions were first shown: a change of language brings the same form (its signed
+  // "started" token) back in a new page, and the time taken runs on from the first showing.
+  var shownAt = firstShown(form.elements.started && form.elements.started.value);
   var flushing = false;
   // The key of the response this resident page queued while offline: when the queue sends it,
   // the resident goes on exactly as if it had been sent at once (thank-you page or reasons).
   var mine = null;
 
+  function firstShown(started) {
+    var now = Date.now(), key = "pulse-shown:" + started;
+    try {
+      var seen = +sessionStorage.getItem(key);
+      if (started && seen > 0 && seen <= now) return seen;
+      if (started) sessionStorage.setItem(key, now);
+    } catch (e) {}  // storage refused: time from this page
+    return now;
+  }
   function open() {
     return new Promise(function (resolve, reject) {
       var req = indexedDB.open("pulse", 1);

@@ -165,7 +165,10 @@ def questions(code: str):
     if form.errors:
         status = 400 if "csrf_token" in form.errors else 422
     else:
-        form.started.data = tokens.new_started_token()
+        # A language switch keeps the start of the form it came from: the completion time
+        # (and the flag for answering too fast) is the resident's, not the time since the switch.
+        if request.method == "GET" or tokens.read_started_token(form.started.data) is None:
+            form.started.data = tokens.new_started_token()
         form.via.data = _channel()
     page = render_template("survey/questions.html", area=area, form=form,
                            definition=definition, language=language)

@@ -63,3 +63,37 @@ def test_a_switch_with_any_value_never_submits(app, client, survey_area):
     page = client.post(f"/s/{survey_area.ward}/questions",
                        data={**tokens, **GOOD_ANSWERS, "switch_lang": "xx"})
     assert page.status_code == 200 and stored(app) == 0
+
+
+def test_switching_keeps_the_time_the_form_was_first_shown(app, client, survey_area):
+    """The completion time runs from when the questions were first shown, not from the switch:
+    a resident who answers, then reads the page again in Welsh and sends it at once, took as
+    long as they took, and is not flagged as too fast."""
+    from pulse.extensions import db
+    from pulse.models import Response
+    from pulse.survey.tokens import read_started_token
+
+    tokens = open_survey(client, survey_area.ward)
+    page = client.post(f"/s/{survey_area.ward}/questions?lang=cy",
+                       data={**tokens, **SOME, "switch_lang": "cy"})
+    hidden = dict(re.findall(r'<input[^>]*name="(csrf_token|started|via)"[^>]*value="([^"]*)"',
+                             page.get_data(as_text=True)))
+    assert hidden["started"] == tokens["started"]
+    sent = client.post(f"/s/{survey_area.ward}/questions", data={**hidden, **GOOD_ANSWERS})
+    assert sent.status_code == 302
+    with app.app_context():
+        key = db.session.scalar(select(Response.submission_key))
+    with app.test_request_context():
+        assert key == read_started_token(tokens["started"])[0]
+
+
+def test_a_switch_without_a_valid_start_time_gets_a_fresh_one(client, survey_area):
+    from pulse.survey.tokens import read_started_token
+
+    tokens = open_survey(client, survey_area.ward)
+    page = client.post(f"/s/{survey_area.ward}/questions?lang=cy",
+                       data={**tokens, "started": "forged", "switch_lang": "cy"})
+    started = re.search(r'name="started" type="hidden" value="([^"]*)"',
+                        page.get_data(as_text=True)).group(1)
+    with client.application.test_request_context():
+        assert read_started_token(started) is not None
