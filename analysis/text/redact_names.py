@@ -2,10 +2,12 @@
 
 The name rules of the redactor (redact.py runs them last, on text whose other personal data
 is already a token). In capitals any name after a cue goes; in lower case a listed first name
-(and the surname after it), a word that is no English word ("my neighbour mehmet"), or a
-surname after "mr", "mrs", "ms", "pc", "sgt". An organisation thanked at the end or named
-after "landlord"/"called" ("Thanks Veolia", "my landlord Clarion Housing", "Thanks Brent
-Council") is not a name: its words are in data/organisations.txt and data/places.txt.
+(and the surname after it), a word that is no English word ("my neighbour mehmet"), a
+surname after "mr", "mrs", "ms", "sgt", "cllr", or a census surname that is an English word
+too after a title or a rank ("officer smith", "dr baker", "pc white": data/surnames.txt). An
+organisation thanked at the end or named after "landlord"/"called" ("Thanks Veolia", "my
+landlord Clarion Housing", "Thanks Brent Council") is not a name: its words are in
+data/organisations.txt and data/places.txt.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import re
 from functools import lru_cache
 
 from .redact_words import (census_first_names, common_words, english_words, first_names,
-                           organisation_words, place_words)
+                           organisation_words, place_words, surnames)
 
 # A word with a capital, the shape of a name (and of a street name in redact.py).
 CAP_WORD = r"[A-Z][a-zA-Z'\-]+"
@@ -24,23 +26,30 @@ CAP_WORD = r"[A-Z][a-zA-Z'\-]+"
 NAME_CUES = re.compile(
     r"(?:\b(?P<cue>neighbour|neighbor|neighbours|neighbors|landlord|landlady|son|daughter|"
     r"husband|wife|partner|boyfriend|girlfriend|ex|brother|sister|friend|cousin|uncle|aunt|"
-    r"tenant|lodger|flatmate|housemate|officer|sergeant|inspector|councillor|"
-    r"called|named|name is|name's|known as|nicknamed)\s+"
+    r"tenant|lodger|flatmate|housemate|officer|sergeant|inspector|councillor|detective|"
+    r"constable|called|named|name is|name's|known as|nicknamed)\s+"
     r"|\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|PC|PCSO|Sgt|Sergeant|Officer|Inspector|Insp|Cllr|"
-    r"Councillor)\.?\s+)"
+    r"Councillor|Det|Detective|Constable|Cyng|Cynghorydd)\.?\s+)"
+    # A rank after a rank is not the name ("Detective Sergeant Smith"): the search goes on
+    # to the second rank, whose name follows.
+    r"(?!(?:PC|PCSO|Sgt|Sergeant|Officer|Inspector|Insp|Constable|Det|Detective)\b)"
     rf"(?P<who>{CAP_WORD}(?:\s+{CAP_WORD})?)"
 )
 # The same cues in lower case ("my neighbour john smith", "mr patel"): capitals tell nothing
 # here, so the word after the cue must be a listed first name (not an ambiguous one: "called
 # will") or no English word at all ("my neighbour mehmet"), and the surname after it a word
-# that is not common; after a title the surname alone.
-_RANKS_LOWER = {"pc", "pcso", "sgt", "insp", "cllr"}
+# that is not common; after a title the surname alone. "Cyng." is the Welsh "Cllr."
+_RANKS_LOWER = {"pc", "pcso", "sgt", "insp", "cllr", "det", "cyng"}
+# Ranks in full, and "dr": nouns as well as titles ("the officer came", "a councillor
+# surgery"), so after them only a word that is no English word or a listed surname
+# (data/surnames.txt: "officer smith", "dr baker") is a name.
+_RANKS_IN_FULL = {"officer", "sergeant", "inspector", "councillor", "detective", "constable",
+                  "cynghorydd", "dr"}
 _CUES_LOWER = (
     "neighbour neighbor neighbours neighbors landlord landlady son daughter husband wife partner "
     "boyfriend girlfriend ex brother sister friend cousin uncle aunt mate tenant tenants lodger "
-    "flatmate housemate officer sergeant inspector councillor dr called named nicknamed mr mrs "
-    "ms mx"
-).split() + ["name is", "name's", "known as"] + sorted(_RANKS_LOWER)
+    "flatmate housemate called named nicknamed mr mrs ms mx"
+).split() + ["name is", "name's", "known as"] + sorted(_RANKS_LOWER | _RANKS_IN_FULL)
 # Searched in the comment lower-cased ("Neighbour john" too), the first name checked to be in
 # lower case as typed: a case-insensitive pattern was three times slower to search.
 NAME_CUES_LOWER = re.compile(
@@ -48,10 +57,11 @@ NAME_CUES_LOWER = re.compile(
     + r")\.?\s+(?P<first>[a-z][a-z'\-]+)(?P<last>\s+[a-z][a-z'\-]+)?"
 )
 _TITLES_LOWER = {"mr", "mrs", "ms", "mx"}
-# A rank's abbreviation with no article before it is a title ("pc smith", "sgt jones": any
+# A rank's abbreviation with no article before it is a title ("sgt jones", "cllr mayhew": any
 # surname that is not a common word); after one it is a noun ("my pc crashed") and only a
-# word that is no English word is a name, as after the ranks in full ("officer kowalczyk",
-# not "councillor surgery") and "dr", which is also a drive ("acacia dr opposite").
+# word that is no English word is a name. "pc" is also a computer ("pc world", "pc games"),
+# so after it an English word goes only when the census gives it as a surname ("pc baker",
+# "pc long"; the words never read after the ranks in full count here).
 _ARTICLE_BEFORE = re.compile(
     r"\b(?:the|a|an|my|our|your|his|her|their|this|that|every|each|another|any|no|one|new|"
     r"old)\s+$", re.IGNORECASE)
@@ -59,6 +69,12 @@ _ARTICLE_BEFORE = re.compile(
 # ("wasn’t"), typed with either apostrophe.
 _APOSTROPHE_AFTER = re.compile(r"['\u2019]([a-z]+)")
 _VOWEL = re.compile(r"[aeiouy]")
+# "dr" after a street's name is a drive ("acacia dr opposite", "brookehowse dr park"): the
+# word before it is then in no common word list, no cue and no verb in the past ("rang dr
+# smith", "contacted dr baker").
+_WORD_BEFORE = re.compile(r"([a-z][a-z'\-]*)\s+$")
+_VERBS_BEFORE_DR = {"rang", "met", "ring", "phone", "phoned", "call", "email", "emailed",
+                    "contact", "ask", "tell", "thank", "thanks", "visit", "seeing"}
 _CALLING_VERB_BEFORE = re.compile(
     r"\b(?:I|i|we|they|he|she|you|have|has|had|was|were|'ve|just|already|and|then|who|"
     r"police|never|even|also|always|once|twice|someone|somebody|finally|eventually)\s+$"
@@ -167,7 +183,7 @@ def _as_typed(text: str, start: int, end: int) -> tuple[str, int]:
 
 def _lower_case_names(text: str) -> str:
     """Names after a cue in text typed in lower case (see NAME_CUES_LOWER)."""
-    names, common = _lower_case_names_set(), common_words()
+    names, common, listed = _lower_case_names_set(), common_words(), surnames()
     lowered = text.lower()
     if len(lowered) != len(text):
         lowered = text  # a few letters ("İ") change length when lowered: positions would slip
@@ -177,8 +193,13 @@ def _lower_case_names(text: str) -> str:
         cue, last = match.group("cue"), match.group("last")
         first, first_end = _as_typed(lowered, match.start("first"), match.end("first"))
         after = text[first_end:first_end + 30]
-        title = cue in _TITLES_LOWER or (cue in _RANKS_LOWER
-                                         and not _ARTICLE_BEFORE.search(text[:match.start()]))
+        title = cue in _TITLES_LOWER or (
+            cue in _RANKS_LOWER and not _ARTICLE_BEFORE.search(text, 0, match.start()))
+        # After a rank with an article before it ("the sgt", "my pc") a listed surname too,
+        # but not after "pc": "my pc baker" is no one.
+        rank = title or cue in _RANKS_IN_FULL or (cue in _RANKS_LOWER and cue != "pc")
+        if cue == "dr" and _a_drive(lowered, match.start()):
+            rank = False
         end = 0
         if cue in ("called", "named") and _CALLING_VERB_BEFORE.search(text[:match.start()]):
             pass  # "i called tyrone's mum" is the verb
@@ -189,10 +210,18 @@ def _lower_case_names(text: str) -> str:
         elif first in names or _unknown_word(first, cue):
             end = first_end
             # The surname of an unknown first name must be unknown too: "mehmet keeps".
-            if (last and first_end == match.end("first") and _surname_like(last.strip(), common)
-                    and (first in names or last.strip() not in english_words())):
+            surname = last.strip() if last else ""
+            if (last and first_end == match.end("first") and _surname_like(surname, common)
+                    and (first in names or surname not in english_words()
+                         or surname in listed.names)):
                 end = match.end("last")
-        elif title and "'" not in first and _surname_like(first, common):
+        elif rank and first in listed.names and (first not in common
+                                                 or cue not in _RANKS_IN_FULL):
+            # "officer smith", "sgt white", "mrs wood": a listed surname. A colour (a common
+            # word) after a rank in full describes: "officer white male".
+            end = first_end
+        elif (title and "'" not in first and _surname_like(first, common)
+              and (cue != "pc" or first not in english_words() or first in listed.ambiguous)):
             end = first_end
         if end:
             out.append(text[position:match.start("first")] + "[name]")
@@ -202,6 +231,16 @@ def _lower_case_names(text: str) -> str:
             position = match.start("first")
     out.append(text[position:])
     return "".join(out)
+
+
+def _a_drive(lowered: str, start: int) -> bool:
+    """Whether the "dr" at ``start`` ends a street's name ("acacia dr opposite")."""
+    before = _WORD_BEFORE.search(lowered, max(0, start - 40), start)
+    if before is None:
+        return False
+    word = before.group(1)
+    return not (word in common_words() or word in _VERBS_BEFORE_DR or word in _CUES_LOWER
+                or word.endswith("ed"))
 
 
 def _surname_like(word: str, common: frozenset[str]) -> bool:

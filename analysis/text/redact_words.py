@@ -15,6 +15,7 @@ WORDS_FILE = Path(__file__).with_name("data") / "common_words.txt"
 ORGANISATIONS_FILE = Path(__file__).with_name("data") / "organisations.txt"
 ENGLISH_WORDS_FILE = Path(__file__).with_name("data") / "english_words.txt"
 PLACES_FILE = Path(__file__).with_name("data") / "places.txt"
+SURNAMES_FILE = Path(__file__).with_name("data") / "surnames.txt"
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,17 @@ def census_first_names(path: Path = CENSUS_NAMES_FILE) -> NameList:
     or at a comment's sign-off, typed in lower case, it tells a name from a word.
     """
     return _read_names(path)
+
+
+@lru_cache(maxsize=1)
+def surnames(path: Path = SURNAMES_FILE) -> NameList:
+    """The census surnames that are English words too, read only after a title (cached).
+
+    "officer smith", "dr baker", "sgt white": as English words they were kept after a title
+    typed in lower case. ``ambiguous`` holds the ones a sentence puts after a rank as a word
+    of their own ("the officer may", "officer numbers"), read only after "pc" ("pc long").
+    """
+    return NameList(*_read_sections(path, "## NOT AFTER A TITLE"))
 
 
 @dataclass(frozen=True)
