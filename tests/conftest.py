@@ -3,6 +3,14 @@
 The suite runs on SQLite always and on PostgreSQL too when PULSE_TEST_DATABASE_URL is set.
 Each PostgreSQL run gets a schema of its own, so parallel runs on one server never collide.
 The schema is built by the migrations (never by ``create_all``), once per backend.
+
+A test whose result cannot depend on the backend (what a browser renders: layout at 360 px,
+contrast, focus, axe rules, behaviour without script, page weight) carries
+``@pytest.mark.one_backend`` and runs on SQLite alone; its PostgreSQL copy is deselected at
+collection (shown as "deselected" in the summary), so the test itself still runs. Everything
+unmarked runs on every backend, and a browser test that checks what the database does (a
+response stored, an export's rows, figures computed from the data) stays unmarked. When in
+doubt, leave a test unmarked.
 """
 from __future__ import annotations
 
@@ -10,7 +18,23 @@ import os
 
 import pytest
 
-from tests.support import backends, clean_tables, migrate_to_head, postgres_schema
+from tests.support import (BACKEND_FIXTURES, backends, clean_tables, migrate_to_head,
+                           postgres_schema)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Deselect the non-SQLite copies of tests marked ``one_backend``."""
+    # The backend fixtures' params are fixed where they are defined, so the copies are made for
+    # every test and the marked ones' extra copies are dropped here, before anything runs.
+    keep, extra = [], []
+    for item in items:
+        spec = getattr(item, "callspec", None)
+        params = spec.params if spec else {}
+        other = any(params.get(name, "sqlite") != "sqlite" for name in BACKEND_FIXTURES)
+        (extra if other and item.get_closest_marker("one_backend") else keep).append(item)
+    if extra:
+        config.hook.pytest_deselected(items=extra)
+        items[:] = keep
 
 
 @pytest.fixture(scope="session", params=backends())

@@ -21,6 +21,10 @@ GOOD_ANSWERS = {
 }
 
 
+#: The fixtures parametrized by ``backends()``; ``one_backend`` tests keep only their SQLite copy.
+BACKEND_FIXTURES = ("database_url", "fresh_url")
+
+
 def backends() -> list[str]:
     names = ["sqlite"]
     if os.environ.get("PULSE_TEST_DATABASE_URL"):

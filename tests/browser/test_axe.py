@@ -28,6 +28,8 @@ DESKTOP = {"width": 1280, "height": 900}
 
 pytestmark = [
     pytest.mark.slow,
+    # axe's verdict on a page as rendered: the same on every backend (SQLite only).
+    pytest.mark.one_backend,
     pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason=f"{CHROMIUM} is missing"),
     pytest.mark.skipif(not AXE.exists(), reason=f"axe-core {AXE_VERSION} is not unpacked at "
                        f"{AXE.parent}: run scripts/test-deps.sh (it needs npm)"),

@@ -20,6 +20,9 @@ from tests.browser.test_survey_browser import (  # noqa: F401  (browser is a fix
 
 pytestmark = [
     pytest.mark.slow,
+    # Page weight, keyboard without script and the location messages: the browser's side,
+    # the same on every backend (storing a response on each backend is tests/pulse's job).
+    pytest.mark.one_backend,
     pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason=f"{CHROMIUM} is missing"),
 ]
 

@@ -33,6 +33,8 @@ from tests.browser.test_survey_browser import (  # noqa: F401  (browser is a fix
 
 pytestmark = [
     pytest.mark.slow,
+    # Layout, targets, axe, focus and language as rendered: the same on every backend.
+    pytest.mark.one_backend,
     pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason=f"{CHROMIUM} is missing"),
 ]
 

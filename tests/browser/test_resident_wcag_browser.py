@@ -42,6 +42,8 @@ from tests.browser.test_survey_browser import (  # noqa: F401  (browser is a fix
 
 pytestmark = [
     pytest.mark.slow,
+    # What the browser renders and exposes: the same on every backend (SQLite only).
+    pytest.mark.one_backend,
     pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason=f"{CHROMIUM} is missing"),
 ]
 

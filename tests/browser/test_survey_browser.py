@@ -79,6 +79,8 @@ def radio(page, code: str, value: str):
     return page.locator(f"#{code}-{value}")
 
 
+# Keyboard, taps, the error summary and focus without script: the browser's side (SQLite only).
+@pytest.mark.one_backend
 def test_survey_without_javascript_on_a_phone(live_server, browser, artifacts):
     base_url, area = live_server
     context, page = new_page(browser, base_url, java_script_enabled=False)
@@ -144,6 +146,8 @@ PAGES = {"choose": "/s/", "intro": "/s/{ward}", "questions": "/s/{ward}/question
          "thanks-cy": "/s/{ward}/thanks"}
 
 
+# Layout, target sizes and focus as rendered: the same on every backend.
+@pytest.mark.one_backend
 def test_layout_fits_a_360px_screen_with_44px_targets(live_server, browser, artifacts):
     base_url, area = live_server
     context, page = new_page(browser, base_url)
@@ -212,6 +216,8 @@ def test_use_my_location_finds_the_ward(live_server, browser):
         context.close()
 
 
+# What the page shows without script: the same on every backend.
+@pytest.mark.one_backend
 def test_use_my_location_is_absent_without_javascript(live_server, browser):
     base_url, _area = live_server
     context, page = new_page(browser, base_url, java_script_enabled=False)
