@@ -55,6 +55,9 @@ def search(filters: Filters, page: int) -> tuple[list[tuple], int]:
         stmt = stmt.where(Comment.redacted_text.ilike(f"%{escaped}%", escape="\\"))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     pages = max(1, -(-total // PAGE_SIZE))
+    if page > pages:
+        # Nothing to read, and past a 64-bit integer the offset cannot even be sent (a 500).
+        return [], pages
     rows = db.session.execute(stmt.order_by(Comment.submitted_at.desc(), Comment.id.desc())
                               .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
     return [tuple(r) for r in rows], pages

@@ -136,3 +136,15 @@ def test_a_period_in_other_digits_is_refused(auth, client, comments):
     assert response.status_code == 400
     assert "is not a period (use 2026-10, 2026-Q4 or R12-2026-10)" in response.get_data(
         as_text=True)
+
+
+def test_a_page_past_any_database_integer_is_no_such_page(auth, client, comments):
+    """A page number past a 64-bit integer (its offset cannot be sent to the database) is a
+    page past the last like any other, not a 500."""
+    auth.login("viewer", areas=[comments.borough])
+    huge = 10 ** 20
+    response = client.get(f"/officer/comments?topic=asb&page={huge}")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert f"There is no page {huge}: the comments that match fill 1 page." in page
+    assert '<a href="?topic=asb&amp;page=1">Go to page 1</a>' in page
