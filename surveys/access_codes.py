@@ -14,6 +14,7 @@ Only a keyed hash of a code is ever stored (see :func:`code_hash`).
 from __future__ import annotations
 
 import secrets
+import unicodedata
 
 from .integrity import hash_token
 
@@ -25,6 +26,8 @@ BITS = RANDOM_SYMBOLS * 5
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
 # Characters people type that never appear in a code, kept apart to give a precise message.
 MISREAD = frozenset("0O1I")
+# Typed between groups besides spaces and dashes: underscores, full stops, a minus sign.
+_SEPARATORS = frozenset("_.\u2212")
 
 # Reasons a typed code is refused before any lookup.
 EMPTY = "empty"
@@ -78,7 +81,13 @@ def parse(typed: str) -> str:
 
     Returns the bare code, or raises :class:`CodeError` saying what is wrong with it.
     """
-    bare = "".join(ch for ch in (typed or "") if not ch.isspace() and ch not in "-–—_.").upper()
+    # NFKC reads full-width letters and digits as the plain ones. A code copied from a message
+    # or a document brings characters nobody can see or tell from what is printed (zero-width
+    # and non-breaking spaces, soft hyphens, marks of direction, typographic dashes, a minus
+    # sign): all are read as the spaces and dashes that groups are typed with.
+    text = unicodedata.normalize("NFKC", typed or "")
+    bare = "".join(ch for ch in text if not ch.isspace() and ch not in _SEPARATORS
+                   and unicodedata.category(ch) not in ("Cf", "Pd")).upper()
     if not bare:
         raise CodeError(EMPTY)
     strange = sorted({ch for ch in bare if ch not in _VALUE})

@@ -54,6 +54,21 @@ def test_typed_codes_are_read_forgivingly():
         assert ac.parse(typed) == code
 
 
+def test_codes_copied_from_a_message_or_a_document_are_read():
+    """What copying a code out of a text message, an e-mail or a PDF brings with it: invisible
+    characters (a zero-width space, a word joiner, a soft hyphen, a byte-order mark), a
+    non-breaking or en space, typographic hyphens and minus signs, and full-width letters and
+    digits. None of them can be seen, or told from what is printed, so none may refuse a code
+    with "please remove" and a character the resident cannot see."""
+    code = ac.new_code()
+    a, b, c = ac.grouped(code).split("-")
+    for typed in (f"{a}\u200b-{b}-{c}", f"\ufeff{a}-{b}-{c}", f"{a}\u2060{b}\u00ad{c}",
+                  f"{a}\u00a0{b}\u2009{c}", f"{a}\u2010{b}\u2011{c}", f"{a}\u2212{b}\u2012{c}",
+                  f"{a}-{b}-{c}\u200e",
+                  "".join(chr(ord(ch) + 0xFEE0) for ch in code)):  # full width
+        assert ac.parse(typed) == code, ascii(typed)
+
+
 @pytest.mark.parametrize("typed, reason, detail", [
     ("", ac.EMPTY, ""),
     ("   - ", ac.EMPTY, ""),
