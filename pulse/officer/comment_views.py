@@ -15,7 +15,7 @@ from ..models import Topic
 from . import comments as cq
 from . import operations as ops
 from . import queries as q
-from .views import bp
+from .views import ROW_ID, bp
 
 LABELLERS = ("admin", "analyst", "officer")
 #: Where a label or approval form may send the browser back to (never an arbitrary URL).
@@ -80,7 +80,7 @@ def _back():
     return redirect(url_for(where) + query, 303)
 
 
-@bp.post("/comments/<int:comment_id>/label")
+@bp.post(f"/comments/<{ROW_ID}:comment_id>/label")
 @roles_required(*LABELLERS)
 def label(comment_id: int):
     comment = cq.comment_in_scope(comment_id)
@@ -97,7 +97,7 @@ def label(comment_id: int):
     return _back()
 
 
-@bp.post("/comments/<int:comment_id>/approve")
+@bp.post(f"/comments/<{ROW_ID}:comment_id>/approve")
 @roles_required(*LABELLERS)
 def approve(comment_id: int):
     comment = cq.comment_in_scope(comment_id)

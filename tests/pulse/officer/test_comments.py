@@ -148,3 +148,18 @@ def test_a_page_past_any_database_integer_is_no_such_page(auth, client, comments
     page = response.get_data(as_text=True)
     assert f"There is no page {huge}: the comments that match fill 1 page." in page
     assert '<a href="?topic=asb&amp;page=1">Go to page 1</a>' in page
+
+
+def test_an_id_past_any_stored_one_is_404(auth, client, comments):
+    """An action or comment id no row can have (past a 64-bit integer) is a 404 like any other
+    unknown id, not a 500."""
+    from tests.support import csrf_from
+
+    auth.login("officer", areas=[comments.borough])
+    token = csrf_from(client, "/officer/comments")
+    for path in ("/officer/actions/{}", "/officer/comments/{}/label",
+                 "/officer/comments/{}/approve"):
+        for number in (2 ** 31, 10 ** 20):
+            response = client.post(path.format(number), data={
+                "csrf_token": token, "topic": "asb", "status": "done", "page": comments.borough})
+            assert response.status_code == 404, (path, number)
