@@ -312,25 +312,91 @@ def _suppress(n: np.ndarray, tree: Tree, minimum: int,
                         np.where(withheld, suppression.SECONDARY,
                                  suppression.NONE)).astype(np.int8)
     withheld = np.zeros_like(primary)
-    # Neighbourhoods under their parent, for every group and measure. Parents from the top
-    # down: a count withheld at one level is a hidden total at the next, which must not be
-    # the sum of its children's published counts (force > borough > ward).
     depth = (tree.lineage() >= 0).sum(axis=1)
-    for p, kids in sorted(tree.children().items(), key=lambda item: (depth[item[0]], item[0])):
-        extra = suppression.complementary(np.moveaxis(n[:, kids, :], 1, 0),
-                                          np.moveaxis(primary[:, kids, :], 1, 0), n[:, p, :],
-                                          withheld[:, p, :])
-        withheld[:, kids, :] |= np.moveaxis(extra, 0, 1)
-    # An area whose overall count is withheld cannot publish counts that add up to it.
-    withheld |= withheld[0:1] & (n > 0) & ~primary
-    # Categories of each breakdown under the area's overall count.
-    for d in range(len(DIMENSIONS)):
-        idx = [i for i, g in enumerate(GROUPS) if g.dimension == d]
-        extra = suppression.complementary(n[idx], primary[idx] | withheld[idx], n[0])
-        withheld[idx] |= extra
+    families = sorted(tree.children().items(), key=lambda item: (depth[item[0]], item[0]))
+    breakdowns = [[i for i, g in enumerate(GROUPS) if g.dimension == d]
+                  for d in range(len(DIMENSIONS))]
+    # A cell belongs to two partitions: its area's siblings under their parent (in its group)
+    # and its group's categories under its area's overall count. A count withheld for one
+    # can leave a single hidden part in the other, which was checked before it, so the two
+    # passes repeat until neither withholds anything more (each pass only adds, so this
+    # ends; two or three rounds in practice).
+    while True:
+        before = int(withheld.sum())
+        # Neighbourhoods under their parent, for every group and measure. Parents from the
+        # top down: a count withheld at one level is a hidden total at the next, which must
+        # not be the sum of its children's published counts (force > borough > ward).
+        for p, kids in families:
+            hidden = primary[:, kids, :] | withheld[:, kids, :]
+            extra = suppression.complementary(np.moveaxis(n[:, kids, :], 1, 0),
+                                              np.moveaxis(hidden, 1, 0), n[:, p, :],
+                                              withheld[:, p, :])
+            withheld[:, kids, :] |= np.moveaxis(extra, 0, 1)
+        # An area whose overall count is withheld cannot publish counts that add up to it.
+        withheld |= withheld[0:1] & (n > 0) & ~primary
+        # Categories of each breakdown under the area's overall count.
+        for idx in breakdowns:
+            extra = suppression.complementary(n[idx], primary[idx] | withheld[idx], n[0])
+            withheld[idx] |= extra
+        # Both partitions at once: a family's breakdown as one table (below).
+        if int(withheld.sum()) == before:
+            withheld |= _close_tables(n, primary, withheld, families, breakdowns)
+        if int(withheld.sum()) == before:
+            break
     reason = np.where(primary, suppression.PRIMARY,
                       np.where(withheld, suppression.SECONDARY, suppression.NONE))
     return reason.astype(np.int8)
+
+
+def _close_tables(n: np.ndarray, primary: np.ndarray, withheld: np.ndarray,
+                  families: list[tuple[int, np.ndarray]], breakdowns: list[list[int]]
+                  ) -> np.ndarray:
+    """Counts to withhold so no suppressed count is pinned down by a family's table.
+
+    For a parent, one breakdown and one measure the counts form a table: a row per child,
+    one for the answers given at the parent itself and the parent's row of totals; a column
+    per category, one for "not stated" and the overall count. Each partition alone has two
+    hidden parts after :func:`analysis.suppression.complementary`, but rows and columns
+    together can still pin a suppressed count between them; see
+    :func:`analysis.suppression.close_bridges`.
+    """
+    extra = np.zeros_like(withheld)
+    hidden = primary | withheld
+    for p, kids in families:
+        rows = np.append(kids, p)
+        k = len(kids)
+        for idx in breakdowns:
+            groups = idx + [0]
+            small = primary[np.ix_(groups, rows)]
+            if not small.any():
+                continue
+            # measures x (kids, at the parent, the parent) x (categories, not stated, all)
+            table, cells, tiny = (np.zeros((n.shape[2], k + 2, len(idx) + 2), dtype=dtype)
+                                  for dtype in (float, bool, bool))
+            for out, source in ((table, n[np.ix_(groups, rows)]),
+                                (cells, hidden[np.ix_(groups, rows)]), (tiny, small)):
+                source = np.moveaxis(source, 2, 0).transpose(0, 2, 1)
+                out[:, :k, :-2], out[:, :k, -1] = source[:, :k, :-1], source[:, :k, -1]
+                out[:, -1, :-2], out[:, -1, -1] = source[:, -1, :-1], source[:, -1, -1]
+            table[:, :, -2] = table[:, :, -1] - table[:, :, :-2].sum(axis=2)   # not stated
+            table[:, -2] = table[:, -1] - table[:, :-2].sum(axis=1)         # at the parent
+            real = np.ones(table.shape[1:], dtype=bool)
+            real[-2], real[:, -2] = False, False
+            # Not stated and at the parent are never published: hidden unless empty.
+            cells = np.where(real, cells, True) & (table > 0.5)
+            tiny &= cells
+            # A cell on a four-cycle (two rows, two columns) is no bridge; only measures
+            # with a small cell on none need the full search.
+            h = cells.astype(float)
+            square = h @ h.transpose(0, 2, 1) @ h
+            square -= h.sum(axis=2, keepdims=True) + h.sum(axis=1, keepdims=True) - 1
+            for m in np.flatnonzero((tiny & (square < 0.5)).any(axis=(1, 2))):
+                more = suppression.close_bridges(table[m], cells[m], tiny[m],
+                                                 real & ~cells[m] & (table[m] > 0.5))
+                for r, c in zip(*np.nonzero(more)):
+                    area = p if r == k + 1 else kids[r]
+                    extra[0 if c == len(idx) + 1 else idx[c], area, m] = True
+    return extra & ~primary & (n > 0)
 
 
 def compute_all(prep: Prepared, periods: list[Period], targets: list[np.ndarray | None],

@@ -75,3 +75,104 @@ def across_periods(hidden_months: np.ndarray) -> np.ndarray:
     four-area, up-to-six-month trees with 15% small months; docs/METHODOLOGY.md).
     """
     return np.asarray(hidden_months) > 0
+
+
+def bridges(hidden: np.ndarray) -> list[tuple[int, int]]:
+    """Hidden cells of an additive table that its margins pin down exactly.
+
+    ``hidden`` is rows x columns, the last row and column being the table's totals (so
+    every row sums to its last cell and every column to its last cell). Each hidden cell is
+    an edge between its row and its column; every row and column gives one equation in the
+    hidden cells it holds. A hidden cell can be worked out exactly when it lies on no cycle
+    of that graph, i.e. when it is a bridge: along a cycle the cells can all move by the
+    same amount, alternately up and down, leaving every sum the same, while a bridge
+    separates the table into two sides whose sums fix it. Rows are nodes 0..R-1, columns
+    R..R+C-1.
+    """
+    rows, cols = hidden.shape
+    adjacent: list[list[int]] = [[] for _ in range(rows + cols)]
+    for r, c in zip(*np.nonzero(hidden)):
+        adjacent[int(r)].append(rows + int(c))
+        adjacent[rows + int(c)].append(int(r))
+    order = [0] * (rows + cols)   # visiting order, from 1; 0 = not yet visited
+    low = [0] * (rows + cols)
+    found: list[tuple[int, int]] = []
+    count = 0
+    for root in range(rows + cols):
+        if order[root] or not adjacent[root]:
+            continue
+        count += 1
+        order[root] = low[root] = count
+        # Depth-first without recursion: (node, the node it came from, next neighbour index).
+        stack = [(root, -1, 0)]
+        while stack:
+            node, came, i = stack[-1]
+            if i < len(adjacent[node]):
+                stack[-1] = (node, came, i + 1)
+                nxt = adjacent[node][i]
+                if nxt == came:
+                    continue
+                if order[nxt]:
+                    low[node] = min(low[node], order[nxt])
+                else:
+                    count += 1
+                    order[nxt] = low[nxt] = count
+                    stack.append((nxt, node, 0))
+                continue
+            stack.pop()
+            if came >= 0:
+                low[came] = min(low[came], low[node])
+                if low[node] > order[came]:
+                    r, c = (came, node) if came < rows else (node, came)
+                    found.append((r, c - rows))
+    return found
+
+
+def close_bridges(n: np.ndarray, hidden: np.ndarray, small: np.ndarray,
+                  published: np.ndarray) -> np.ndarray:
+    """Published cells of one additive table to withhold so no small cell is pinned down.
+
+    ``n``, ``hidden``, ``small`` and ``published`` are rows x columns with totals last (see
+    :func:`bridges`). ``hidden`` are the cells not published (suppressed, withheld, and the
+    parts no one publishes, such as "not stated", when not empty); ``small`` those of them
+    with 1..minimum-1 answers; ``published`` the cells that may be withheld. Withholding
+    makes an edge; for each small cell that is a bridge, the smallest published cell joining
+    its two sides puts it on a cycle. The two-hidden-parts rule of :func:`complementary`
+    gives every row and column holding a small cell a second hidden cell, but two such
+    cycles joined by one small cell leave it pinned between them.
+    """
+    hidden = hidden.copy()
+    out = np.zeros_like(hidden)
+    rows = hidden.shape[0]
+    for _ in range(hidden.size):
+        pinned = [(r, c) for r, c in bridges(hidden) if small[r, c]]
+        if not pinned:
+            break
+        r, c = pinned[0]
+        # The side of the bridge's row: nodes reached from it without crossing the bridge.
+        cut = hidden.copy()
+        cut[r, c] = False
+        side = _reach(cut, r)
+        rows_in = np.array([i in side for i in range(rows)])
+        cols_in = np.array([rows + j in side for j in range(hidden.shape[1])])
+        joins = published & ~hidden & ((rows_in[:, None] & ~cols_in[None, :])
+                                       | (~rows_in[:, None] & cols_in[None, :]))
+        if not joins.any():
+            break          # nothing published joins the sides: nothing more to withhold here
+        pick = np.unravel_index(np.where(joins, n, np.inf).argmin(), n.shape)
+        hidden[pick] = out[pick] = True
+    return out
+
+
+def _reach(hidden: np.ndarray, start: int) -> set[int]:
+    rows = hidden.shape[0]
+    seen, todo = {start}, [start]
+    while todo:
+        node = todo.pop()
+        nxt = (rows + j for j in np.flatnonzero(hidden[node])) if node < rows \
+            else iter(np.flatnonzero(hidden[:, node - rows]).tolist())
+        for other in nxt:
+            if other not in seen:
+                seen.add(int(other))
+                todo.append(int(other))
+    return seen

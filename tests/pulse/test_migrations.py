@@ -167,3 +167,41 @@ def test_0018_has_the_next_aggregation_withhold_counts_across_periods(migrating_
     assert {db.session.get(Estimate, i).suppressed_reason for i in quarters} == \
         {words(SECONDARY)}
     assert table_snapshot() == rebuilt
+
+
+def test_0019_has_the_next_aggregation_check_areas_and_breakdowns_together(migrating_app):
+    """Month counts stored under the one-pass rule, published where checking areas and
+    breakdowns together withholds them, are rewritten by the scheduler's ordinary incremental
+    run once 0019 has marked every kept month, as a full rebuild makes them."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import delete, select, update
+
+    from analysis.suppression import SECONDARY
+    from pulse.estimates.operations import aggregate
+    from pulse.estimates.reasons import words
+    from pulse.extensions import db
+    from pulse.models import DirtyCell, Estimate
+    from tests.pulse.estimates.support import add_responses, make_tree, table_snapshot
+
+    upgrade()
+    make_tree()
+    add_responses(240, [(2026, 7), (2026, 8), (2026, 9)], seed=19)
+    aggregate(full=True)
+    db.session.commit()
+    rebuilt = table_snapshot()
+    withheld = (select(Estimate.id).where(Estimate.period == "2026-08", Estimate.n.is_(None),
+                                          Estimate.suppressed.is_(False)))
+    months = db.session.scalars(withheld).all()
+    assert months
+    db.session.execute(update(Estimate).where(Estimate.id.in_(months))
+                       .values(n=15, suppressed_reason=None))
+    db.session.execute(delete(DirtyCell))
+    db.session.commit()
+
+    downgrade(revision="0018")
+    upgrade()
+    aggregate()
+    db.session.commit()
+    assert db.session.scalars(withheld).all() == months
+    assert {db.session.get(Estimate, i).suppressed_reason for i in months} == {words(SECONDARY)}
+    assert table_snapshot() == rebuilt
