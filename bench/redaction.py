@@ -15,6 +15,16 @@ be looked at. The time per comment of each redactor is measured in the same run 
 few passes, interleaved), to read as a ratio on a shared machine. With ``--lower`` every text
 is lower-cased before both redactors run: the public reports are written with capitals, and
 this is how the rules for comments typed on a phone in lower case are tried on them.
+
+    python -m bench.redaction --compare HEAD --titles names-0.3.0/names
+
+With ``--titles DIR`` (the ``names`` package 0.3.0 from PyPI, unpacked: the 1990 US Census
+tables) the reports hold too few titles to judge the rules after them ("officer", "dr",
+"pc": a handful), so two sets are made: the 1,000 commonest census surnames after each title
+typed in lower case ("officer smith came round"), to count the names each redactor takes, and
+every place in the lower-cased texts where a word for a person ("police", "council", "man",
+"driver", "neighbours" ...) is followed by a word, with that person word replaced by each
+title ("officer block the road", "dr house"): a [name] there is over-redaction.
 """
 from __future__ import annotations
 
@@ -100,6 +110,63 @@ def changes(before: str, after: str) -> list[tuple[str, str, str]]:
     return found
 
 
+TITLES = ("mr", "mrs", "officer", "pc", "sgt", "cllr", "dr", "inspector", "councillor",
+          "det", "detective", "cyng", "spoke to dr")
+# Words for a person in the reports, whose place a title takes in the negative set.
+PERSON_WORDS = set(
+    "police council officer officers man men woman women driver drivers staff worker workers "
+    "contractor contractors resident residents neighbour neighbours tenant tenants people "
+    "someone he she they guy lady landlord person warden wardens inspector councillor doctor "
+    "gp nurse team operative operatives cleaner cleaners crew".split())
+
+
+def title_sets(folder: Path, corpus: list[str]) -> tuple[list[str], list[str]]:
+    """(surnames after titles, ordinary words after titles): see the module docstring."""
+    lines = (folder / "dist.all.last").read_text().splitlines()[:1000]
+    named = [f"{title} {line.split()[0].lower()} came round" for title in TITLES
+             for line in lines]
+    ordinary = set()
+    for text in corpus:
+        words = re.findall(r"[a-z][a-z'\u2019\-]*", text.lower())
+        for index, word in enumerate(words[:-1]):
+            if word in PERSON_WORDS:
+                rest = " ".join(words[index + 1:index + 5])
+                ordinary.update(f"{title} {rest}" for title in ("officer", "dr", "pc", "sgt",
+                                                                "councillor"))
+    return named, sorted(ordinary)
+
+
+def title_report(redactors: dict[str, Callable[[str], str]], named: list[str],
+                 ordinary: list[str], samples: int) -> list[str]:
+    """The lines that say what each redactor takes after titles (run inside the workdir, where
+    an older redactor still reads its word lists)."""
+    out: list[str] = []
+    add = out.append
+    labels = list(redactors)
+    add("\n1,000 commonest census surnames after a title, lower case: names taken")
+    add("  title".ljust(24) + "".join(f"{label:>16}" for label in labels))
+    for title in TITLES:
+        these = [text for text in named if text.startswith(title + " ")
+                 and text.count(" ") == title.count(" ") + 3]
+        add(f"  {title:<22}" + "".join(
+            f"{sum('[name]' in redactors[label](text) for text in these):>16,}"
+            for label in labels))
+    add(f"\n{len(ordinary):,} ordinary words after a title (a person word of the reports "
+        "replaced by officer, dr, pc, sgt, councillor): [name] taken")
+    taken = {label: [text for text in ordinary if "[name]" in redactors[label](text)]
+             for label in labels}
+    add("  texts taking a [name]".ljust(24)
+        + "".join(f"{len(taken[label]):>16,}" for label in labels))
+    if len(labels) == 2:  # what the change adds is what to read: over-redaction
+        old, new = (set(taken[label]) for label in labels)
+        for title, found in ((f"taken by {labels[1]} only", new - old),
+                             (f"taken by {labels[0]} only", old - new)):
+            add(f"  {title}: {len(found):,}")
+            for text in sorted(found)[:samples]:
+                add(f"    {text}")
+    return out
+
+
 def per_comment_us(function: Callable[[str], str], corpus: list[str]) -> float:
     started = time.perf_counter()
     for text in corpus:
@@ -138,6 +205,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--lower", action="store_true",
                         help="lower-case every text before the redactors run (phone typing)")
+    parser.add_argument("--titles", metavar="DIR", type=Path,
+                        help="also try the rules after titles (the names package's tables)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
@@ -150,6 +219,10 @@ def main() -> None:
             redactors = {f"at {commit}": old, "this tree": redact}
         outputs = {label: [function(text) for text in raw] for label, function in redactors.items()}
         speed = timings(redactors, raw, args.passes)
+        titles = []
+        if args.titles:
+            named, ordinary = title_sets(args.titles, [text for _source, text in corpus])
+            titles = title_report(redactors, named, ordinary, args.samples)
 
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     fms = sum(source == "fms" for source, _text in corpus)
@@ -176,6 +249,8 @@ def main() -> None:
     print("µs per comment (best of "
           f"{args.passes})".ljust(24) + "".join(f"{speed[label]:>16.1f}" for label in labels))
 
+    for line in titles:
+        print(line)
     if not args.compare:
         show_samples("\nspans redacted (in «»):", gained["this tree"], args.samples, rng)
         return
