@@ -298,6 +298,30 @@ def test_bad_csrf_token_rerenders_with_answers_kept(app, client, survey_area, pr
     assert counts(app) == (1, GOOD_ANSWER_ROWS)
 
 
+def test_a_browser_that_keeps_no_cookies_is_told_so_not_to_press_send_again(
+        app, client, survey_area):
+    """A browser set to refuse cookies never sends the session back, so its token can never
+    match: "the page was open for a long time, press Send again" would send it round for ever.
+    It is told what is wrong and what to do, its answers still there."""
+    tokens = open_survey(client, survey_area.ward)
+    cookieless = app.test_client(use_cookies=False)
+    for _ in range(2):
+        reply = post(cookieless, survey_area.ward, {**tokens, **GOOD_ANSWERS})
+        assert reply.status_code == 400
+        html = reply.get_data(as_text=True)
+        assert "allow cookies" in html and "open for a long time" not in html
+        assert_kept(html)
+        tokens = form_tokens(html)
+    assert counts(app) == (0, 0)
+    # A browser that keeps cookies but lost its session (the tab restored after a restart)
+    # still hears that the page was open too long: its device cookie is there.
+    with client.session_transaction() as session:
+        session.clear()
+    reply = post(client, survey_area.ward, {**tokens, **GOOD_ANSWERS})
+    html = reply.get_data(as_text=True)
+    assert reply.status_code == 400 and "open for a long time" in html
+
+
 # --- suspicious but kept ---------------------------------------------------------------------
 
 def _flags(app) -> list[str]:
