@@ -8,7 +8,8 @@ cue ("my neighbour", "called", "Mr") or as a common first name from the shipped 
 
 Residents type on phones, often all in lower case, where capitals no longer tell a name or a
 street from a word. There a street after a house number, a name after a cue (a listed first
-name or a word that is no English word, or a surname after "mr", "pc"), a plate ("lk19xwp",
+name or a word that is no English word, a surname after "mr", "sgt", or a census surname
+after a title or a rank: "officer smith", "pc baker"), a plate ("lk19xwp",
 "lk 19 xwp") and an e-mail address read out ("jo dot bloggs at example dot net") are
 redacted unless a word in them is in the shipped list of common words
 (data/common_words.txt). Each such rule was checked against
