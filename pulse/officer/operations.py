@@ -4,6 +4,7 @@ Each adds and flushes; the view commits once.
 """
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -42,13 +43,26 @@ class ActionError(ValueError):
         self.field = field
 
 
+def _stripped(text: str | None) -> str:
+    """The text without spaces at its ends; empty when nothing in it shows.
+
+    Characters that print nothing (zero-width spaces, marks of direction, soft hyphens: the
+    "format" category) are no text on their own, so a box holding only them counts as empty;
+    inside visible text they are kept as typed.
+    """
+    text = (text or "").strip()
+    if all(c.isspace() or unicodedata.category(c) == "Cf" for c in text):
+        return ""
+    return text
+
+
 def _text(text: str | None, field: str, what: str) -> str:
     """The box's text stripped; refused, by its field, when past its limit.
 
     A browser's maxlength counts a line break as one character and sends it as two (CR LF),
     so it is counted as one here too: text that the box let through is never refused.
     """
-    text = (text or "").strip()
+    text = _stripped(text)
     limit, length = LIMITS[field], len(text.replace("\r\n", "\n"))
     if length > limit:
         raise ActionError(f"{what} too long: {limit:,} characters at most (these have "
@@ -108,7 +122,7 @@ def _title(topic: Topic, area: Area) -> str:
 def accept(user: User, area: Area, topic: Topic, period: str, suggestion: Suggestion, *,
            owner: str, due: str, notes: str = "", public: bool = False,
            public_text: str = "") -> Action:
-    owner = owner.strip()
+    owner = _stripped(owner)
     if not owner:
         raise ActionError("Say who owns the action.", field="owner")
     if len(owner) > OWNER_MAX:

@@ -455,3 +455,36 @@ def test_a_boroughs_own_comments_reach_its_suggestions(auth, client, borough_com
     # The borough's page shows the same published shares.
     area = client.get(f"/officer/area/{t.borough}?kind=quarter&topic=speeding")
     assert "Cars racing down the A21" in area.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("blank", ("\u200b", "\u202e", "\ufeff \u00ad", "\u2060\u200d"))
+def test_text_of_invisible_characters_alone_is_no_text(app, auth, client, comments, blank):
+    """An owner, a reason or words for residents made only of characters that show nothing
+    (zero-width spaces, marks of direction, soft hyphens) are refused as empty: residents
+    would otherwise read a public action with no words."""
+    from pulse.models import Action, PriorityDecision
+
+    auth.login("officer", areas=[comments.borough])
+    owner = _post(client, {"area": comments.ward_a, "topic": "asb", "decision": "accept",
+                           "owner": blank})
+    assert owner.status_code == 422 and "Say who owns the action." in owner.get_data(
+        as_text=True)
+    words = _post(client, {"area": comments.ward_a, "topic": "asb", "decision": "accept",
+                           "owner": "Sgt Patel", "public": "1", "public_text": blank})
+    assert words.status_code == 422
+    assert "A public action needs words for residents." in words.get_data(as_text=True)
+    reason = _post(client, {"area": comments.ward_a, "topic": "asb", "decision": "dismiss",
+                            "reason": blank})
+    assert reason.status_code == 422
+    assert _count(app, Action) == 0 and _count(app, PriorityDecision) == 0
+    # Such characters inside visible text are kept as typed.
+    kept = _post(client, {"area": comments.ward_a, "topic": "asb", "decision": "accept",
+                          "owner": "Sgt\u00adPatel", "public": "1",
+                          "public_text": "Patrols\u200b by the shops"})
+    assert kept.status_code == 303
+    with app.app_context():
+        from pulse.extensions import db
+
+        action = db.session.scalar(select(Action))
+        assert (action.owner, action.public_text) == ("Sgt\u00adPatel",
+                                                      "Patrols\u200b by the shops")
