@@ -82,8 +82,11 @@ def choosable_areas(search: str = "", limit: int = 60) -> list[Area]:
     has_children = select(Area.parent_id).where(Area.parent_id.is_not(None)).distinct()
     query = select(Area).where(Area.retired_at.is_(None), Area.id.not_in(has_children))
     if search:
-        like = f"%{search.strip().lower()}%"
-        query = query.where(or_(func.lower(Area.name).like(like), func.lower(Area.code).like(like)))
+        # % and _ typed by a resident are characters to find, not LIKE's wildcards.
+        typed = search.strip().lower()
+        like = "%" + typed.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(func.lower(Area.name).like(like, escape="\\"),
+                                func.lower(Area.code).like(like, escape="\\")))
     return list(db.session.scalars(query.order_by(Area.name).limit(limit)))
 
 

@@ -19,6 +19,8 @@ from .forms import CONTROL_FIELDS, form_class_for, refuse_odd_body, valid_submis
 bp = Blueprint("survey", __name__, url_prefix="/s")
 
 PUBLIC_CHANNELS = {"qr": "qr", "web": "web"}
+#: Areas listed on the page for choosing one; past this a resident searches.
+CHOOSE_LIMIT = 60
 
 
 def _now() -> datetime:
@@ -58,8 +60,10 @@ def _already(area):
 @bp.get("/")
 def choose():
     search = "".join(ch for ch in request.args.get("q", "")[:100] if ch.isprintable())
-    return render_template("survey/choose.html", areas=queries.choosable_areas(search),
-                           search=search)
+    # One more than is shown, to know whether the list stops short of every area.
+    areas = queries.choosable_areas(search, limit=CHOOSE_LIMIT + 1)
+    return render_template("survey/choose.html", areas=areas[:CHOOSE_LIMIT], search=search,
+                           more=len(areas) > CHOOSE_LIMIT, shown=CHOOSE_LIMIT)
 
 
 @bp.post("/locate")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from sqlalchemy import func, select
 
@@ -143,3 +144,25 @@ def test_valid_submit_stores_the_same_with_or_without_the_form(app, survey_area,
     first, second = _stored(app)
     assert first == second
     assert len(first[2]) == len(GOOD_ANSWERS) - 3
+
+
+def test_the_area_list_says_when_it_shows_only_some_areas(app, client, survey_area):
+    """A force with hundreds of wards lists the first 60 by name: the page says there are more
+    and to search, rather than leaving a resident whose ward comes later to think it missing.
+    A search for % or _ finds those characters, not every area."""
+    from pulse.areas.operations import ensure_area
+    from pulse.models import Area
+
+    with app.app_context():
+        borough = db.session.scalar(select(Area).where(Area.code == survey_area.borough))
+        for i in range(70):
+            ensure_area(f"E0599{i:04d}", f"Ward {i:02d}", "ward", borough)
+        db.session.commit()
+    html = client.get("/s/").get_data(as_text=True)
+    assert html.count('<li><a href="/s/') == 60
+    assert "Search to find yours" in html
+    html = client.get("/s/?q=Ward 1").get_data(as_text=True)
+    assert html.count('<li><a href="/s/') == 10 and "Search to find yours" not in html
+    for wildcard in ("%", "_"):
+        html = client.get(f"/s/?q={quote(wildcard)}").get_data(as_text=True)
+        assert '<li><a href="/s/' not in html and "No area matches that search." in html
