@@ -70,11 +70,13 @@ _ARTICLE_BEFORE = re.compile(
 _APOSTROPHE_AFTER = re.compile(r"['\u2019]([a-z]+)")
 _VOWEL = re.compile(r"[aeiouy]")
 # "dr" after a street's name is a drive ("acacia dr opposite", "brookehowse dr park"): the
-# word before it is then in no common word list, no cue and no verb in the past ("rang dr
-# smith", "contacted dr baker").
+# word before it is then in no common word list, no cue, no verb in the past ("rang dr
+# smith", "contacted dr baker"), no word for a doctor ("my gp dr smith") and three letters
+# or more.
 _WORD_BEFORE = re.compile(r"([a-z][a-z'\-]*)\s+$")
-_VERBS_BEFORE_DR = {"rang", "met", "ring", "phone", "phoned", "call", "email", "emailed",
-                    "contact", "ask", "tell", "thank", "thanks", "visit", "seeing"}
+_WORDS_BEFORE_DR = {"rang", "met", "ring", "phone", "phoned", "call", "email", "emailed",
+                    "contact", "ask", "tell", "thank", "thanks", "visit", "seeing", "doctor",
+                    "doctors", "surgery", "practice", "consultant", "gp's"}
 _CALLING_VERB_BEFORE = re.compile(
     r"\b(?:I|i|we|they|he|she|you|have|has|had|was|were|'ve|just|already|and|then|who|"
     r"police|never|even|also|always|once|twice|someone|somebody|finally|eventually)\s+$"
@@ -239,8 +241,8 @@ def _a_drive(lowered: str, start: int) -> bool:
     if before is None:
         return False
     word = before.group(1)
-    return not (word in common_words() or word in _VERBS_BEFORE_DR or word in _CUES_LOWER
-                or word.endswith("ed"))
+    return not (len(word) < 3 or word in common_words() or word in _WORDS_BEFORE_DR
+                or word in _CUES_LOWER or word.endswith("ed"))
 
 
 def _surname_like(word: str, common: frozenset[str]) -> bool:

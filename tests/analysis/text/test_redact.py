@@ -236,6 +236,7 @@ def test_lower_case_cues_without_a_listed_name_are_left_alone(text):
         ("i spoke to officer smith", "i spoke to officer [name]"),
         ("dr smith said it was fine", "dr [name] said it was fine"),
         ("contacted dr baker about it", "contacted dr [name] about it"),
+        ("my gp dr wood said", "my gp dr [name] said"),
         ("sgt white came out", "sgt [name] came out"),
         ("pc baker was there", "pc [name] was there"),
         ("pc black was there", "pc [name] was there"),
