@@ -362,40 +362,44 @@ def _close_tables(n: np.ndarray, primary: np.ndarray, withheld: np.ndarray,
     """
     extra = np.zeros_like(withheld)
     hidden = primary | withheld
+    # Families with as many children are stacked, so each step below is one array operation
+    # over all of them rather than a loop (600 wards in 30 boroughs are two stacks).
+    sizes: dict[int, list[np.ndarray]] = {}
     for p, kids in families:
-        rows = np.append(kids, p)
-        k = len(kids)
+        sizes.setdefault(len(kids), []).append(np.append(kids, p))
+    for k, stack in sizes.items():
+        rows = np.array(stack)                                  # families x (kids, parent)
         for idx in breakdowns:
             groups = idx + [0]
-            small = primary[np.ix_(groups, rows)]
+            small = primary[groups][:, rows]                    # groups x families x rows x M
             if not small.any():
                 continue
-            # measures x (kids, at the parent, the parent) x (categories, not stated, all)
-            table, cells, tiny = (np.zeros((n.shape[2], k + 2, len(idx) + 2), dtype=dtype)
-                                  for dtype in (float, bool, bool))
-            for out, source in ((table, n[np.ix_(groups, rows)]),
-                                (cells, hidden[np.ix_(groups, rows)]), (tiny, small)):
-                source = np.moveaxis(source, 2, 0).transpose(0, 2, 1)
-                out[:, :k, :-2], out[:, :k, -1] = source[:, :k, :-1], source[:, :k, -1]
-                out[:, -1, :-2], out[:, -1, -1] = source[:, -1, :-1], source[:, -1, -1]
-            table[:, :, -2] = table[:, :, -1] - table[:, :, :-2].sum(axis=2)   # not stated
-            table[:, -2] = table[:, -1] - table[:, :-2].sum(axis=1)         # at the parent
-            real = np.ones(table.shape[1:], dtype=bool)
+            # families x measures x (kids, at the parent, the parent) x (categories, not
+            # stated, all)
+            shape = (len(rows), n.shape[2], k + 2, len(idx) + 2)
+            table, cells, tiny = (np.zeros(shape, dtype=dtype) for dtype in (float, bool, bool))
+            for out, source in ((table, n[groups][:, rows]), (cells, hidden[groups][:, rows]),
+                                (tiny, small)):
+                source = source.transpose(1, 3, 2, 0)           # families x M x rows x groups
+                out[..., :k, :-2], out[..., :k, -1] = source[..., :k, :-1], source[..., :k, -1]
+                out[..., -1, :-2], out[..., -1, -1] = source[..., -1, :-1], source[..., -1, -1]
+            table[..., -2] = table[..., -1] - table[..., :-2].sum(axis=-1)     # not stated
+            table[..., -2, :] = table[..., -1, :] - table[..., :-2, :].sum(axis=-2)  # at parent
+            real = np.ones(shape[2:], dtype=bool)
             real[-2], real[:, -2] = False, False
             # Not stated and at the parent are never published: hidden unless empty.
             cells = np.where(real, cells, True) & (table > 0.5)
             tiny &= cells
-            # A cell on a four-cycle (two rows, two columns) is no bridge; only measures
-            # with a small cell on none need the full search.
+            # A cell on a four-cycle (two rows, two columns) is no bridge; only tables with
+            # a small cell on none need the full search.
             h = cells.astype(float)
-            square = h @ h.transpose(0, 2, 1) @ h
-            square -= h.sum(axis=2, keepdims=True) + h.sum(axis=1, keepdims=True) - 1
-            for m in np.flatnonzero((tiny & (square < 0.5)).any(axis=(1, 2))):
-                more = suppression.close_bridges(table[m], cells[m], tiny[m],
-                                                 real & ~cells[m] & (table[m] > 0.5))
+            square = h @ np.swapaxes(h, -1, -2) @ h
+            square -= h.sum(axis=-1, keepdims=True) + h.sum(axis=-2, keepdims=True) - 1
+            for f, m in zip(*np.nonzero((tiny & (square < 0.5)).any(axis=(2, 3)))):
+                more = suppression.close_bridges(table[f, m], cells[f, m], tiny[f, m],
+                                                 real & ~cells[f, m] & (table[f, m] > 0.5))
                 for r, c in zip(*np.nonzero(more)):
-                    area = p if r == k + 1 else kids[r]
-                    extra[0 if c == len(idx) + 1 else idx[c], area, m] = True
+                    extra[0 if c == len(idx) + 1 else idx[c], rows[f, min(r, k)], m] = True
     return extra & ~primary & (n > 0)
 
 
