@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from surveys import geo
+from surveys.core import CORE
 
 from ..codes import access as code_access
 from ..extensions import csrf, db, limiter
@@ -19,6 +20,7 @@ from .forms import CONTROL_FIELDS, form_class_for, refuse_odd_body, valid_submis
 bp = Blueprint("survey", __name__, url_prefix="/s")
 
 PUBLIC_CHANNELS = {"qr": "qr", "web": "web"}
+CORE_CODES = frozenset(CORE.codes)
 #: Areas listed on the page for choosing one; past this a resident searches.
 CHOOSE_LIMIT = 60
 
@@ -92,9 +94,13 @@ def locate():
 def intro(code: str):
     area = _area_or_404(code)
     now = _now()
-    if area.open_wave(now) is None:
+    wave = area.open_wave(now)
+    if wave is None:
         return _closed(area, now)
-    return render_template("survey/intro.html", area=area, via=_channel())
+    # Local questions are told before consent too: the page's fixed words count the core's.
+    where = intake.target(area, wave)
+    local = sum(q.code not in CORE_CODES for q in where.definition.questions) if where else 0
+    return render_template("survey/intro.html", area=area, via=_channel(), local=local)
 
 
 @bp.route("/<code>/questions", methods=["GET", "POST"])

@@ -161,3 +161,17 @@ def test_cli_honours_an_offset_in_the_file_and_reads_a_bare_day_as_utc(app, runn
         opens, closes = wave.opens_at.astimezone(UTC), wave.closes_at.astimezone(UTC)
     assert opens == datetime(year, 12, 1, 8, tzinfo=UTC)
     assert closes == datetime(year + 1, 2, 1, tzinfo=UTC)
+
+
+def test_the_consent_page_counts_the_local_questions(app, client, survey_area):
+    """What a resident agrees to answer is told before the first question: an area with local
+    questions says it asks them too, in English and Welsh; an area without says nothing more."""
+    lit = {"code": "ladywell_lit", "kind": "scale", "scale": "agree5",
+           "wording": {"en": "The paths are well lit.", "cy": "Mae'r llwybrau wedi'u goleuo'n dda."}}
+    _publish(app, [DARK, lit], areas=[survey_area.ward])
+    mine = client.get(f"/s/{survey_area.ward}").get_data(as_text=True)
+    assert "2 optional questions about this area" in mine
+    other = client.get(f"/s/{survey_area.other_ward}").get_data(as_text=True)
+    assert "about this area" not in other
+    welsh = client.get(f"/s/{survey_area.ward}?lang=cy").get_data(as_text=True)
+    assert "2 gwestiwn dewisol am yr ardal hon" in welsh
