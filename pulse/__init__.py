@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     pulse_config.finalise(app.config, app.instance_path)
 
+    register_converters(app)
     register_proxy(app)
     register_form_bodies(app)
     register_extensions(app)
@@ -29,6 +30,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_commands(app)
     register_security(app)
     return app
+
+
+def register_converters(app: Flask) -> None:
+    from .converters import init_app
+
+    init_app(app)
 
 
 def register_proxy(app: Flask) -> None:

@@ -10,12 +10,13 @@ from sqlalchemy import select
 from ..auth.decorators import login_required, roles_required
 from ..auth.scope import scoped_area_or_404
 from ..dates import parse_period
+from ..errors import render_error
 from ..extensions import db
 from ..models import Topic
 from . import comments as cq
 from . import operations as ops
 from . import queries as q
-from .views import ROW_ID, bp
+from .views import bp
 
 LABELLERS = ("admin", "analyst", "officer")
 #: Where a label or approval form may send the browser back to (never an arbitrary URL).
@@ -70,17 +71,21 @@ def labelling():
                            can_label=current_user.role in LABELLERS)
 
 
-def _back():
+def _back_url() -> str:
     where = BACK.get(request.form.get("back", ""), "officer.comments")
     query = ""
     if where == "officer.comments" and request.form.get("query"):
         # The explorer's filters, parsed and encoded afresh: raw, a line break in them would
         # split the Location header (a 500) and anything else would ride along unchecked.
         query = "?" + urlencode(parse_qsl(request.form["query"]))
-    return redirect(url_for(where) + query, 303)
+    return url_for(where) + query
 
 
-@bp.post(f"/comments/<{ROW_ID}:comment_id>/label")
+def _back():
+    return redirect(_back_url(), 303)
+
+
+@bp.post("/comments/<int:comment_id>/label")
 @roles_required(*LABELLERS)
 def label(comment_id: int):
     comment = cq.comment_in_scope(comment_id)
@@ -97,14 +102,21 @@ def label(comment_id: int):
     return _back()
 
 
-@bp.post(f"/comments/<{ROW_ID}:comment_id>/approve")
+@bp.post("/comments/<int:comment_id>/approve")
 @roles_required(*LABELLERS)
 def approve(comment_id: int):
     comment = cq.comment_in_scope(comment_id)
     if comment is None:
         abort(404)
+    # Publishing a resident's words is a choice made explicitly: a form without the field
+    # (or with anything else in it) once approved the quote.
+    approved = request.form.get("approved")
+    if approved not in ("0", "1"):
+        return render_error(400, "Nothing was saved: the form must say approved=1 to approve "
+                                 "this quote for publication or approved=0 to withdraw approval.",
+                            back=(_back_url(), "Back to the comments"))
     try:
-        ops.approve_quote(current_user, comment, request.form.get("approved", "1") == "1")
+        ops.approve_quote(current_user, comment, approved == "1")
     except ops.ActionError as error:
         flash(str(error), "error")
         return _back()

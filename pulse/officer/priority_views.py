@@ -18,7 +18,7 @@ from . import kinds
 from . import operations as ops
 from . import priorities as pq
 from . import queries as q
-from .views import ROW_ID, bp
+from .views import bp
 
 EDITORS = ("admin", "analyst", "officer")
 
@@ -108,7 +108,7 @@ def decide(code: str):
     return redirect(url_for("officer.priorities", code=code, kind=kind), 303)
 
 
-@bp.post(f"/actions/<{ROW_ID}:action_id>")
+@bp.post("/actions/<int:action_id>")
 @takes_long_text(back=_back_from_address)
 @roles_required(*EDITORS)
 def update_action(action_id: int):

@@ -20,10 +20,6 @@ bp = Blueprint("officer", __name__, url_prefix="/officer")
 bp.add_app_template_global(render.cell_html, "estimate_cell")
 
 SINCE = overview.SINCE
-#: A row id in a route: ids are 32-bit integers (PostgreSQL's integer), so a larger number
-#: names no row and is a 404 from the router; unbounded, SQLite's driver could not even send
-#: one past 64 bits (OverflowError, a 500).
-ROW_ID = "int(max=2147483647)"
 
 
 def _overview_url(**changes) -> str:

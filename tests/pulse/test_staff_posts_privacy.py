@@ -107,9 +107,9 @@ LOCAL_QUESTION = {"code": "ladywell_dark", "kind": "scale", "scale": "s10", "opt
 #: Where each role must see the redaction tokens: the POSTs whose pages show comments
 #: (the explorer, the labelling queue, the admin's review page; the comments export, whose
 #: form with every field missing is a valid one). A label or approval with INVALID's fields
-#: goes back to the explorer with its ``query`` of filters, which is refused (a 400).
-LABELLED = {"officer.label missing", "officer.approve missing", "officer.label valid",
-            "officer.approve valid"}
+#: goes back to the explorer with its ``query`` of filters, which is refused (a 400); an
+#: approval without ``approved`` is refused on an error page (publishing is explicit).
+LABELLED = {"officer.label missing", "officer.label valid", "officer.approve valid"}
 EXPORTED = {"exports.comments missing"}
 REVIEWED = {"admin.exclude missing", "admin.exclude invalid", "admin.restore missing",
             "admin.restore invalid", "admin.exclude valid", "admin.restore valid"}

@@ -97,7 +97,8 @@ def test_approve_quote_one_click(app, auth, client, comments):
     ids = _ids(app)
     comment_id = ids["Rubbish on the corner 0"]
     token = csrf_from(client, "/officer/comments")
-    client.post(f"/officer/comments/{comment_id}/approve", data={"csrf_token": token})
+    client.post(f"/officer/comments/{comment_id}/approve",
+                data={"csrf_token": token, "approved": "1"})
     with app.app_context():
         comment = db.session.get(Comment, comment_id)
         assert comment.quote_approved_at is not None and comment.quote_approved_by is not None
@@ -105,7 +106,7 @@ def test_approve_quote_one_click(app, auth, client, comments):
         flagged.safeguarding_flag = True
         db.session.commit()
     client.post(f"/officer/comments/{ids['Rubbish on the corner 1']}/approve",
-                data={"csrf_token": token})
+                data={"csrf_token": token, "approved": "1"})
     with app.app_context():
         assert db.session.get(Comment, ids["Rubbish on the corner 1"]).quote_approved_at is None
     client.post(f"/officer/comments/{comment_id}/approve",
