@@ -54,12 +54,15 @@ def export_rows(period: str | None = None, area_code: str | None = None) -> Iter
         db.session.expunge(e)
 
 
-def latest_rolling_year(area_id: int, measures: tuple[str, ...]) -> dict[str, Estimate]:
-    """The most recent rolling-year "all" estimates of an area, by measure."""
-    end = db.session.scalar(
-        select(Estimate.period_end).where(Estimate.area_id == area_id,
-                                          Estimate.period_kind == ROLLING12)
-        .order_by(Estimate.period_end.desc()).limit(1))
+def latest_rolling_year(area_id: int, measures: tuple[str, ...],
+                        before: int | None = None) -> dict[str, Estimate]:
+    """The most recent rolling-year "all" estimates of an area, by measure; with ``before``
+    (a month index), the latest of the rolling years that end before that month."""
+    query = select(Estimate.period_end).where(Estimate.area_id == area_id,
+                                              Estimate.period_kind == ROLLING12)
+    if before is not None:
+        query = query.where(Estimate.period_end < before)
+    end = db.session.scalar(query.order_by(Estimate.period_end.desc()).limit(1))
     if end is None:
         return {}
     rows = db.session.scalars(select(Estimate).where(

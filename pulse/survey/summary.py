@@ -1,18 +1,24 @@
 """What a resident's area has said recently, for the thank-you page.
 
-Figures come only from at least ``min_responses`` responses (never fewer than 10). The
-stored rolling-year estimates are used when the aggregation has produced them (weighted when
-the area has margins); before that, unweighted direct figures over the last twelve months.
+The figures are the stored rolling-year estimates of the year to the end of last month
+(weighted when the area has margins), already suppressed below the minimum. The year still
+running is never shown: a figure that moves with each response, on a public page anyone can
+load before and after a neighbour answers, would give that answer away by subtraction (10
+answers averaging 44, then 11 averaging 45, make the eleventh about 5 or 6 out of 10). A year
+that has ended changes only when late answers are imported, and the aggregation checks it
+like every other published figure.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import func, select
+
+from analysis.periods import month_of
 
 from ..extensions import db
-from ..models import Answer, Area, Question, Response
+from ..models import Area, Response
 
 
 @dataclass(frozen=True)
@@ -38,26 +44,11 @@ MEASURES = (("safe_day", "score"), ("safe_night", "score"), ("good_job", "percen
 def recent_figures(area: Area, now: datetime, min_responses: int) -> list[Figure]:
     from ..estimates.queries import latest_rolling_year
 
-    stored = latest_rolling_year(area.id, tuple(code for code, _ in MEASURES))
-    if stored:
-        # Stored rows are already suppressed below the minimum; the check stays as a guard.
-        return [Figure(code=code, value=round(e.estimate), unit=unit, n=e.n, weighted=e.weighted)
-                for code, unit in MEASURES
-                if (e := stored.get(code)) is not None and e.estimate is not None
-                and not e.suppressed and (e.n is None or e.n >= max(10, min_responses))]
-    since = now - timedelta(days=365)
-    scope = and_(Response.area_id == area.id, Response.excluded.is_(False),
-                 Response.submitted_at >= since)
-    figures = []
-    for code, unit in MEASURES:
-        value_expr = (func.avg(Answer.value) * 10 if unit == "score"
-                      else func.avg(case((Answer.value >= 4, 100.0), else_=0.0)))
-        n, value = db.session.execute(
-            select(func.count(Answer.id), value_expr)
-            .join(Response, Answer.response_id == Response.id)
-            .join(Question, Answer.question_id == Question.id)
-            .where(scope, Question.code == code, Answer.value.is_not(None))
-        ).one()
-        if n >= max(10, min_responses) and value is not None:
-            figures.append(Figure(code=code, value=round(float(value)), unit=unit, n=n))
-    return figures
+    stored = latest_rolling_year(area.id, tuple(code for code, _ in MEASURES),
+                                 before=month_of(now))
+    # Stored rows are already suppressed below the minimum; the check stays as a guard (and
+    # applies a minimum raised since they were stored).
+    return [Figure(code=code, value=round(e.estimate), unit=unit, n=e.n, weighted=e.weighted)
+            for code, unit in MEASURES
+            if (e := stored.get(code)) is not None and e.estimate is not None
+            and not e.suppressed and (e.n is None or e.n >= max(10, min_responses))]

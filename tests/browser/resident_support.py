@@ -24,13 +24,16 @@ SCREENS = {"360 x 640": ({"width": 360, "height": 640}, 1),
 
 @pytest.fixture
 def site(app, serve):
-    """Areas in every state, 10 responses in one ward and a public action in another."""
+    """Areas in every state, 10 responses last month in one ward (aggregated) and a public
+    action in another."""
     from pulse.areas.operations import ensure_area, open_wave
     from pulse.codes.operations import set_access
+    from pulse.estimates.operations import aggregate
     from pulse.extensions import db
     from pulse.instruments.queries import latest_version
     from pulse.models import Action, Area, Instrument, Topic
     from pulse.survey.operations import Meta, NewResponse, record_responses
+    from pulse.survey.summary import recent_figures
     from surveys.validation import validate_submission
 
     # Each screen size and language answers the survey again from this one address.
@@ -56,7 +59,7 @@ def site(app, serve):
                                              if k != "top_issue"})
         record_responses(latest_version("core"), [
             NewResponse(area_id=other, submission=answers, meta=Meta(
-                submitted_at=now - timedelta(days=2), language="en", channel="import",
+                submitted_at=now - timedelta(days=40), language="en", channel="import",
                 submission_key=uuid.uuid4().hex)) for _ in range(10)])
         officer = make_user("team@example.org", "officer", [area.borough])
         topic = db.session.scalar(select(Topic)) or Topic(code="lighting", label=TOPIC)
@@ -68,6 +71,10 @@ def site(app, serve):
                               status="in progress", public=True, public_text=ACTION,
                               created_by=officer))
         db.session.commit()
+        # The page shows the stored year to the end of last month.
+        aggregate(full=True)
+        db.session.commit()
+        assert recent_figures(db.session.get(Area, other), now, 10)  # "with figures" is true
         names = set(db.session.scalars(select(Area.name))) | {OPERATOR, "survey@example.org"}
     return serve(app), area, names
 

@@ -64,20 +64,66 @@ def test_validation_error_keeps_every_other_answer(app, client, survey_area):
     assert again.status_code == 302
 
 
-def test_thanks_page_hides_figures_under_ten_responses(app, client, survey_area):
-    from tests.support import GOOD_ANSWERS as answers
+def _answered_last_month(ward: str, safe_day: list[int]) -> None:
+    """Responses 40 days back (always last month or the one before), one per value."""
+    import uuid
+    from datetime import UTC, datetime, timedelta
 
-    for i in range(9):
-        fresh = app.test_client()
-        assert submit(fresh, survey_area.ward, {**answers, "safe_day": str(i)}).status_code == 302
+    from pulse.instruments.queries import latest_version
+    from pulse.models import Area
+    from pulse.survey.operations import Meta, NewResponse, record_responses
+    from surveys.core import CORE
+    from surveys.validation import validate_submission
+
+    area = db.session.scalar(select(Area.id).where(Area.code == ward))
+    at = datetime.now(UTC) - timedelta(days=40)
+    record_responses(latest_version("core"), [
+        NewResponse(area_id=area, submission=validate_submission(CORE, {
+            **{k: v for k, v in GOOD_ANSWERS.items() if k != "top_issue"},
+            "safe_day": str(value)}), meta=Meta(
+                submitted_at=at, language="en", channel="import",
+                submission_key=uuid.uuid4().hex)) for value in safe_day])
+    db.session.commit()
+
+
+def _aggregate() -> None:
+    from pulse.estimates.operations import aggregate
+
+    aggregate(full=True)
+    db.session.commit()
+
+
+def test_thanks_page_hides_figures_under_ten_responses(app, client, survey_area):
+    with app.app_context():
+        _answered_last_month(survey_area.ward, list(range(9)))
+        _aggregate()
     page = client.get(f"/s/{survey_area.ward}/thanks").get_data(as_text=True)
     assert "Not enough people have answered" in page
     assert "out of 100" not in page
-    assert submit(app.test_client(), survey_area.ward).status_code == 302
+    with app.app_context():
+        _answered_last_month(survey_area.ward, [8])
+        _aggregate()
     page = client.get(f"/s/{survey_area.ward}/thanks").get_data(as_text=True)
     # Ten responses: safe_day answers 0..8 and 8 -> mean 4.4 -> 44 out of 100.
     assert "44 out of 100" in page
     assert "from 10 answers" in page
+
+
+def test_thanks_page_figures_do_not_move_with_this_months_answers(app, client, survey_area):
+    """The page shows the year to the end of last month: loading it before and after a
+    neighbour answers, and after the aggregation has run, tells nothing of their answer."""
+    with app.app_context():
+        _answered_last_month(survey_area.ward, list(range(9)) + [8])
+        _aggregate()
+    before = client.get(f"/s/{survey_area.ward}/thanks").get_data(as_text=True)
+    assert "44 out of 100" in before and "from 10 answers" in before
+    assert submit(app.test_client(), survey_area.ward,
+                  {**GOOD_ANSWERS, "safe_day": "0"}).status_code == 302
+    with app.app_context():
+        _aggregate()
+    after = client.get(f"/s/{survey_area.ward}/thanks").get_data(as_text=True)
+    assert "44 out of 100" in after and "from 10 answers" in after
+    assert "40 out of 100" not in after and "from 11 answers" not in after
 
 
 def test_welsh_survey(app, client, survey_area):
