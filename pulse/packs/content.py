@@ -11,9 +11,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from analysis.periods import MONTH, QUARTER, Period, parse
+from analysis.periods import MONTH, QUARTER, Period
 from analysis.priorities import CRITICAL, two_proportion_z
 
+from .. import dates
 from ..charts.svg import TrendPoint
 from ..estimates import reasons
 from ..extensions import db
@@ -107,8 +108,9 @@ def find_area(code: str) -> Area:
 
 
 def parse_period(label: str) -> Period:
+    # pulse.dates, as every staff form: analysis.periods alone reads any Unicode digit.
     try:
-        return parse(label)
+        return dates.parse_period(label)
     except ValueError as err:
         raise PackError(str(err)) from None
 
