@@ -9,6 +9,7 @@ from ..auth.decorators import roles_required
 from ..exports.writers import Tally, csv_chunks
 from ..extensions import db
 from ..models.user import ADMIN
+from ..paging import page_number
 from . import audit_log
 from .views import bp
 
@@ -25,7 +26,7 @@ def _filter() -> audit_log.LogFilter:
 def audit():
     f = _filter()
     try:
-        page = max(1, int(request.args.get("page", "1")))
+        page = max(1, page_number(request.args.get("page")))
     except ValueError:
         abort(400, description="The page must be a number.")
     return render_template("admin/audit.html", f=f, pagination=audit_log.page_of(f, page),

@@ -13,6 +13,7 @@ from ..dates import parse_period
 from ..errors import render_error
 from ..extensions import db
 from ..models import Topic
+from ..paging import page_number
 from . import comments as cq
 from . import operations as ops
 from . import queries as q
@@ -49,7 +50,7 @@ def _filters() -> cq.Filters:
 def comments():
     filters = _filters()
     try:
-        page = max(1, int(request.args.get("page", "1")))
+        page = max(1, page_number(request.args.get("page")))
     except ValueError:
         abort(400, description="The page must be a number.")
     rows, pages = cq.search(filters, page)

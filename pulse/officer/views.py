@@ -9,6 +9,7 @@ from ..auth.scope import scoped_area_or_404
 from ..charts.svg import MapArea, TrendPoint, choropleth, trend_chart
 from ..errors import render_error
 from ..estimates import reasons
+from ..paging import page_number
 from ..responses.queries import area_and_below, channel_counts
 from . import kinds, overview
 from . import queries as q
@@ -35,7 +36,7 @@ def index():
     if measure not in q.MEASURES:
         abort(400, description=f"There is no measure called {measure!r}.")
     try:
-        page = int(request.args.get("page") or 1)
+        page = page_number(request.args.get("page"))
     except ValueError:
         return render_error(400, "The page must be a whole number.",
                             back=(_overview_url(page=1), "Go to the first page"))
