@@ -1,6 +1,7 @@
 """Resident-facing wording of the survey domain's validation reasons."""
 from __future__ import annotations
 
+from flask_babel import format_number
 from flask_babel import gettext as _
 
 from surveys import validation as v
@@ -14,7 +15,10 @@ def error_message(err: v.AnswerError) -> str:
     if err.reason in (v.NOT_A_NUMBER, v.NOT_AN_OPTION):
         return _("Choose one of the options given.")
     if err.reason == v.TOO_LONG:
-        return _("Please keep your answer under %(n)s characters.", n=err.detail)
+        # The limit itself is accepted, so "up to", not "under"; the number in the locale's
+        # own grouping (1,000).
+        return _("Answers can be up to %(n)s characters. Please shorten yours.",
+                 n=format_number(int(err.detail)))
     if err.reason == v.CONTROL_CHARACTERS:
         return _("Your answer contains characters we cannot store. Please retype it.")
     if err.reason == v.UNKNOWN_QUESTION:

@@ -132,7 +132,7 @@ def test_wrong_method_is_405(app, client, survey_area, method):
     ("safe_day", "9" * 5000, "Choose one of the options given."),
     ("age_band", "17", "Choose one of the options given."),
     ("sex", "dk", "Choose one of the options given."),
-    ("top_issue", "x" * 1001, "Please keep your answer under 1000 characters."),
+    ("top_issue", "x" * 1001, "Answers can be up to 1,000 characters. Please shorten yours."),
     ("respect", "", "Please answer this question."),
 ])
 def test_bad_value_is_422_beside_the_field(app, client, survey_area, code, value, message):
