@@ -84,6 +84,10 @@ def init_app(app: Flask) -> None:
     def http_error(err: HTTPException):
         if isinstance(err, RequestEntityTooLarge):
             return _too_large()
+        if err.response is not None:
+            # The page was made for this case where it arose (the survey's answers kept on
+            # its submit limit, pulse/survey/views.py): that is the answer.
+            return err.response
         detail = err.description if err.description and err.description != type(err).description else None
         if err.code == 429:
             # Flask-Limiter's description is the limit itself ("10 per 1 minute"): say why.

@@ -107,8 +107,20 @@ def intro(code: str):
 # The form checks its own CSRF token so that an expired token re-renders the page with every
 # answer kept, instead of the global check's bare 400 that would lose them.
 @csrf.exempt
-@limiter.limit(lambda: current_app.config["PULSE_SUBMIT_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["PULSE_SUBMIT_LIMIT"], methods=["POST"],
+               on_breach=lambda _limit: _questions(request.view_args["code"], limited=True))
 def questions(code: str):
+    return _questions(code)
+
+
+def _questions(code: str, limited: bool = False):
+    """The survey page; ``limited``: a POST over the submit limit, shown again unstored.
+
+    Residents behind one shared address (a mobile carrier's, a library's wifi) can meet the
+    limit honestly, so they get their answers back with a message, not a bare 429 page.
+    Flask-Limiter raises its 429 carrying this response (pulse/errors.py answers with it) and
+    adds Retry-After.
+    """
     area = _area_or_404(code)
     now = _now()
     wave = area.open_wave(now)
@@ -136,7 +148,7 @@ def questions(code: str):
         if unknown:
             abort(400, description=_("This survey has no question called %(code)s.",
                                      code=", ".join(unknown)[:80]))
-        if "switch_lang" in request.form:
+        if "switch_lang" in request.form or limited:
             # Another language chosen from the header: the same answers shown again in it
             # (the page's ?lang= chose it), neither checked nor stored.
             form = form_class()
@@ -171,7 +183,7 @@ def questions(code: str):
 
     if form is None:
         form = form_class()
-    status = 200
+    status = 429 if limited else 200
     if form.errors:
         status = 400 if "csrf_token" in form.errors else 422
     else:
@@ -181,7 +193,7 @@ def questions(code: str):
             form.started.data = tokens.new_started_token()
         form.via.data = _channel()
     page = render_template("survey/questions.html", area=area, form=form,
-                           definition=definition, language=language)
+                           definition=definition, language=language, limited=limited)
     response = make_response(page, status)
     tokens.ensure_device_cookie(request, response)
     return response

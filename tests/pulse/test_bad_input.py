@@ -349,15 +349,40 @@ def test_missing_timing_is_flagged(app, client, survey_area):
     assert _flags(app) == ["no_timing"]
 
 
-def test_rate_limit_is_429_with_a_friendly_page(app, survey_area):
-    app.config["PULSE_SUBMIT_LIMIT"] = "2 per minute"
-    browsers = [app.test_client() for _ in range(3)]
-    assert submit(browsers[0], survey_area.ward).status_code == 302
-    assert submit(browsers[1], survey_area.ward).status_code == 302
-    reply = submit(browsers[2], survey_area.ward)
+def test_rate_limit_is_429_with_every_answer_kept(app, survey_area):
+    # Two households behind one shared address (a library's wifi): the test clients share one.
+    app.config["PULSE_SUBMIT_LIMIT"] = "1 per minute"
+    first, second = app.test_client(), app.test_client()
+    assert submit(first, survey_area.ward).status_code == 302
+    reply = submit(second, survey_area.ward)
     assert reply.status_code == 429
-    assert "wait a few minutes" in reply.get_data(as_text=True)
     assert int(reply.headers["Retry-After"]) > 0
-    assert counts(app) == (2, 2 * GOOD_ANSWER_ROWS)
+    html = reply.get_data(as_text=True)
+    # The questions page again, its summary announced, saying what happened and what to do.
+    assert 'role="alert"' in html and 'id="answers"' in html
+    assert "Many surveys were sent from this connection just now" in html
+    assert "wait about a minute, then press Send again" in html
+    assert_kept(html)
+    assert counts(app) == (1, GOOD_ANSWER_ROWS)
+    # Sending the kept page again, still within the minute, keeps them again and stores nothing.
+    again = post(second, survey_area.ward, {**form_tokens(html), **GOOD_ANSWERS})
+    assert again.status_code == 429
+    assert_kept(again.get_data(as_text=True))
+    assert counts(app) == (1, GOOD_ANSWER_ROWS)
     # Reading the survey is not limited, only sending it.
-    assert browsers[2].get(f"/s/{survey_area.ward}/questions?consent=yes").status_code == 200
+    assert second.get(f"/s/{survey_area.ward}/questions?consent=yes").status_code == 200
+
+
+def test_other_rate_limits_keep_their_own_answer(app, client, survey_area):
+    # The area finder's limit (30 a minute) keeps the general answer: JSON to a script
+    # that asks for it, the plain error page otherwise.
+    point = {"lat": 51.45, "lon": -0.02}
+    json_only = {"Accept": "application/json"}
+    replies = [client.post("/s/locate", json=point, headers=json_only) for _ in range(31)]
+    assert replies[-1].status_code == 429
+    assert replies[-1].get_json()["status"] == 429
+    assert "wait a few minutes" in replies[-1].get_json()["detail"]
+    page = client.post("/s/locate", json=point)
+    assert page.status_code == 429
+    assert "wait a few minutes" in page.get_data(as_text=True)
+    assert 'id="answers"' not in page.get_data(as_text=True)
