@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -151,3 +152,39 @@ def _load_place(code: str) -> Place | bool:
                Wave.closes_at)
         .where(Wave.area_id.in_(lineage), or_(Wave.closes_at.is_(None), Wave.closes_at > now))))
     return Place(row.id, row.code, row.name, tuple(lineage), waves)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An area on the page for choosing one."""
+
+    code: str
+    name: str
+    parent_name: str | None
+    folded: str  # name and code, for search: see :func:`fold`
+
+
+def fold(text: str) -> str:
+    """Text without case or accents: "YNYS MÔN" and "ynys mon" both fold to "ynys mon".
+
+    Done here rather than in SQL because SQLite's lower() and LIKE fold ASCII letters only,
+    and Welsh names carry ŵ, ŷ, â, ô; both backends then search alike.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def choosable(search: str = "", limit: int = 60) -> list[Choice]:
+    """Areas a resident can pick whose name or code holds ``search``, by name, at most ``limit``."""
+    every = _cache().get(("choosable",), _load_choices)
+    typed = fold(search.strip())
+    # Plain substring search: % and _ typed by a resident are characters to find.
+    found = (c for c in every if typed in c.folded) if typed else iter(every)
+    return [c for c, _ in zip(found, range(limit))]
+
+
+def _load_choices() -> tuple[Choice, ...]:
+    choices = [Choice(code, name, parent_name, fold(name) + "\n" + fold(code))
+               for code, name, parent_name in queries.choosable_rows()]
+    # By name as read, the same order on every backend whatever its collation.
+    return tuple(sorted(choices, key=lambda c: (fold(c.name), c.name, c.code)))

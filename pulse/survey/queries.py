@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased, defer, joinedload
 
 from ..extensions import db
 from ..models import Area, InstrumentVersion, Question, Wave
@@ -77,17 +77,17 @@ def next_wave_among(area_ids: list[int] | tuple[int, ...], at: datetime) -> Wave
         .order_by(Wave.opens_at).limit(1))
 
 
-def choosable_areas(search: str = "", limit: int = 60) -> list[Area]:
-    """Areas a resident can pick: active leaves of the tree, filtered by name or code."""
+def choosable_rows() -> list[tuple[str, str, str | None]]:
+    """(code, name, parent's name) of every area a resident can pick: active leaves of the tree.
+
+    One query: the parent's name comes by a join, not a lazy load per area.
+    """
+    parent = aliased(Area)
     has_children = select(Area.parent_id).where(Area.parent_id.is_not(None)).distinct()
-    query = select(Area).where(Area.retired_at.is_(None), Area.id.not_in(has_children))
-    if search:
-        # % and _ typed by a resident are characters to find, not LIKE's wildcards.
-        typed = search.strip().lower()
-        like = "%" + typed.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(func.lower(Area.name).like(like, escape="\\"),
-                                func.lower(Area.code).like(like, escape="\\")))
-    return list(db.session.scalars(query.order_by(Area.name).limit(limit)))
+    return [tuple(row) for row in db.session.execute(
+        select(Area.code, Area.name, parent.name)
+        .outerjoin(parent, parent.id == Area.parent_id)
+        .where(Area.retired_at.is_(None), Area.id.not_in(has_children)))]
 
 
 def areas_with_boundaries() -> list[Area]:

@@ -63,7 +63,7 @@ def _already(area):
 def choose():
     search = "".join(ch for ch in request.args.get("q", "")[:100] if ch.isprintable())
     # One more than is shown, to know whether the list stops short of every area.
-    areas = queries.choosable_areas(search, limit=CHOOSE_LIMIT + 1)
+    areas = places.choosable(search, limit=CHOOSE_LIMIT + 1)
     return render_template("survey/choose.html", areas=areas[:CHOOSE_LIMIT], search=search,
                            more=len(areas) > CHOOSE_LIMIT, shown=CHOOSE_LIMIT)
 

@@ -212,3 +212,25 @@ def test_the_area_list_says_when_it_shows_only_some_areas(app, client, survey_ar
     for wildcard in ("%", "_"):
         html = client.get(f"/s/?q={quote(wildcard)}").get_data(as_text=True)
         assert '<li><a href="/s/' not in html and "No area matches that search." in html
+
+
+def test_area_search_ignores_case_and_accents(app, client, survey_area):
+    """Welsh names carry ŵ, ŷ, â, ô: a resident typing without them, or in capitals, finds
+    the area all the same, on SQLite as on PostgreSQL."""
+    from pulse.areas.operations import ensure_area
+    from pulse.models import Area
+
+    with app.app_context():
+        borough = db.session.scalar(select(Area).where(Area.code == survey_area.borough))
+        ensure_area("W0500001", "Ynys Môn", "ward", borough)
+        ensure_area("W0500002", "Tŷ Croes 100%", "ward", borough)
+        db.session.commit()
+    for typed in ("Ynys Mon", "YNYS MÔN", "ynys môn", "ynys mon", "w0500001"):
+        html = client.get(f"/s/?q={quote(typed)}").get_data(as_text=True)
+        assert html.count('<li><a href="/s/') == 1, typed
+        assert "Ynys Môn" in html, typed
+    html = client.get(f"/s/?q={quote('TY CROES')}").get_data(as_text=True)
+    assert "Tŷ Croes 100%" in html
+    # % is still a character to find, not a wildcard.
+    html = client.get(f"/s/?q={quote('%')}").get_data(as_text=True)
+    assert html.count('<li><a href="/s/') == 1 and "Tŷ Croes 100%" in html
