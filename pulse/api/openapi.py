@@ -221,7 +221,7 @@ PATHS = {
         [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],
         _json(_ref("Area"), "The area."))},
     "/estimates": {"get": _get(
-        "Published estimates (suppressed cells carry no figures).",
+        "Published estimates of periods that have ended (suppressed cells carry no figures).",
         [*PAGING, AREA, PERIOD_Q,
          _query("kind", "Period kind.", {"enum": ["month", "quarter", "r12"]}),
          _query("measure", "Measure code, e.g. trust or safe_night.",
@@ -230,7 +230,8 @@ PATHS = {
                 {"type": "string", "pattern": "^[A-Za-z0-9_.+=-]{1,64}$"})],
         _json(_ref("EstimatePage"), "A page of estimates.", paged=True))},
     "/topics/shares": {"get": _get(
-        "Share of residents' comments by topic and month (months under 10 comments withheld).",
+        "Share of residents' comments by topic and month, for months that have ended (months "
+        "under 10 comments withheld).",
         [{**AREA, "required": True},
          _query("period", "A month, YYYY-MM.", {"type": "string",
                                                  "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"})],

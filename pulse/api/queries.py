@@ -64,9 +64,12 @@ def area_row(area: Area) -> AreaRow:
 
 
 def estimates(page: Page, *, area: Area | None, period: str | None, kind: str | None,
-              measure: str | None, group: str | None) -> tuple[list[tuple[str, Estimate]], int]:
-    """Stored estimates (every one is published: suppression happened when they were written)."""
-    stmt = select(Area.code, Estimate).join(Area, Area.id == Estimate.area_id)
+              measure: str | None, group: str | None, before: int
+              ) -> tuple[list[tuple[str, Estimate]], int]:
+    """Stored estimates of the periods that end before the month ``before`` (suppression
+    happened when they were written)."""
+    stmt = (select(Area.code, Estimate).join(Area, Area.id == Estimate.area_id)
+            .where(Estimate.period_end < before))
     if area is not None:
         stmt = stmt.where(Estimate.area_id == area.id)
     if period:
@@ -84,11 +87,12 @@ def estimates(page: Page, *, area: Area | None, period: str | None, kind: str | 
     return [(code, e) for code, e in db.session.execute(stmt)], total
 
 
-def topic_shares(area: Area) -> list[dict[str, officer_queries.ShareCell]]:
-    """Each month's topic code -> stored share, oldest first: the cells the officer's area
-    page reads (written by the topic-shares job; a month under the configured minimum reads
-    as suppressed even if stored before it was raised)."""
-    return list(officer_queries.stored_topic_shares(area.id, MONTH).values())
+def topic_shares(area: Area, before: int) -> list[dict[str, officer_queries.ShareCell]]:
+    """Each month's topic code -> stored share, oldest first, for the months before the month
+    ``before``: the cells the officer's area page reads (written by the topic-shares job; a
+    month under the configured minimum reads as suppressed even if stored before it was
+    raised)."""
+    return list(officer_queries.stored_topic_shares(area.id, MONTH, before=before).values())
 
 
 def topic_labels() -> dict[str, str]:

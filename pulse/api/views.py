@@ -13,7 +13,7 @@ from functools import wraps
 from flask import Blueprint, current_app, g, request
 from werkzeug.exceptions import BadRequest, NotFound
 
-from analysis.periods import KINDS, MONTH, parse
+from analysis.periods import KINDS, MONTH, month_of, parse
 
 from ..audit import record
 from ..auth.decorators import public
@@ -29,6 +29,17 @@ TOKEN = "token"
 DEFAULT_LIMIT = "300 per minute"
 WORD = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 GROUP = re.compile(r"[A-Za-z0-9_.+=-]{1,64}")
+
+
+def published_before() -> int:
+    """The month whose figures, and those of every later period, are not public yet.
+
+    Only periods that have ended are published. A running month's figures move with each
+    response, so reading them before and after a neighbour answers (the aggregation runs
+    every ten minutes) would give that answer away by subtraction; a period that has ended
+    changes only when late answers are imported. Staff pages show the running periods.
+    """
+    return month_of(datetime.now(UTC))
 
 
 def _api_limit() -> str:
@@ -155,7 +166,8 @@ def estimates():
     if kind is not None and kind not in KINDS:
         raise BadRequest(f"'kind' must be one of {', '.join(KINDS)}.")
     rows, total = queries.estimates(page, area=_area_arg(), period=_period_arg(), kind=kind,
-                                    measure=_word("measure"), group=_word("group", GROUP))
+                                    measure=_word("measure"), group=_word("group", GROUP),
+                                    before=published_before())
     minimum = current_app.config["PULSE_MIN_RESPONSES"]
     body, headers = paged([serialise.estimate(code, e, minimum) for code, e in rows], total, page)
     newest = max((e.computed_at for _, e in rows), default=None)
@@ -170,7 +182,8 @@ def topic_shares():
     if period is not None and parse(period).kind != MONTH:
         raise BadRequest("Topic shares are by month: give 'period' as YYYY-MM.")
     minimum = current_app.config["PULSE_MIN_RESPONSES"]
-    items = [serialise.shares(cells, minimum) for cells in queries.topic_shares(place)]
+    items = [serialise.shares(cells, minimum)
+             for cells in queries.topic_shares(place, published_before())]
     if period is not None:
         items = [i for i in items if i["period"] == period]
     return conditional({"area": place.code, "topics": queries.topic_labels(), "items": items})

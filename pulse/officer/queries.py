@@ -229,10 +229,11 @@ class ShareCell:
     withheld: bool = False
 
 
-def stored_topic_shares(area_id: int, kind: str = MONTH, last: int | None = None
-                        ) -> dict[str, dict[str, ShareCell]]:
+def stored_topic_shares(area_id: int, kind: str = MONTH, last: int | None = None,
+                        before: int | None = None) -> dict[str, dict[str, ShareCell]]:
     """Period label -> topic code -> stored share of one area (it and the areas below it),
-    oldest first; ``last`` keeps only the newest periods. Written by pulse.text.shares.
+    oldest first; ``last`` keeps only the newest periods, ``before`` (a month index) only
+    the periods that end before that month. Written by pulse.text.shares.
 
     A period stored with fewer comments than the configured minimum (PULSE_MIN_RESPONSES,
     raised since the shares were stored) reads as suppressed until the next run rewrites it.
@@ -243,6 +244,8 @@ def stored_topic_shares(area_id: int, kind: str = MONTH, last: int | None = None
             .join(Topic, Topic.id == TopicShare.topic_id)
             .where(TopicShare.area_id == area_id, TopicShare.period_kind == kind)
             .order_by(TopicShare.period_end, Topic.position, Topic.code))
+    if before is not None:
+        stmt = stmt.where(TopicShare.period_end < before)
     out: dict[str, dict[str, ShareCell]] = {}
     floor = minimum()
     for *fields, reason in db.session.execute(stmt):
