@@ -13,12 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
-
 from analysis.periods import month_of
 
-from ..extensions import db
-from ..models import Area, Response
+from ..models import Area
 
 
 @dataclass(frozen=True)
@@ -28,14 +25,6 @@ class Figure:
     unit: str  # "score" (0-100) or "percent"
     n: int | None  # None where the count is withheld (secondary suppression)
     weighted: bool = False
-
-
-def device_answered(device_hash: str, area_id: int, wave_id: int | None) -> bool:
-    return db.session.scalar(
-        select(func.count(Response.id)).where(
-            Response.device_hash == device_hash, Response.area_id == area_id,
-            Response.wave_id == wave_id)
-    ) > 0
 
 
 MEASURES = (("safe_day", "score"), ("safe_night", "score"), ("good_job", "percent"))
